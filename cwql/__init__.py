@@ -1,0 +1,28 @@
+"""cwql: the query language of the ConnectWise PSA (Manage) REST API, parsed and checked.
+
+The public API lives here; submodules are implementation, except
+:mod:`cwql.syntax` (the AST node classes) and :mod:`cwql.errors`.
+"""
+
+from .encoding import decode, encode
+from .errors import CWQLError, Diagnostic, EncodingError, NestingError, ParseError
+from .parser import KINDS, Limits, parse, parse_fields, parse_order_by
+from .printer import normalize
+
+__all__ = [
+    "KINDS",
+    "CWQLError",
+    "Diagnostic",
+    "EncodingError",
+    "Limits",
+    "NestingError",
+    "ParseError",
+    "decode",
+    "encode",
+    "normalize",
+    "parse",
+    "parse_fields",
+    "parse_order_by",
+]
+
+__version__ = "0.1.0"

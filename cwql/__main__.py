@@ -1,0 +1,7 @@
+"""``python -m cwql``: the same as the ``cwql`` command."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

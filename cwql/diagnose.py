@@ -1,0 +1,441 @@
+"""Turn the parser's failures into diagnostics that say what is wrong and how to fix it.
+
+Lark reports *where* the parse stopped and which terminals it would have
+taken. That is precise but not friendly, so this module looks at the token
+that failed, the one before it and the text around them, and names the
+mistake people actually make: ``==``, ``&&``, ``is null``, an unbracketed date,
+a standalone ``not``, a trailing ``and``. Only runs when a parse has failed, so
+it may take its time.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from lark import Token
+from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+
+from .errors import Diagnostic
+
+__all__ = ["explain"]
+
+# Human names for the grammar's terminals, in the order they are listed.
+_LABELS = {
+    "PATH": "a field path",
+    "OP": "an operator (`=`, `!=`, `<`, `<=`, `>`, `>=`)",
+    "NOT": "`not`",
+    "IN": "`in`",
+    "CONTAINS": "`contains`",
+    "LIKE": "`like`",
+    "STRING": "a string",
+    "NUMBER": "a number",
+    "DATETIME": "a [datetime]",
+    "TRUE": "`true`",
+    "FALSE": "`false`",
+    "NULL": "`null`",
+    "LPAR": "`(`",
+    "RPAR": "`)`",
+    "COMMA": "`,`",
+    "AND": "`and`",
+    "OR": "`or`",
+    "ASC": "`asc`",
+    "DESC": "`desc`",
+    "$END": "the end of the text",
+}
+_VALUES = frozenset({"STRING", "NUMBER", "DATETIME", "TRUE", "FALSE"})
+_KEYWORDS = frozenset({"AND", "OR", "NOT", "IN", "CONTAINS", "LIKE", "TRUE", "FALSE", "NULL", "ASC", "DESC"})
+
+_NOT_HINT = (
+    "the language has no standalone `not`: negate the operator instead "
+    "(`=` becomes `!=`, `<` becomes `>=`, `in` becomes `not in`, `contains` becomes "
+    "`not contains`, `like` becomes `not like`), and for a group swap `and` and `or` "
+    "as you negate each part (De Morgan)"
+)
+
+_BARE_DATETIME = re.compile(
+    r"(?<![\w\[\"'.:-])"
+    r"([0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"
+    r"(?:[Tt ][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:[Zz]|[+-][0-9]{2}:?[0-9]{2})?)?)"
+)
+_BAD_NUMBER = re.compile(r"[-+]?[0-9.]+(?:[eE][-+]?[0-9]+)?[A-Za-z0-9_.]*")
+_SQL_NULL = re.compile(r"is(\s+not)?\s+null\b", re.IGNORECASE)
+
+# Characters that editors, chat tools and word processors put in place of ASCII.
+_LOOKALIKES = {
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"', "\uff02": '"',
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\uff07": "'",
+    "\uff1d": "=", "\u2260": "!=", "\u2264": "<=", "\u2265": ">=", "\uff1c": "<", "\uff1e": ">",
+    "\uff08": "(", "\uff09": ")", "\uff0c": ",", "\u2212": "-", "\u2013": "-", "\u2014": "-",
+    "\u00a0": "a plain space", "\u2007": "a plain space", "\u202f": "a plain space",
+    "\u3000": "a plain space", "\u200b": "nothing (it is invisible)",
+    "\ufeff": "nothing (it is invisible)", "\u2044": "/", "\u2215": "/", "\uff0f": "/",
+}
+
+
+def explain(text: str, error: UnexpectedInput, start: str, lexer_tokens: Iterable[Token]) -> Diagnostic:
+    """One diagnostic for a failed parse of ``text`` from start symbol ``start``.
+
+    ``lexer_tokens`` is the lexer's token stream over ``text`` (consumed only
+    up to the failure), used to see the token before the one that failed.
+    """
+    expected = _expected(error)
+    if isinstance(error, UnexpectedCharacters):
+        pos = error.pos_in_stream
+        assert pos is not None
+        before = _previous_tokens(lexer_tokens, pos)
+        return _Explainer(text, start, expected, before).character(pos)
+    assert isinstance(error, UnexpectedToken)
+    token = error.token
+    pos = len(text) if token.type == "$END" else token.start_pos
+    assert pos is not None
+    before = _previous_tokens(lexer_tokens, pos)
+    return _Explainer(text, start, expected, before).token(token, pos)
+
+
+def _expected(error: UnexpectedInput) -> frozenset[str]:
+    names: Iterable[str] = ()
+    if isinstance(error, UnexpectedToken):
+        names = error.expected
+    elif error.interactive_parser is not None:
+        names = error.interactive_parser.choices()  # type: ignore[no-untyped-call]
+    return frozenset(n for n in names if n in _LABELS)
+
+
+def _previous_tokens(tokens: Iterable[Token], pos: int) -> list[Token]:
+    found: list[Token] = []
+    try:
+        for tok in tokens:
+            if tok.start_pos is None or tok.start_pos >= pos:
+                break
+            found.append(tok)
+    except UnexpectedInput:
+        pass
+    return found
+
+
+def _labels(names: Iterable[str]) -> tuple[str, ...]:
+    return tuple(label for name, label in _LABELS.items() if name in names)
+
+
+def _describe(tok: Token) -> str:
+    if tok.type == "$END":
+        return "the end of the text"
+    shown = str(tok) if len(tok) <= 40 else str(tok)[:37] + "..."
+    return f"`{shown}`"
+
+
+class _Explainer:
+    def __init__(self, text: str, start: str, expected: frozenset[str], before: list[Token]) -> None:
+        self.text = text
+        self.start = start
+        self.expected = expected
+        self.prev: Token | None = before[-1] if before else None
+        self.before = before
+
+    def diag(self, code: str, message: str, start: int, end: int, hint: str | None = None) -> Diagnostic:
+        return Diagnostic.at(
+            self.text, code, message, start, end, expected=_labels(self.expected), hint=hint
+        )
+
+    # ---- the lexer found a character no terminal starts with -------------------
+
+    def character(self, pos: int) -> Diagnostic:
+        text = self.text
+        c = text[pos]
+        found = self.bare_datetime(pos)
+        if found is not None:
+            return found
+        if c in "\"'":
+            end = text.find("\n", pos)
+            return self.diag(
+                "E003", "unterminated string: it opens here and never closes", pos,
+                len(text) if end < 0 else end,
+                f"close it with {c}; to put a {c} inside, write \\{c} or {c}{c}",
+            )
+        if c == "[":
+            return self.diag(
+                "E023", "`[` opens a datetime that is not closed by `]` on the same line", pos,
+                pos + 1, "write a datetime as [2024-01-31] or [2024-01-31T17:00:00Z]",
+            )
+        if c in _LOOKALIKES:
+            name = unicodedata.name(c, f"U+{ord(c):04X}").lower()
+            return self.diag(
+                "E028", f"`{c}` ({name}) looks like ASCII but is not", pos, pos + 1,
+                f"replace it with {_LOOKALIKES[c]}",
+            )
+        if c in "&|":
+            word = "and" if c == "&" else "or"
+            width = 2 if text.startswith(c * 2, pos) else 1
+            return self.diag(
+                "E010", f"`{text[pos:pos + width]}` is not an operator here", pos, pos + width,
+                f"write `{word}`" + (
+                    "; when building a URL, let cwql.encode turn & into %26" if c == "&" else ""
+                ),
+            )
+        if c == "!":
+            return self.diag(
+                "E010", "`!` alone is not an operator", pos, pos + 1,
+                "write `!=` for not-equal, or `not in`, `not contains`, `not like`",
+            )
+        if c == "." and pos > 0 and (text[pos - 1].isalnum() or text[pos - 1] == "_") and (
+            pos + 1 < len(text) and (text[pos + 1].isalpha() or text[pos + 1] == "_")
+        ):
+            seg = re.match(r"[A-Za-z0-9_.]*", text[pos:])
+            end = pos + (seg.end() if seg else 1)
+            first = re.search(r"[A-Za-z0-9_/]*$", text[:pos])
+            begin = first.start() if first else pos
+            dotted = text[begin:end]
+            return self.diag(
+                "E022", f"`{dotted}`: path segments are separated by `/`, not `.`", begin, end,
+                f"write {dotted.replace('.', '/')}",
+            )
+        if c.isdigit() or c in "+-.":
+            m = _BAD_NUMBER.match(text, pos)
+            if m is not None and any(ch.isdigit() for ch in m.group()):
+                return self.bad_number(m.group(), pos)
+        if c == "/":
+            return self.diag(
+                "E022", "a path has an empty segment or a space around `/`", pos, pos + 1,
+                "write paths as segment/segment with no spaces, e.g. status/name",
+            )
+        if c in "*%":
+            return self.diag(
+                "E002", f"`{c}` outside a string", pos, pos + 1,
+                'wildcards go inside a quoted `like` pattern, e.g. summary like "*printer*"',
+            )
+        if c == "]":
+            return self.diag("E002", "`]` without its `[`", pos, pos + 1,
+                             "datetimes are written [2024-01-31]")
+        if c == ";":
+            return self.diag("E002", "`;` is not part of the language", pos, pos + 1,
+                             "join conditions with `and` or `or`")
+        if c == "\\":
+            return self.diag("E002", "a backslash outside a string", pos, pos + 1,
+                             "a backslash only escapes a quote inside a string")
+        if not c.isprintable():
+            return self.diag(
+                "E002", f"control character U+{ord(c):04X} is not allowed", pos, pos + 1,
+                "remove it; only spaces, tabs and line breaks may separate words",
+            )
+        return self.diag(
+            "E002", f"unexpected character `{c}`", pos, pos + 1, self.generic_hint()
+        )
+
+    def bad_number(self, word: str, pos: int) -> Diagnostic:
+        end = pos + len(word)
+        if "e" in word.lower().lstrip("0123456789.-+") or re.fullmatch(
+            r"[-+]?[0-9.]+[eE][-+]?[0-9]+", word
+        ):
+            hint = "write the digits out; numbers take no exponent"
+        elif word.startswith("+"):
+            hint = f"drop the `+`: {word[1:]}"
+        elif word.count(".") > 1:
+            hint = "a number has at most one decimal point; a version or IP address is a string"
+        elif re.search(r"[A-Za-z_]", word):
+            hint = "a field name starts with a letter; text values need quotes"
+        else:
+            hint = "numbers are digits with an optional decimal point and leading minus"
+        return self.diag("E017", f"`{word}` is not a number the server accepts", pos, end, hint)
+
+    def bare_datetime(self, pos: int) -> Diagnostic | None:
+        text = self.text
+        for m in _BARE_DATETIME.finditer(text, max(0, pos - 32), min(len(text), pos + 40)):
+            if m.start() <= pos < m.end():
+                value = m.group(1)
+                fixed = value.replace(" ", "T", 1) if value[10:11] == " " else value
+                return self.diag(
+                    "E008", f"`{value}` looks like a datetime but has no square brackets",
+                    m.start(), m.end(), f"write [{fixed}]",
+                )
+        return None
+
+    # ---- the parser got a token it cannot take ---------------------------------
+
+    def token(self, tok: Token, pos: int) -> Diagnostic:
+        text, expected, prev = self.text, self.expected, self.prev
+        typ = tok.type
+        end = pos if typ == "$END" else pos + len(tok)
+
+        if typ in ("NUMBER", "$END", "PATH", "OP"):
+            found = self.bare_datetime(pos)
+            if found is not None:
+                return found
+        if typ == "$END":
+            return self.end_of_text()
+        if typ == "OP" and prev is not None and prev.type == "OP" and prev.end_pos == pos:
+            pair = str(prev) + str(tok)
+            if pair == "==":
+                return self.diag("E009", "`==` is not an operator", pos - 1, end,
+                                 "write a single `=`")
+            if pair == "<>":
+                return self.diag("E013", "`<>` is SQL; this language writes not-equal as `!=`",
+                                 pos - 1, end, "write `!=`")
+            if pair in ("=<", "=>"):
+                return self.diag("E001", f"`{pair}` is not an operator", pos - 1, end,
+                                 f"write `{pair[::-1]}`")
+        if typ == "NOT" and ("PATH" in expected or "LPAR" in expected):
+            return self.diag("E011", "`not` cannot stand before a condition or group", pos, end,
+                             _NOT_HINT)
+        if typ == "PATH" and tok.lower() == "is" and "OP" in expected:
+            m = _SQL_NULL.match(text, pos)
+            if m is not None:
+                negated = m.group(1) is not None
+                return self.diag(
+                    "E012", f"`{m.group()}` is SQL", pos, m.end(),
+                    f"write `{'!=' if negated else '='} null`",
+                )
+            return self.diag("E024", "`is` is not an operator", pos, end,
+                             "write `=`, `!=`, or `= null` / `!= null`")
+        if typ == "NULL" and "NULL" not in expected and "STRING" in expected and "NUMBER" in expected:
+            return self.diag("E016", "`null` cannot be in an in-list", pos, end,
+                             "write `(x in (...) or x = null)`")
+        if prev is not None and prev.type == "OP" and expected & _VALUES:
+            return self.diag("E005", f"`{prev}` has no value after it", pos, end,
+                             'add a value: a number, "text", [2024-01-31], true, false or null')
+        if prev is not None and prev.type == "NOT" and "PATH" not in expected:
+            return self.diag("E024", "`not` must be followed by `in`, `contains` or `like`", pos, end,
+                             "for not-equal write `!=`; otherwise `not in (...)`, `not contains \"...\"`")
+        if typ in ("AND", "OR") and ("PATH" in expected or "LPAR" in expected):
+            where = "at the start" if prev is None or prev.type in ("LPAR",) else f"after {_describe(prev)}"
+            return self.diag("E006", f"`{tok}` {where} has no condition before it", pos, end,
+                             f"put a condition on each side of `{tok.lower()}`")
+        if typ == "RPAR":
+            found = self.rpar(pos, end)
+            if found is not None:
+                return found
+        if "OP" in expected and "PATH" not in expected and prev is not None and prev.type == "PATH":
+            # After a field: an operator must come next.
+            return self.missing_operator(tok, pos, end)
+        if "STRING" in expected and not expected & {"NUMBER", "PATH"}:
+            kw = prev.lower() if prev is not None else "contains"
+            return self.diag("E025", f"`{kw}` takes a quoted string, not {_describe(tok)}", pos, end,
+                             f'quote the pattern, e.g. summary {kw} "text"')
+        if expected == {"LPAR"} and prev is not None and prev.type == "IN":
+            return self.diag("E029", f"`in` takes a parenthesised list, not {_describe(tok)}", pos, end,
+                             "write e.g. board/id in (1,2,3)")
+        if typ == "PATH" and expected & _VALUES:
+            return self.diag("E001", f"{_describe(tok)} is not a value", pos, end,
+                             f'text values need quotes: "{tok}"; fields cannot be compared with fields')
+        if typ in _KEYWORDS and "PATH" in expected:
+            return self.diag("E030", f"`{tok}` is a keyword, not a field name", pos, end,
+                             "keywords cannot name fields; check for a missing field before it")
+        if "PATH" in expected and typ in _VALUES:
+            if typ == "STRING" and self.followed_by_operator(end):
+                return self.diag("E026", f"{_describe(tok)}: field names are not quoted", pos, end,
+                                 f"write {tok[1:-1]} without quotes")
+            return self.diag("E001", f"{_describe(tok)}: a condition starts with a field name", pos, end,
+                             "write field, operator, value, e.g. status/id=1")
+        if expected & {"AND", "OR"} or (expected <= {"COMMA", "$END", "ASC", "DESC", "RPAR"} and "COMMA" in expected):
+            return self.after_complete(tok, pos, end)
+        return self.diag("E001", f"unexpected {_describe(tok)}", pos, end, self.generic_hint())
+
+    def followed_by_operator(self, end: int) -> bool:
+        return re.match(r"\s*(?:!?=|[<>]=?|(?i:not|in|contains|like)\b)", self.text[end:end + 16]) is not None
+
+    def missing_operator(self, tok: Token, pos: int, end: int) -> Diagnostic:
+        assert self.prev is not None
+        field = str(self.prev)
+        if tok.type == "NOT":
+            return self.diag("E024", "`not` must be followed by `in`, `contains` or `like`", pos, end,
+                             f"write {field} != value, or {field} not in/contains/like ...")
+        return self.diag(
+            "E024", f"{_describe(tok)} after the field `{field}`: an operator is missing", pos, end,
+            f"write {field}=value, {field} contains \"...\", {field} in (...) and so on",
+        )
+
+    def after_complete(self, tok: Token, pos: int, end: int) -> Diagnostic:
+        typ = tok.type
+        if self.start == "fields" and typ == "PATH":
+            return self.diag("E001", f"{_describe(tok)}: fields are separated by commas", pos, end,
+                             "write id,summary,status/name")
+        if self.start == "order_by":
+            if typ == "PATH" and self.prev is not None and self.prev.type == "PATH":
+                return self.diag("E001", f"{_describe(tok)} is not a sort direction", pos, end,
+                                 "write `asc` or `desc`, and separate keys with commas")
+            return self.diag("E001", f"unexpected {_describe(tok)} in orderBy", pos, end,
+                             "write field [asc|desc], keys separated by commas")
+        if typ in ("PATH", "LPAR", "NOT"):
+            return self.diag("E027", f"{_describe(tok)} follows a complete condition", pos, end,
+                             "join conditions with `and` or `or`")
+        if typ in _VALUES or typ == "NULL":
+            return self.diag("E001", f"{_describe(tok)}: a comparison takes one value", pos, end,
+                             "for several values write field in (a,b,c); join conditions with and/or")
+        return self.diag("E001", f"unexpected {_describe(tok)}", pos, end, self.generic_hint())
+
+    def rpar(self, pos: int, end: int) -> Diagnostic | None:
+        prev = self.prev
+        if prev is not None and prev.type == "LPAR" and self.expected & _VALUES:
+            return self.diag("E007", "`in ()` needs at least one value", (pos if prev.start_pos is None else prev.start_pos), end,
+                             "list the values, e.g. id in (1,2); an empty list would match nothing")
+        if prev is not None and prev.type == "LPAR":
+            return self.diag("E001", "empty parentheses", (pos if prev.start_pos is None else prev.start_pos), end,
+                             "put a condition inside the parentheses, or remove them")
+        if prev is not None and prev.type == "COMMA":
+            return self.diag("E001", "a comma with no value after it", (pos if prev.start_pos is None else prev.start_pos), end,
+                             "remove the trailing comma")
+        if "RPAR" not in self.expected and self.unclosed() is None:
+            return self.diag("E004", "`)` has no matching `(`", pos, end,
+                             "remove it, or add the `(` it closes")
+        return None
+
+    def unclosed(self) -> int | None:
+        """Offset of the last `(` that is never closed, skipping strings."""
+        from .parser import _string_scanner  # the scanner is built from the grammar
+
+        opened: list[int] = []
+        for m in _string_scanner().finditer(self.text):
+            if m.group() == "(":
+                opened.append(m.start())
+            elif m.group() == ")" and opened:
+                opened.pop()
+        return opened[-1] if opened else None
+
+    def end_of_text(self) -> Diagnostic:
+        text, expected, prev = self.text, self.expected, self.prev
+        end = len(text.rstrip())
+        if prev is None:
+            return self.diag("E018", "empty expression", 0, len(text), None)
+        at = prev.start_pos or 0
+        p_end = prev.end_pos or end
+        if "RPAR" in expected:
+            opened = self.unclosed()
+            if opened is not None and not (expected & (_VALUES | {"PATH", "LPAR"})):
+                return self.diag("E004", "`(` is never closed", opened, opened + 1,
+                                 f"add `)` at the end (after {_describe(prev)})")
+        if prev.type in ("AND", "OR"):
+            return self.diag("E006", f"`{prev}` at the end has no condition after it", at, p_end,
+                             f"add a condition after `{prev.lower()}`, or remove it")
+        if prev.type == "OP":
+            return self.diag("E005", f"`{prev}` has no value after it", at, p_end,
+                             'add a value: a number, "text", [2024-01-31], true, false or null')
+        if prev.type in ("CONTAINS", "LIKE"):
+            return self.diag("E025", f"`{prev.lower()}` needs a quoted string after it", at, p_end,
+                             f'write e.g. summary {prev.lower()} "text"')
+        if prev.type == "IN":
+            return self.diag("E029", "`in` needs a parenthesised list after it", at, p_end,
+                             "write e.g. board/id in (1,2,3)")
+        if prev.type == "NOT":
+            return self.diag("E024", "`not` must be followed by `in`, `contains` or `like`", at, p_end,
+                             None)
+        if prev.type == "PATH" and self.start == "conditions":
+            return self.diag("E024", f"the field `{prev}` has no operator and value", at, p_end,
+                             f"write e.g. {prev}=1 or {prev} contains \"text\"")
+        if prev.type == "COMMA":
+            return self.diag("E001", "a comma with nothing after it", at, p_end,
+                             "remove the trailing comma")
+        if prev.type == "LPAR" and expected & _VALUES:
+            return self.diag("E007", "`in (` needs at least one value and a `)`", at, p_end, None)
+        opened = self.unclosed()
+        if opened is not None:
+            return self.diag("E004", "`(` is never closed", opened, opened + 1, "add the missing `)`")
+        return self.diag("E001", "the text ends too early", end, end, self.generic_hint())
+
+    def generic_hint(self) -> str | None:
+        labels = _labels(self.expected)
+        if not labels:
+            return None
+        if len(labels) == 1:
+            return f"expected {labels[0]}"
+        return "expected " + ", ".join(labels[:-1]) + " or " + labels[-1]

@@ -1,0 +1,220 @@
+"""Every exception cwql raises, and the diagnostic record they carry.
+
+One tree, rooted at :class:`CWQLError`, so an application catches one type.
+Errors about a piece of text carry :class:`Diagnostic` records: structured
+(code, span, line, column, what was expected, a hint), so a CLI, an editor or
+a web form can show them without parsing messages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+__all__ = [
+    "ERROR_CODES",
+    "CWQLError",
+    "Diagnostic",
+    "EncodingError",
+    "ErrorCode",
+    "NestingError",
+    "ParseError",
+]
+
+
+class CWQLError(Exception):
+    """Root of every exception cwql raises."""
+
+
+class NestingError(CWQLError, ValueError):
+    """A condition tree nested deeper than cwql allows (see ``cwql.syntax.MAX_HEIGHT``)."""
+
+
+class EncodingError(CWQLError, ValueError):
+    """Text that cannot be percent-encoded or decoded without losing data."""
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorCode:
+    """A stable error code with its kebab-case name and a one-line summary.
+
+    The linter's syntax rule family and the docs are generated from these.
+    """
+
+    code: str
+    name: str
+    summary: str
+
+
+def _codes(*rows: tuple[str, str, str]) -> dict[str, ErrorCode]:
+    return {code: ErrorCode(code, name, summary) for code, name, summary in rows}
+
+
+#: Every error code the parser can report, by code.
+ERROR_CODES: dict[str, ErrorCode] = _codes(
+    ("E001", "unexpected-token", "A word or symbol where the grammar allows something else."),
+    ("E002", "unexpected-character", "A character that no part of the language uses."),
+    ("E003", "unterminated-string", "A string that is opened but never closed."),
+    ("E004", "unbalanced-parentheses", "A `(` without its `)`, or a `)` without its `(`."),
+    ("E005", "missing-value", "An operator with no value after it."),
+    ("E006", "dangling-connective", "`and`/`or` with no condition on one side."),
+    ("E007", "empty-in-list", "`in ()` with no values; the language needs at least one."),
+    ("E008", "unbracketed-datetime", "A date or time written without the square brackets."),
+    ("E009", "double-equals", "`==` instead of `=`."),
+    ("E010", "c-style-logic", "`&&`, `||`, `&`, `|` or `!` instead of `and`, `or`, `not`."),
+    ("E011", "standalone-not", "`not` before a condition or group; it only prefixes in/contains/like."),
+    ("E012", "sql-null-test", "SQL's `is null` / `is not null` instead of `= null` / `!= null`."),
+    ("E013", "sql-not-equal", "SQL's `<>` instead of `!=`."),
+    ("E014", "invalid-date", "A date or time that is not on the calendar or the clock."),
+    ("E015", "invalid-datetime-format", "Square brackets that do not hold an ISO 8601 date or time."),
+    ("E016", "null-with-operator", "`null` with an operator other than `=` or `!=`."),
+    ("E017", "invalid-number", "A number in a form the server refuses (exponent, `+`, two points)."),
+    ("E018", "empty-expression", "No expression at all."),
+    ("E019", "text-too-long", "The text is longer than the configured limit."),
+    ("E020", "nesting-too-deep", "Parentheses nested deeper than the configured limit."),
+    ("E021", "too-many-nodes", "More conditions and values than the configured limit."),
+    ("E022", "malformed-path", "A field path with spaces, dots or an empty segment."),
+    ("E023", "unterminated-datetime", "A `[` without its `]`."),
+    ("E024", "missing-operator", "A field followed by something that is not an operator."),
+    ("E025", "string-required", "`contains` or `like` followed by something that is not a string."),
+    ("E026", "quoted-field", "A field name in quotes; fields are written bare."),
+    ("E027", "missing-connective", "Two conditions side by side without `and`/`or` between them."),
+    ("E028", "lookalike-character", "A typographic look-alike of an ASCII quote or operator."),
+    ("E029", "in-list-required", "`in` not followed by a parenthesised list of values."),
+    ("E030", "keyword-as-field", "A keyword where a field name belongs."),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One problem in a piece of text.
+
+    Offsets are 0-based code-point indices into the text (``end`` exclusive);
+    ``line`` and ``column`` are 1-based, as editors show them.
+    """
+
+    code: str
+    message: str
+    start: int
+    end: int
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    expected: tuple[str, ...] = ()
+    hint: str | None = None
+    severity: str = "error"
+
+    @property
+    def name(self) -> str:
+        """The kebab-case name of :attr:`code` (empty for codes cwql does not know)."""
+        known = ERROR_CODES.get(self.code)
+        return known.name if known else ""
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready dict with every field."""
+        return {
+            "code": self.code,
+            "name": self.name,
+            "message": self.message,
+            "severity": self.severity,
+            "start": self.start,
+            "end": self.end,
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "expected": list(self.expected),
+            "hint": self.hint,
+        }
+
+    @classmethod
+    def at(
+        cls,
+        text: str,
+        code: str,
+        message: str,
+        start: int,
+        end: int | None = None,
+        *,
+        expected: Iterable[str] = (),
+        hint: str | None = None,
+        severity: str = "error",
+    ) -> Diagnostic:
+        """Build a diagnostic for ``text[start:end]``, computing lines and columns."""
+        start = max(0, min(start, len(text)))
+        end = start if end is None else max(start, min(end, len(text)))
+        line, column = _line_column(text, start)
+        end_line, end_column = _line_column(text, end)
+        return cls(
+            code, message, start, end, line, column, end_line, end_column,
+            tuple(expected), hint, severity,
+        )
+
+
+def _line_column(text: str, offset: int) -> tuple[int, int]:
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1
+
+
+class ParseError(CWQLError, ValueError):
+    """Text that is not a valid query.
+
+    ``diagnostics`` lists every problem found (a syntax error stops the parse,
+    so there is at most one of those, after any literal errors before it).
+    ``str(error)`` shows each one with the offending line and a caret.
+    """
+
+    text: str
+    diagnostics: list[Diagnostic]
+
+    def __init__(self, text: str, diagnostics: Sequence[Diagnostic]) -> None:
+        if not diagnostics:
+            raise ValueError("ParseError needs at least one diagnostic")
+        self.text = text
+        self.diagnostics = list(diagnostics)
+        super().__init__(self._render())
+
+    @property
+    def code(self) -> str:
+        """The code of the first diagnostic."""
+        return self.diagnostics[0].code
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.text, self.diagnostics))
+
+    def _render(self) -> str:
+        return "\n".join(render_diagnostic(self.text, d) for d in self.diagnostics)
+
+
+# A hostile input can be a megabyte on one line: show a window around the caret.
+_WINDOW = 60
+
+
+def render_diagnostic(text: str, diag: Diagnostic) -> str:
+    """``line:col: CODE message``, the source line, a caret under the span, the hint."""
+    head = f"{diag.line}:{diag.column}: {diag.code} {diag.message}"
+    line_start = diag.start - (diag.column - 1)
+    line_end = text.find("\n", line_start)
+    if line_end < 0:
+        line_end = len(text)
+    source = text[line_start:line_end]
+    caret_at = diag.column - 1
+    width = max(1, min(diag.end, line_end) - diag.start)
+    left = max(0, caret_at - _WINDOW)
+    right = min(len(source), caret_at + max(width, 1) + _WINDOW)
+    prefix = "..." if left > 0 else ""
+    suffix = "..." if right < len(source) else ""
+    shown = prefix + _printable(source[left:right]) + suffix
+    pad = len(prefix) + (caret_at - left)
+    width = min(width, right - caret_at) if right > caret_at else 1
+    lines = [head, "  " + shown, "  " + " " * pad + "^" + "~" * (max(width, 1) - 1)]
+    if diag.hint:
+        lines.append(f"  hint: {diag.hint}")
+    return "\n".join(lines)
+
+
+def _printable(source: str) -> str:
+    # Control characters would break the caret's alignment (or the terminal);
+    # show each as one visible character so columns still line up.
+    return "".join(c if c.isprintable() else "\N{REPLACEMENT CHARACTER}" for c in source)

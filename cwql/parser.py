@@ -1,0 +1,394 @@
+"""Text to AST: the grammar in ``grammar/cwql.lark``, driven by Lark's LALR parser.
+
+The grammar is the single source of truth for what parses. Lark builds the AST
+directly through :class:`_Builder` (its ``transformer=`` hook), so no parse
+tree is ever made. Limits are checked before the parse where that is cheap and
+after it only for inputs long enough to need it.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import importlib.resources
+import re
+from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import dataclass
+from pathlib import Path as _FsPath
+from typing import Any, cast
+from typing import Literal as _Lit
+
+from lark import Lark, Token
+from lark.exceptions import UnexpectedInput
+
+from .diagnose import explain
+from .errors import Diagnostic, NestingError, ParseError
+from .lexer import GrammarLexer
+from .literals import LiteralError, read_datetime, read_string
+from .syntax import (
+    And,
+    Boolean,
+    DateTime,
+    Expr,
+    Fields,
+    Literal,
+    Node,
+    Null,
+    Number,
+    Op,
+    Or,
+    OrderBy,
+    Path,
+    Predicate,
+    SortKey,
+    Span,
+    String,
+    walk,
+)
+
+__all__ = ["DEFAULT_LIMITS", "KINDS", "Kind", "Limits", "parse", "parse_fields", "parse_order_by"]
+
+Kind = _Lit["conditions", "childConditions", "customFieldConditions"]
+#: The parameters that hold a condition expression.
+KINDS: tuple[Kind, ...] = ("conditions", "childConditions", "customFieldConditions")
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Bounds on the work one parse may do; hostile input fails fast at these.
+
+    ``max_length`` counts characters; ``max_depth`` bounds nested parentheses;
+    ``max_nodes`` bounds predicates, connectives and list values together.
+    """
+
+    max_length: int = 100_000
+    max_depth: int = 64
+    max_nodes: int = 25_000
+
+
+DEFAULT_LIMITS = Limits()
+
+
+# ---- the grammar -------------------------------------------------------------
+
+
+def _grammar_text() -> str:
+    # Installed wheels carry the grammar inside the package; a source checkout
+    # keeps it in the top-level grammar/ folder.
+    packaged = importlib.resources.files("cwql").joinpath("grammar/cwql.lark")
+    if packaged.is_file():
+        return packaged.read_text(encoding="utf-8")
+    return (_FsPath(__file__).resolve().parent.parent / "grammar" / "cwql.lark").read_text(
+        encoding="utf-8"
+    )
+
+
+@functools.cache
+def _lark() -> Lark:
+    return Lark(
+        _grammar_text(),
+        parser="lalr",
+        lexer=GrammarLexer,
+        start=["conditions", "order_by", "fields"],
+        transformer=_Builder(),
+        maybe_placeholders=False,
+    )
+
+
+@functools.cache
+def _lexer() -> GrammarLexer:
+    # A second instance for the error path, which re-reads the tokens.
+    return GrammarLexer(_lark().lexer_conf)
+
+
+@functools.cache
+def _string_scanner() -> re.Pattern[str]:
+    # Skips strings (whose parentheses do not count) while counting nesting.
+    string = _lark().get_terminal("STRING").pattern.to_regexp()
+    return re.compile(f"{string}|[()]", re.DOTALL)
+
+
+# ---- building the AST --------------------------------------------------------
+
+# The callbacks below run once per reduction and are the only cwql code on the
+# parse's hot path, so they avoid helper calls: spans are made with
+# ``tuple.__new__`` directly and tokens are read through ``.value`` (a plain
+# str; hashing and comparing a Token goes through Python-level methods).
+_tuple_new = tuple.__new__
+_set = object.__setattr__
+
+# Literal errors (a bad date, `< null`) do not stop the parse: they are
+# collected here, per parse, so a single pass reports all of them.
+_problems: ContextVar[tuple[str, list[Diagnostic]]] = ContextVar("cwql_problems")
+
+_CMP_OPS = {"=": Op.EQ, "!=": Op.NE, "<": Op.LT, "<=": Op.LE, ">": Op.GT, ">=": Op.GE}
+_PLACEHOLDER_DATE = _dt.date(1, 1, 1)
+
+
+def _report(code: str, message: str, start: int, end: int, hint: str | None) -> None:
+    text, found = _problems.get()
+    found.append(Diagnostic.at(text, code, message, start, end, hint=hint))
+
+
+def _string(t: Token) -> String:
+    return String(read_string(t.value), span=_tuple_new(Span, (t.start_pos, t.end_pos)))
+
+
+def _number(t: Token) -> Number:
+    return Number(t.value, span=_tuple_new(Span, (t.start_pos, t.end_pos)))
+
+
+def _true(t: Token) -> Boolean:
+    return Boolean(True, span=_tuple_new(Span, (t.start_pos, t.end_pos)))
+
+
+def _false(t: Token) -> Boolean:
+    return Boolean(False, span=_tuple_new(Span, (t.start_pos, t.end_pos)))
+
+
+def _null(t: Token) -> Null:
+    return Null(span=_tuple_new(Span, (t.start_pos, t.end_pos)))
+
+
+def _datetime(t: Token) -> DateTime:
+    start: int = t.start_pos  # type: ignore[assignment]
+    try:
+        value, fraction = read_datetime(t.value)
+    except LiteralError as e:
+        _report(e.code, e.message, start + e.start, start + e.end, e.hint)
+        value, fraction = _PLACEHOLDER_DATE, ""
+    return DateTime(value, fraction, span=_tuple_new(Span, (start, t.end_pos)))
+
+
+_LITERALS: dict[str, Callable[[Token], Literal]] = {
+    "STRING": _string,
+    "NUMBER": _number,
+    "DATETIME": _datetime,
+    "TRUE": _true,
+    "FALSE": _false,
+    "NULL": _null,
+}
+
+
+class _Builder:
+    """Lark's callbacks, one per grammar alias; each receives the children list."""
+
+    def root(self, c: list[Any]) -> Any:
+        return c[0]
+
+    first = root
+
+    def chain_start(self, c: list[Any]) -> list[Any]:
+        return [c[0], c[2]]
+
+    def chain_add(self, c: list[Any]) -> list[Any]:
+        chain: list[Any] = c[0]
+        chain.append(c[2])
+        return chain
+
+    def and_(self, c: list[Any]) -> And:
+        ops = c[0]
+        return And(tuple(ops), span=_tuple_new(Span, (ops[0].span[0], ops[-1].span[1])))
+
+    def or_(self, c: list[Any]) -> Or:
+        ops = c[0]
+        return Or(tuple(ops), span=_tuple_new(Span, (ops[0].span[0], ops[-1].span[1])))
+
+    def group(self, c: list[Any]) -> Expr:
+        inner = c[1]
+        if type(inner) is And or type(inner) is Or:
+            # The node was made a moment ago and is not shared yet.
+            _set(inner, "parenthesized", True)
+            _set(inner, "span", _tuple_new(Span, (c[0].start_pos, c[2].end_pos)))
+        return inner  # type: ignore[no-any-return]
+
+    def compare(self, c: list[Any]) -> Predicate:
+        path, op, tok = c
+        start = path.start_pos
+        operator = _CMP_OPS[op.value]
+        if tok.type == "NULL" and operator is not Op.EQ and operator is not Op.NE:
+            _report("E016", f"`null` cannot be compared with `{op.value}`",
+                    tok.start_pos, tok.end_pos, "null only goes with `=` and `!=`")
+        return Predicate(
+            Path(path.value, span=_tuple_new(Span, (start, path.end_pos))),
+            operator,
+            _LITERALS[tok.type](tok),
+            span=_tuple_new(Span, (start, tok.end_pos)),
+        )
+
+    def _match(self, c: list[Any], op: Op) -> Predicate:
+        path, tok = c[0], c[-1]
+        start = path.start_pos
+        return Predicate(
+            Path(path.value, span=_tuple_new(Span, (start, path.end_pos))),
+            op,
+            String(read_string(tok.value), span=_tuple_new(Span, (tok.start_pos, tok.end_pos))),
+            span=_tuple_new(Span, (start, tok.end_pos)),
+        )
+
+    def contains(self, c: list[Any]) -> Predicate:
+        return self._match(c, Op.CONTAINS)
+
+    def not_contains(self, c: list[Any]) -> Predicate:
+        return self._match(c, Op.NOT_CONTAINS)
+
+    def like(self, c: list[Any]) -> Predicate:
+        return self._match(c, Op.LIKE)
+
+    def not_like(self, c: list[Any]) -> Predicate:
+        return self._match(c, Op.NOT_LIKE)
+
+    def _member(self, c: list[Any], op: Op) -> Predicate:
+        path = c[0]
+        start = path.start_pos
+        return Predicate(
+            Path(path.value, span=_tuple_new(Span, (start, path.end_pos))),
+            op,
+            tuple(c[-2]),
+            span=_tuple_new(Span, (start, c[-1].end_pos)),
+        )
+
+    def in_(self, c: list[Any]) -> Predicate:
+        return self._member(c, Op.IN)
+
+    def not_in(self, c: list[Any]) -> Predicate:
+        return self._member(c, Op.NOT_IN)
+
+    def values_start(self, c: list[Any]) -> list[Any]:
+        tok = c[0]
+        return [_LITERALS[tok.type](tok)]
+
+    def values_add(self, c: list[Any]) -> list[Any]:
+        values: list[Any] = c[0]
+        tok = c[2]
+        values.append(_LITERALS[tok.type](tok))
+        return values
+
+    def list_start(self, c: list[Any]) -> list[Any]:
+        return [c[0]]
+
+    def list_add(self, c: list[Any]) -> list[Any]:
+        items: list[Any] = c[0]
+        items.append(c[2])
+        return items
+
+    def sort_key(self, c: list[Any]) -> SortKey:
+        path, last = c[0], c[-1]
+        return SortKey(
+            Path(path.value, span=_tuple_new(Span, (path.start_pos, path.end_pos))),
+            last.type == "DESC",
+            span=_tuple_new(Span, (path.start_pos, last.end_pos)),
+        )
+
+    def order_by(self, c: list[Any]) -> OrderBy:
+        keys = c[0]
+        return OrderBy(tuple(keys), span=_tuple_new(Span, (keys[0].span[0], keys[-1].span[1])))
+
+    def fields(self, c: list[Any]) -> Fields:
+        toks = c[0]
+        return Fields(
+            tuple(Path(t.value, span=_tuple_new(Span, (t.start_pos, t.end_pos))) for t in toks),
+            span=_tuple_new(Span, (toks[0].start_pos, toks[-1].end_pos)),
+        )
+
+
+# ---- entry points ------------------------------------------------------------
+
+
+def parse(text: str, kind: Kind = "conditions", *, limits: Limits = DEFAULT_LIMITS) -> Expr:
+    """Parse a ``conditions``, ``childConditions`` or ``customFieldConditions`` value.
+
+    All three share one grammar; ``kind`` says which parameter the text is for
+    (the linter and validator apply rules per kind). Raises :class:`ParseError`.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {', '.join(KINDS)}; got {kind!r}")
+    return _run(text, "conditions", limits)  # type: ignore[return-value]
+
+
+def parse_order_by(text: str, *, limits: Limits = DEFAULT_LIMITS) -> OrderBy:
+    """Parse an ``orderBy`` value: ``path [asc|desc]``, keys separated by commas."""
+    return _run(text, "order_by", limits)  # type: ignore[return-value]
+
+
+def parse_fields(text: str, *, limits: Limits = DEFAULT_LIMITS) -> Fields:
+    """Parse a ``fields`` value: comma-separated paths."""
+    return _run(text, "fields", limits)  # type: ignore[return-value]
+
+
+def _run(text: str, start: str, limits: Limits) -> Node:
+    if not isinstance(text, str):
+        raise TypeError(f"cwql parses str, not {type(text).__name__}")
+    if len(text) > limits.max_length:
+        raise _fail(
+            text, "E019",
+            f"text is {len(text):,} characters long; the limit is {limits.max_length:,}",
+            limits.max_length, len(text),
+            "split the query, or raise Limits(max_length=...) if the text is trusted",
+        )
+    if not text.strip():
+        raise _fail(text, "E018", _EMPTY[start], 0, len(text), None)
+    if text.count("(") > limits.max_depth:
+        _check_depth(text, limits.max_depth)
+
+    found: list[Diagnostic] = []
+    failure: UnexpectedInput | NestingError | None = None
+    token = _problems.set((text, found))
+    try:
+        node = cast(Node, _lark().parse(text, start=start))
+    except (UnexpectedInput, NestingError) as e:
+        failure = e
+    finally:
+        _problems.reset(token)
+    if isinstance(failure, UnexpectedInput):
+        found.append(explain(text, failure, start, _lexer().lex(text)))
+    elif failure is not None:
+        found.append(Diagnostic.at(text, "E020", str(failure), 0, len(text)))
+    if found:
+        raise ParseError(text, found)
+    if len(text) > limits.max_nodes:
+        _check_nodes(text, node, limits.max_nodes)
+    return node
+
+
+_EMPTY = {
+    "conditions": "empty condition: there is nothing to parse",
+    "order_by": "empty orderBy: name a field to sort by",
+    "fields": "empty fields list: name at least one field",
+}
+
+
+def _fail(
+    text: str, code: str, message: str, start: int, end: int, hint: str | None
+) -> ParseError:
+    return ParseError(text, [Diagnostic.at(text, code, message, start, end, hint=hint)])
+
+
+def _check_depth(text: str, max_depth: int) -> None:
+    depth = 0
+    for m in _string_scanner().finditer(text):
+        if m.group() == "(":
+            depth += 1
+            if depth > max_depth:
+                raise _fail(
+                    text, "E020",
+                    f"parentheses nest deeper than {max_depth} levels",
+                    m.start(), m.end(),
+                    "flatten the groups, or raise Limits(max_depth=...) if the text is trusted",
+                )
+        elif depth:
+            depth -= 1
+
+
+def _check_nodes(text: str, node: Node, max_nodes: int) -> None:
+    count = 0
+    for count, _ in enumerate(walk(node), 1):
+        if count > max_nodes:
+            raise _fail(
+                text, "E021",
+                f"the query has more than {max_nodes:,} conditions and values",
+                0, len(text),
+                "split the query, or raise Limits(max_nodes=...) if the text is trusted",
+            )
+

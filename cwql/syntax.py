@@ -1,0 +1,447 @@
+"""The AST: immutable nodes that every part of cwql reads.
+
+Nodes are frozen, slotted dataclasses. Equality and hashing are structural and
+ignore where a node came from (its :class:`Span`), so a parsed condition equals
+the same condition built in Python. ``str(node)`` is the canonical text.
+
+Connectives are n-ary and flat: ``And`` never holds an ``And`` and ``Or``
+never holds an ``Or``; constructing one that would flattens it. Their nesting
+height is capped at :data:`MAX_HEIGHT`, so the recursive ``==``, ``hash`` and
+``repr`` that dataclasses generate stay far from Python's recursion limit;
+everything cwql itself does with a tree (printing, walking) is iterative.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import enum
+from collections.abc import Iterator
+from dataclasses import MISSING, dataclass, field, fields
+from decimal import Decimal
+from typing import Any, NamedTuple, TypeAlias, TypeVar
+
+from .errors import NestingError
+
+__all__ = [
+    "MAX_HEIGHT",
+    "And",
+    "Boolean",
+    "DateTime",
+    "Expr",
+    "Fields",
+    "Literal",
+    "Node",
+    "Null",
+    "Number",
+    "Op",
+    "Operand",
+    "Or",
+    "OrderBy",
+    "Path",
+    "Predicate",
+    "SortKey",
+    "Span",
+    "String",
+    "as_data",
+    "walk",
+]
+
+_UTC = _dt.UTC
+
+#: The deepest nesting of alternating ``and``/``or`` groups a tree may have.
+MAX_HEIGHT = 100
+
+
+_N = TypeVar("_N")
+
+
+def _fast_init(cls: type[_N]) -> type[_N]:
+    """Replace a frozen dataclass's ``__init__`` with one that sets slots directly.
+
+    A frozen dataclass assigns each field through ``object.__setattr__``, which
+    looks the attribute up on the type every time; calling each slot's own
+    descriptor is about twice as fast, and the parser builds several nodes per
+    condition. Signature, defaults and ``__post_init__`` stay exactly as the
+    dataclass declares them (a test compares the two).
+    """
+    positional: list[str] = []
+    keyword: list[str] = []
+    body: list[str] = []
+    namespace: dict[str, Any] = {}
+    for f in fields(cls):  # type: ignore[arg-type]
+        setter = f"_set_{f.name}"
+        namespace[setter] = getattr(cls, f.name).__set__
+        if f.default is not MISSING:
+            namespace[f"_default_{f.name}"] = f.default
+        if not f.init:
+            body.append(f"{setter}(self, _default_{f.name})")
+            continue
+        param = f.name if f.default is MISSING else f"{f.name}=_default_{f.name}"
+        (keyword if f.kw_only else positional).append(param)
+        body.append(f"{setter}(self, {f.name})")
+    if hasattr(cls, "__post_init__"):
+        body.append("self.__post_init__()")
+    params = ", ".join(["self", *positional, *(["*", *keyword] if keyword else [])])
+    source = f"def __init__({params}):\n    " + "\n    ".join(body or ["pass"])
+    exec(source, namespace)  # noqa: S102 - the source is built from field names only
+    init = namespace["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__doc__ = cls.__init__.__doc__
+    cls.__init__ = init  # type: ignore[method-assign]
+    return cls
+
+
+class Span(NamedTuple):
+    """Where a node came from: code-point offsets into the text, ``end`` exclusive."""
+
+    start: int
+    end: int
+
+
+@_fast_init
+@dataclass(frozen=True, slots=True)
+class Node:
+    """Base of every AST node."""
+
+    span: Span | None = field(default=None, compare=False, repr=False, kw_only=True)
+
+    def __str__(self) -> str:
+        from .printer import to_text  # the printer imports this module
+
+        return to_text(self)
+
+
+# ---- paths and literals ------------------------------------------------------
+
+
+@_fast_init
+@dataclass(frozen=True, slots=True)
+class Path(Node):
+    """A field path as written: ``status/id``, ``_info/lastUpdated``."""
+
+    name: str
+
+    @property
+    def segments(self) -> tuple[str, ...]:
+        return tuple(self.name.split("/"))
+
+
+@_fast_init
+@dataclass(frozen=True, slots=True)
+class Literal(Node):
+    """Base of the value nodes."""
+
+
+@_fast_init
+@dataclass(frozen=True, slots=True)
+class String(Literal):
+    """A string value (``value`` is the text after escapes are read)."""
+
+    value: str
+
+
+@_fast_init
+@dataclass(frozen=True, slots=True)
+class Number(Literal):
+    """A number, keeping its digits as written (``2.50`` stays ``2.50``)."""
+
+    text: str
+
+    @property
+    def value(self) -> int | Decimal:
+        """The number as ``int`` when it has no decimal point, else as ``Decimal``."""
+        return Decimal(self.text) if "." in self.text else int(self.text)
+
+
+@_fast_init
+@dataclass(frozen=True, slots=True)
+class Boolean(Literal):
+    value: bool
+
+
+@_fast_init
+@dataclass(frozen=True, slots=True)
+class Null(Literal):
+    pass
+
+
+@_fast_init
+@dataclass(frozen=True, slots=True)
+class DateTime(Literal):
+    """A bracketed date or date-time.
+
+    ``value`` is a ``datetime.date`` for a date, else a ``datetime.datetime``:
+    aware ones are converted to UTC, naive ones are kept naive (the server's
+    time zone for them is unknown). ``fraction`` holds the fractional-second
+    digits as written (up to 7, as .NET writes them); ``value.microsecond``
+    holds the first six.
+    """
+
+    value: _dt.date
+    fraction: str = ""
+
+    def __post_init__(self) -> None:
+        value, fraction = self.value, self.fraction
+        if not isinstance(value, _dt.datetime):
+            if fraction:
+                raise ValueError("a date has no fractional seconds")
+            return
+        if value.tzinfo is not None and value.tzinfo is not _UTC:
+            try:
+                value = value.astimezone(_UTC)
+            except OverflowError:
+                raise ValueError(f"{value.isoformat()} is outside years 0001-9999 in UTC") from None
+            object.__setattr__(self, "value", value)
+        if not fraction:
+            if value.microsecond:
+                object.__setattr__(self, "fraction", f"{value.microsecond:06d}".rstrip("0"))
+        elif not (fraction.isascii() and fraction.isdigit() and len(fraction) <= 7):
+            raise ValueError(f"fraction must be 1-7 digits, not {fraction!r}")
+        elif int(fraction[:6].ljust(6, "0")) != value.microsecond:
+            raise ValueError(f"fraction .{fraction} disagrees with microsecond {value.microsecond}")
+
+    @property
+    def is_date(self) -> bool:
+        return not isinstance(self.value, _dt.datetime)
+
+    @property
+    def is_naive(self) -> bool:
+        return isinstance(self.value, _dt.datetime) and self.value.tzinfo is None
+
+
+Operand: TypeAlias = Literal | tuple[Literal, ...]
+
+
+# ---- expressions -----------------------------------------------------------
+
+
+class Op(enum.Enum):
+    """A predicate's operator; ``value`` is its canonical spelling."""
+
+    EQ = "="
+    NE = "!="
+    LT = "<"
+    LE = "<="
+    GT = ">"
+    GE = ">="
+    CONTAINS = "contains"
+    NOT_CONTAINS = "not contains"
+    LIKE = "like"
+    NOT_LIKE = "not like"
+    IN = "in"
+    NOT_IN = "not in"
+
+    @property
+    def negated(self) -> Op:
+        """The operator that matches exactly what this one does not (nulls aside)."""
+        return _NEGATED[self]
+
+    @property
+    def is_symbolic(self) -> bool:
+        return self in _SYMBOLIC
+
+    @property
+    def is_ordering(self) -> bool:
+        return self in _ORDERING
+
+
+_NEGATED = {
+    Op.EQ: Op.NE, Op.NE: Op.EQ,
+    Op.LT: Op.GE, Op.GE: Op.LT, Op.GT: Op.LE, Op.LE: Op.GT,
+    Op.CONTAINS: Op.NOT_CONTAINS, Op.NOT_CONTAINS: Op.CONTAINS,
+    Op.LIKE: Op.NOT_LIKE, Op.NOT_LIKE: Op.LIKE,
+    Op.IN: Op.NOT_IN, Op.NOT_IN: Op.IN,
+}
+_SYMBOLIC = frozenset({Op.EQ, Op.NE, Op.LT, Op.LE, Op.GT, Op.GE})
+_ORDERING = frozenset({Op.LT, Op.LE, Op.GT, Op.GE})
+
+
+@_fast_init
+@dataclass(frozen=True, slots=True)
+class Expr(Node):
+    """Base of condition expressions: :class:`Predicate`, :class:`And`, :class:`Or`."""
+
+    @property
+    def height(self) -> int:
+        """Nesting height: 0 for a predicate, 1 + the tallest operand for a connective."""
+        return 0
+
+
+@_fast_init
+@dataclass(frozen=True, slots=True)
+class Predicate(Expr):
+    """``path op value``. ``value`` is a tuple of literals for ``in``/``not in``."""
+
+    path: Path
+    op: Op
+    value: Operand
+
+
+@_fast_init
+@dataclass(frozen=True, slots=True)
+class _Connective(Expr):
+    operands: tuple[Expr, ...]
+    #: Whether the source wrapped this group in parentheses (the linter asks).
+    parenthesized: bool = field(default=False, compare=False, repr=False, kw_only=True)
+    height: int = field(default=0, init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        cls = type(self)
+        flat: list[Expr] = []
+        height = 0
+        for operand in self.operands:
+            if type(operand) is cls:
+                flat.extend(operand.operands)
+            elif isinstance(operand, Expr):
+                flat.append(operand)
+            else:
+                raise TypeError(
+                    f"{cls.__name__} takes condition nodes, not {type(operand).__name__}"
+                )
+            if operand.height > height:
+                height = operand.height
+        if len(flat) < 2:
+            raise ValueError(f"{cls.__name__} needs at least two operands")
+        if height >= MAX_HEIGHT:
+            raise NestingError(
+                f"conditions nest deeper than {MAX_HEIGHT} alternating and/or groups"
+            )
+        object.__setattr__(self, "operands", tuple(flat))
+        object.__setattr__(self, "height", height + 1)
+
+
+@_fast_init
+@dataclass(frozen=True, slots=True)
+class And(_Connective):
+    """All operands hold."""
+
+
+@_fast_init
+@dataclass(frozen=True, slots=True)
+class Or(_Connective):
+    """At least one operand holds."""
+
+
+# ---- orderBy and fields ------------------------------------------------------
+
+
+@_fast_init
+@dataclass(frozen=True, slots=True)
+class SortKey(Node):
+    path: Path
+    descending: bool = False
+
+
+@_fast_init
+@dataclass(frozen=True, slots=True)
+class OrderBy(Node):
+    """The ``orderBy`` parameter: one or more sort keys."""
+
+    keys: tuple[SortKey, ...]
+
+
+@_fast_init
+@dataclass(frozen=True, slots=True)
+class Fields(Node):
+    """The ``fields`` parameter: the paths to return."""
+
+    paths: tuple[Path, ...]
+
+
+# ---- walking ---------------------------------------------------------------
+
+
+def walk(node: Node) -> Iterator[Node]:
+    """Every node under ``node`` (itself included), in source order, without recursion."""
+    stack: list[Node] = [node]
+    pop, extend = stack.pop, stack.extend
+    while stack:
+        current = pop()
+        yield current
+        if isinstance(current, Predicate):
+            value = current.value
+            if isinstance(value, tuple):
+                extend(reversed(value))
+            else:
+                stack.append(value)
+            stack.append(current.path)
+        elif isinstance(current, _Connective):
+            extend(reversed(current.operands))
+        elif isinstance(current, OrderBy):
+            extend(reversed(current.keys))
+        elif isinstance(current, SortKey):
+            stack.append(current.path)
+        elif isinstance(current, Fields):
+            extend(reversed(current.paths))
+
+
+# ---- plain data --------------------------------------------------------------
+
+
+def as_data(node: Node) -> Any:
+    """``node`` as JSON-ready data: dicts with a ``type`` key, lists, str, bool.
+
+    Spans are included as ``[start, end]`` when known. Built without recursion.
+    """
+    # Post-order over an explicit stack: a node's children are converted
+    # before the node itself, and their results are taken from ``done``.
+    done: dict[int, Any] = {}
+    stack: list[tuple[Node, bool]] = [(node, False)]
+    while stack:
+        current, expanded = stack.pop()
+        children = _children(current)
+        if not expanded and children:
+            stack.append((current, True))
+            stack.extend((child, False) for child in children)
+            continue
+        done[id(current)] = _as_data_one(current, done)
+    return done[id(node)]
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, Predicate):
+        value = node.value
+        return [node.path, *value] if isinstance(value, tuple) else [node.path, value]
+    if isinstance(node, _Connective):
+        return list(node.operands)
+    if isinstance(node, OrderBy):
+        return list(node.keys)
+    if isinstance(node, SortKey):
+        return [node.path]
+    if isinstance(node, Fields):
+        return list(node.paths)
+    return []
+
+
+def _as_data_one(node: Node, done: dict[int, Any]) -> Any:
+    data: dict[str, Any] = {"type": type(node).__name__}
+    if isinstance(node, Path):
+        data["name"] = node.name
+    elif isinstance(node, String):
+        data["value"] = node.value
+    elif isinstance(node, Number):
+        data["text"] = node.text
+    elif isinstance(node, Boolean):
+        data["value"] = node.value
+    elif isinstance(node, DateTime):
+        data["value"] = node.value.isoformat()
+        data["fraction"] = node.fraction
+    elif isinstance(node, Predicate):
+        data["path"] = done[id(node.path)]
+        data["op"] = node.op.value
+        value = node.value
+        data["value"] = (
+            [done[id(v)] for v in value] if isinstance(value, tuple) else done[id(value)]
+        )
+    elif isinstance(node, _Connective):
+        data["operands"] = [done[id(o)] for o in node.operands]
+    elif isinstance(node, SortKey):
+        data["path"] = done[id(node.path)]
+        data["descending"] = node.descending
+    elif isinstance(node, OrderBy):
+        data["keys"] = [done[id(k)] for k in node.keys]
+    elif isinstance(node, Fields):
+        data["paths"] = [done[id(p)] for p in node.paths]
+    if node.span is not None:
+        data["span"] = list(node.span)
+    return data
