@@ -18,6 +18,7 @@ from lark import Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
 from .errors import Diagnostic
+from .lexer import GrammarLexer
 
 __all__ = ["explain"]
 
@@ -74,24 +75,18 @@ _LOOKALIKES = {
 }
 
 
-def explain(text: str, error: UnexpectedInput, start: str, lexer_tokens: Iterable[Token]) -> Diagnostic:
-    """One diagnostic for a failed parse of ``text`` from start symbol ``start``.
-
-    ``lexer_tokens`` is the lexer's token stream over ``text`` (consumed only
-    up to the failure), used to see the token before the one that failed.
-    """
+def explain(text: str, error: UnexpectedInput, start: str, lexer: GrammarLexer) -> Diagnostic:
+    """One diagnostic for a failed parse of ``text`` from start symbol ``start``."""
     expected = _expected(error)
     if isinstance(error, UnexpectedCharacters):
         pos = error.pos_in_stream
         assert pos is not None
-        before = _previous_tokens(lexer_tokens, pos)
-        return _Explainer(text, start, expected, before).character(pos)
+        return _Explainer(text, start, expected, lexer.token_before(text, pos), pos).character(pos)
     assert isinstance(error, UnexpectedToken)
     token = error.token
     pos = len(text) if token.type == "$END" else token.start_pos
     assert pos is not None
-    before = _previous_tokens(lexer_tokens, pos)
-    return _Explainer(text, start, expected, before).token(token, pos)
+    return _Explainer(text, start, expected, lexer.token_before(text, pos), pos).token(token, pos)
 
 
 def _expected(error: UnexpectedInput) -> frozenset[str]:
@@ -101,18 +96,6 @@ def _expected(error: UnexpectedInput) -> frozenset[str]:
     elif error.interactive_parser is not None:
         names = error.interactive_parser.choices()  # type: ignore[no-untyped-call]
     return frozenset(n for n in names if n in _LABELS)
-
-
-def _previous_tokens(tokens: Iterable[Token], pos: int) -> list[Token]:
-    found: list[Token] = []
-    try:
-        for tok in tokens:
-            if tok.start_pos is None or tok.start_pos >= pos:
-                break
-            found.append(tok)
-    except UnexpectedInput:
-        pass
-    return found
 
 
 def _labels(names: Iterable[str]) -> tuple[str, ...]:
@@ -127,12 +110,18 @@ def _describe(tok: Token) -> str:
 
 
 class _Explainer:
-    def __init__(self, text: str, start: str, expected: frozenset[str], before: list[Token]) -> None:
+    def __init__(
+        self, text: str, start: str, expected: frozenset[str], prev: Token | None, pos: int
+    ) -> None:
         self.text = text
         self.start = start
+        self.prev = prev
+        # LALR merges look-aheads, so `)` can be "expected" with nothing open
+        # and the end of the text with a `(` still open.
+        if expected & {"RPAR", "$END"}:
+            inside = self.unclosed(pos) is not None
+            expected -= {"$END"} if inside else {"RPAR"}
         self.expected = expected
-        self.prev: Token | None = before[-1] if before else None
-        self.before = before
 
     def diag(self, code: str, message: str, start: int, end: int, hint: str | None = None) -> Diagnostic:
         return Diagnostic.at(
@@ -380,12 +369,12 @@ class _Explainer:
                              "remove it, or add the `(` it closes")
         return None
 
-    def unclosed(self) -> int | None:
-        """Offset of the last `(` that is never closed, skipping strings."""
+    def unclosed(self, before: int | None = None) -> int | None:
+        """Offset of the last `(` not closed before ``before`` (default: the end), skipping strings."""
         from .parser import _string_scanner  # the scanner is built from the grammar
 
         opened: list[int] = []
-        for m in _string_scanner().finditer(self.text):
+        for m in _string_scanner().finditer(self.text, 0, len(self.text) if before is None else before):
             if m.group() == "(":
                 opened.append(m.start())
             elif m.group() == ")" and opened:

@@ -36,52 +36,85 @@ class EncodingError(CWQLError, ValueError):
 
 @dataclass(frozen=True, slots=True)
 class ErrorCode:
-    """A stable error code with its kebab-case name and a one-line summary.
+    """A stable error code: its kebab-case name, what it means, an example and its fix.
 
-    The linter's syntax rule family and the docs are generated from these.
+    The docs and the linter's syntax rules are generated from these, and a
+    test checks that each ``example`` raises its code and each ``fix`` parses.
     """
 
     code: str
     name: str
     summary: str
+    example: str
+    fix: str
+    kind: str = "conditions"
 
 
-def _codes(*rows: tuple[str, str, str]) -> dict[str, ErrorCode]:
-    return {code: ErrorCode(code, name, summary) for code, name, summary in rows}
+def _codes(*rows: ErrorCode) -> dict[str, ErrorCode]:
+    return {row.code: row for row in rows}
 
+
+_E = ErrorCode
 
 #: Every error code the parser can report, by code.
 ERROR_CODES: dict[str, ErrorCode] = _codes(
-    ("E001", "unexpected-token", "A word or symbol where the grammar allows something else."),
-    ("E002", "unexpected-character", "A character that no part of the language uses."),
-    ("E003", "unterminated-string", "A string that is opened but never closed."),
-    ("E004", "unbalanced-parentheses", "A `(` without its `)`, or a `)` without its `(`."),
-    ("E005", "missing-value", "An operator with no value after it."),
-    ("E006", "dangling-connective", "`and`/`or` with no condition on one side."),
-    ("E007", "empty-in-list", "`in ()` with no values; the language needs at least one."),
-    ("E008", "unbracketed-datetime", "A date or time written without the square brackets."),
-    ("E009", "double-equals", "`==` instead of `=`."),
-    ("E010", "c-style-logic", "`&&`, `||`, `&`, `|` or `!` instead of `and`, `or`, `not`."),
-    ("E011", "standalone-not", "`not` before a condition or group; it only prefixes in/contains/like."),
-    ("E012", "sql-null-test", "SQL's `is null` / `is not null` instead of `= null` / `!= null`."),
-    ("E013", "sql-not-equal", "SQL's `<>` instead of `!=`."),
-    ("E014", "invalid-date", "A date or time that is not on the calendar or the clock."),
-    ("E015", "invalid-datetime-format", "Square brackets that do not hold an ISO 8601 date or time."),
-    ("E016", "null-with-operator", "`null` with an operator other than `=` or `!=`."),
-    ("E017", "invalid-number", "A number in a form the server refuses (exponent, `+`, two points)."),
-    ("E018", "empty-expression", "No expression at all."),
-    ("E019", "text-too-long", "The text is longer than the configured limit."),
-    ("E020", "nesting-too-deep", "Parentheses nested deeper than the configured limit."),
-    ("E021", "too-many-nodes", "More conditions and values than the configured limit."),
-    ("E022", "malformed-path", "A field path with spaces, dots or an empty segment."),
-    ("E023", "unterminated-datetime", "A `[` without its `]`."),
-    ("E024", "missing-operator", "A field followed by something that is not an operator."),
-    ("E025", "string-required", "`contains` or `like` followed by something that is not a string."),
-    ("E026", "quoted-field", "A field name in quotes; fields are written bare."),
-    ("E027", "missing-connective", "Two conditions side by side without `and`/`or` between them."),
-    ("E028", "lookalike-character", "A typographic look-alike of an ASCII quote or operator."),
-    ("E029", "in-list-required", "`in` not followed by a parenthesised list of values."),
-    ("E030", "keyword-as-field", "A keyword where a field name belongs."),
+    _E("E001", "unexpected-token", "A word or symbol where the grammar allows something else.",
+       "status/id = 1,", "status/id = 1"),
+    _E("E002", "unexpected-character", "A character that no part of the language uses.",
+       "status/id = 1 $", "status/id = 1"),
+    _E("E003", "unterminated-string", "A string that is opened but never closed.",
+       'summary = "printer', 'summary = "printer"'),
+    _E("E004", "unbalanced-parentheses", "A `(` without its `)`, or a `)` without its `(`.",
+       "(a = 1 or b = 2", "(a = 1 or b = 2)"),
+    _E("E005", "missing-value", "An operator with no value after it.",
+       "status/id = and b = 1", "status/id = 1 and b = 1"),
+    _E("E006", "dangling-connective", "`and`/`or` with no condition on one side.",
+       "a = 1 and", "a = 1"),
+    _E("E007", "empty-in-list", "`in ()` with no values; the language needs at least one.",
+       "id in ()", "id in (1)"),
+    _E("E008", "unbracketed-datetime", "A date or time written without the square brackets.",
+       "dateEntered > 2024-01-01", "dateEntered > [2024-01-01]"),
+    _E("E009", "double-equals", "`==` instead of `=`.", "status/id == 1", "status/id = 1"),
+    _E("E010", "c-style-logic", "`&&`, `||`, `&`, `|` or `!` instead of `and`, `or`, `not`.",
+       "a = 1 && b = 2", "a = 1 and b = 2"),
+    _E("E011", "standalone-not", "`not` before a condition or group; it only prefixes in/contains/like.",
+       "not (status/id = 1)", "status/id != 1"),
+    _E("E012", "sql-null-test", "SQL's `is null` / `is not null` instead of `= null` / `!= null`.",
+       "closedDate is null", "closedDate = null"),
+    _E("E013", "sql-not-equal", "SQL's `<>` instead of `!=`.", "status/id <> 1", "status/id != 1"),
+    _E("E014", "invalid-date", "A date or time that is not on the calendar or the clock.",
+       "dateEntered > [2023-02-29]", "dateEntered > [2023-02-28]"),
+    _E("E015", "invalid-datetime-format", "Square brackets that do not hold an ISO 8601 date or time.",
+       "dateEntered > [05/01/2024]", "dateEntered > [2024-05-01]"),
+    _E("E016", "null-with-operator", "`null` with an operator other than `=` or `!=`, or in a list.",
+       "closedDate < null", "closedDate = null"),
+    _E("E017", "invalid-number", "A number in a form the server refuses (exponent, `+`, two points).",
+       "budget > 1e5", "budget > 100000"),
+    _E("E018", "empty-expression", "No expression at all.", "   ", "id > 0"),
+    _E("E019", "text-too-long", "The text is longer than the configured limit.",
+       "", "", kind="limits"),
+    _E("E020", "nesting-too-deep", "Parentheses or and/or groups nested deeper than the limit.",
+       "", "", kind="limits"),
+    _E("E021", "too-many-nodes", "More conditions and values than the configured limit.",
+       "", "", kind="limits"),
+    _E("E022", "malformed-path", "A field path with spaces, dots or an empty segment.",
+       "status.id = 1", "status/id = 1"),
+    _E("E023", "unterminated-datetime", "A `[` without its `]`.",
+       "dateEntered > [2024-01-01", "dateEntered > [2024-01-01]"),
+    _E("E024", "missing-operator", "A field followed by something that is not an operator.",
+       "status/id 1", "status/id = 1"),
+    _E("E025", "string-required", "`contains` or `like` followed by something that is not a string.",
+       "summary contains 42", 'summary contains "42"'),
+    _E("E026", "quoted-field", "A field name in quotes; fields are written bare.",
+       '"summary" = "x"', 'summary = "x"'),
+    _E("E027", "missing-connective", "Two conditions side by side without `and`/`or` between them.",
+       "a = 1 b = 2", "a = 1 and b = 2"),
+    _E("E028", "lookalike-character", "A typographic look-alike of an ASCII quote, operator or space.",
+       "summary = \u201cprinter\u201d", 'summary = "printer"'),
+    _E("E029", "in-list-required", "`in` not followed by a parenthesised list of values.",
+       "id in 1, 2", "id in (1, 2)"),
+    _E("E030", "keyword-as-field", "A keyword where a field name belongs.",
+       "a = 1 and null = 2", "a = 1 and b = 2"),
 )
 
 
@@ -198,17 +231,16 @@ def render_diagnostic(text: str, diag: Diagnostic) -> str:
     line_end = text.find("\n", line_start)
     if line_end < 0:
         line_end = len(text)
-    source = text[line_start:line_end]
-    caret_at = diag.column - 1
-    width = max(1, min(diag.end, line_end) - diag.start)
+    caret_at = diag.column - 1  # within the line
+    # The underline covers the span on this line, cut to the window.
+    width = max(1, min(min(diag.end, line_end) - diag.start, _WINDOW))
     left = max(0, caret_at - _WINDOW)
-    right = min(len(source), caret_at + max(width, 1) + _WINDOW)
+    right = min(line_end - line_start, caret_at + width + _WINDOW)
     prefix = "..." if left > 0 else ""
-    suffix = "..." if right < len(source) else ""
-    shown = prefix + _printable(source[left:right]) + suffix
-    pad = len(prefix) + (caret_at - left)
-    width = min(width, right - caret_at) if right > caret_at else 1
-    lines = [head, "  " + shown, "  " + " " * pad + "^" + "~" * (max(width, 1) - 1)]
+    suffix = "..." if right < line_end - line_start else ""
+    shown = prefix + _printable(text[line_start + left:line_start + right]) + suffix
+    pad = len(prefix) + caret_at - left
+    lines = [head, "  " + shown, "  " + " " * pad + "^" + "~" * (width - 1)]
     if diag.hint:
         lines.append(f"  hint: {diag.hint}")
     return "\n".join(lines)

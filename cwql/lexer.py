@@ -70,3 +70,28 @@ class GrammarLexer(Lexer):
                     kind = keywords.get(value.lower(), kind)
                 yield Token(kind, value, pos, None, None, None, None, stop)  # type: ignore[arg-type]
             pos = stop
+
+    def token_before(self, text: str, pos: int) -> Token | None:
+        """The last token that starts before ``pos``, or None.
+
+        For error messages only: it scans without building the tokens it
+        passes, so even a megabyte of text costs a fraction of a parse.
+        """
+        match = self.pattern.match
+        ignore = self.ignore
+        last: re.Match[str] | None = None
+        at = 0
+        while at < pos:
+            m = match(text, at)
+            if m is None:
+                break
+            if m.lastgroup not in ignore:
+                last = m
+            at = m.end()
+        if last is None:
+            return None
+        kind = last.lastgroup
+        value = last.group()
+        if kind in self.words:
+            kind = self.keywords.get(value.lower(), kind)
+        return Token(kind, value, last.start(), None, None, None, None, last.end())  # type: ignore[arg-type]

@@ -66,6 +66,12 @@ class Limits:
     max_depth: int = 64
     max_nodes: int = 25_000
 
+    def __post_init__(self) -> None:
+        for name in ("max_length", "max_depth", "max_nodes"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ValueError(f"Limits.{name} must be a positive int, not {value!r}")
+
 
 DEFAULT_LIMITS = Limits()
 
@@ -342,7 +348,7 @@ def _run(text: str, start: str, limits: Limits) -> Node:
     finally:
         _problems.reset(token)
     if isinstance(failure, UnexpectedInput):
-        found.append(explain(text, failure, start, _lexer().lex(text)))
+        found.append(explain(text, failure, start, _lexer()))
     elif failure is not None:
         found.append(Diagnostic.at(text, "E020", str(failure), 0, len(text)))
     if found:

@@ -1,0 +1,34 @@
+"""Longer property campaigns: ``python fuzz/run.py [--scale N] [pytest args]``.
+
+Runs the property tests (tests/test_properties.py, tests/test_grammar.py and
+any other test module that sizes its examples with ``tests.conftest.examples``)
+with N times as many examples as the normal suite (default 100). Failures are
+shrunk and saved in the hypothesis database like any other.
+
+For coverage-guided fuzzing of the parser, see fuzz/atheris_parse.py.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MODULES = ["tests/test_properties.py", "tests/test_grammar.py"]
+
+
+def main() -> int:
+    args = sys.argv[1:]
+    scale = "100"
+    if args[:1] == ["--scale"]:
+        scale, args = args[1], args[2:]
+    env = dict(os.environ, CWQL_FUZZ_SCALE=scale)
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *MODULES, *args]
+    print(" ".join(command), f"(CWQL_FUZZ_SCALE={scale})")
+    return subprocess.call(command, cwd=ROOT, env=env)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

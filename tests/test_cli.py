@@ -1,0 +1,74 @@
+"""The command line, through a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+
+def cwql(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "cwql", *args], input=stdin, capture_output=True, text=True,
+        timeout=60,
+    )
+
+
+def test_check_prints_the_canonical_form() -> None:
+    r = cwql("check", 'Status/Name = "Open" AND board/id IN (1, 2) or priority/id=3')
+    assert (r.returncode, r.stdout, r.stderr) == (
+        0, '(Status/Name="Open" and board/id in (1,2)) or priority/id=3\n', "",
+    )
+
+
+def test_check_reports_an_error_with_exit_status_1() -> None:
+    r = cwql("check", "a == 1")
+    assert r.returncode == 1
+    assert r.stdout.splitlines() == ["1:3: E009 `==` is not an operator", "  a == 1", "    ^~", "  hint: write a single `=`"]
+    assert "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "out"),
+    [("orderBy", "id DESC, name", "id desc,name"), ("fields", "id , summary", "id,summary"),
+     ("childConditions", "value LIKE 'j*'", 'value like "j*"')],
+)
+def test_kinds(kind: str, text: str, out: str) -> None:
+    r = cwql("check", "--kind", kind, text)
+    assert (r.returncode, r.stdout) == (0, out + "\n")
+
+
+def test_stdin() -> None:
+    r = cwql("check", "-", stdin="a = 1\n")
+    assert (r.returncode, r.stdout) == (0, "a=1\n")
+
+
+def test_parse_json() -> None:
+    r = cwql("parse", "--json", "a=1 or b contains 'x'")
+    assert r.returncode == 0
+    tree = json.loads(r.stdout)
+    assert tree["type"] == "Or"
+    assert tree["operands"][1]["op"] == "contains"
+
+
+def test_encode() -> None:
+    r = cwql("encode", 'a = "x&y"')
+    assert (r.returncode, r.stdout) == (0, "a%3D%22x%26y%22\n")
+
+
+def test_usage_errors_exit_2() -> None:
+    assert cwql().returncode == 2
+    assert cwql("check").returncode == 2
+    assert cwql("check", "--kind", "nope", "a=1").returncode == 2
+    r = cwql("--version")
+    assert r.returncode == 0
+    assert r.stdout.startswith("cwql ")
+
+
+def test_garbage_never_prints_a_traceback() -> None:
+    for text in ["\x00\x01", "(" * 200, "a" * 200_000, "\u201ca\u201d"]:
+        r = cwql("check", "-", stdin=text)
+        assert r.returncode == 1
+        assert "Traceback" not in r.stderr + r.stdout

@@ -1,0 +1,110 @@
+"""The error tree and the diagnostic record."""
+
+from __future__ import annotations
+
+import json
+import pickle
+
+import pytest
+
+import cwql
+from cwql.errors import ERROR_CODES, Diagnostic, render_diagnostic
+
+
+def error_of(text: str, kind: str = "conditions") -> cwql.ParseError:
+    with pytest.raises(cwql.ParseError) as info:
+        cwql.normalize(text, kind)
+    return info.value
+
+
+def test_every_error_is_a_cwql_error_and_a_value_error() -> None:
+    e = error_of("a==1")
+    assert isinstance(e, cwql.CWQLError)
+    assert isinstance(e, ValueError)
+    assert issubclass(cwql.EncodingError, cwql.CWQLError)
+    assert issubclass(cwql.NestingError, cwql.CWQLError)
+
+
+def test_diagnostic_fields() -> None:
+    d = error_of("a = 1 and\n  b == 2").diagnostics[0]
+    assert (d.code, d.name, d.line, d.column, d.end_line, d.end_column) == (
+        "E009", "double-equals", 2, 5, 2, 7,
+    )
+    assert (d.start, d.end) == (14, 16)
+    assert d.hint == "write a single `=`"
+    assert d.severity == "error"
+    data = d.to_dict()
+    assert json.loads(json.dumps(data)) == data
+    assert set(data) == {
+        "code", "name", "message", "severity", "start", "end", "line", "column",
+        "end_line", "end_column", "expected", "hint",
+    }
+
+
+def test_expected_lists_human_labels() -> None:
+    d = error_of("a=1 $").diagnostics[0]
+    assert d.expected == ("`and`", "`or`", "the end of the text")
+    d = error_of("(a=1 $").diagnostics[0]
+    assert d.expected == ("`)`", "`and`", "`or`")
+    d = error_of("a=").diagnostics[0]
+    assert d.expected == ("a string", "a number", "a [datetime]", "`true`", "`false`", "`null`")
+
+
+def test_rendering_shows_the_line_and_a_caret() -> None:
+    e = error_of('x = 1 and\nsummary contains 5 and y = 2')
+    assert str(e) == (
+        "2:18: E025 `contains` takes a quoted string, not `5`\n"
+        "  summary contains 5 and y = 2\n"
+        "                   ^\n"
+        '  hint: quote the pattern, e.g. summary contains "text"'
+    )
+
+
+def test_rendering_control_characters_keeps_the_caret_aligned() -> None:
+    d = Diagnostic.at("a\tb\x01c", "E002", "m", 4, 5)
+    assert render_diagnostic("a\tb\x01c", d).splitlines()[1:] == ["  a\ufffdb\ufffdc", "      ^"]
+
+
+def test_parse_error_pickles() -> None:
+    e = error_of("a=")
+    again = pickle.loads(pickle.dumps(e))
+    assert isinstance(again, cwql.ParseError)
+    assert again.diagnostics == e.diagnostics
+    assert str(again) == str(e)
+
+
+def test_parse_error_needs_a_diagnostic() -> None:
+    with pytest.raises(ValueError, match="at least one"):
+        cwql.ParseError("x", [])
+
+
+def test_error_codes_are_unique_and_named() -> None:
+    names = [c.name for c in ERROR_CODES.values()]
+    assert len(set(names)) == len(names)
+    for code, meta in ERROR_CODES.items():
+        assert code == meta.code
+        assert code.startswith("E")
+        assert len(code) == 4
+        assert meta.name == meta.name.lower()
+        assert " " not in meta.name
+        assert meta.summary.endswith(".")
+
+
+def test_no_lark_exception_escapes() -> None:
+    from lark.exceptions import LarkError
+
+    for text in ["", "(", ")", "a", "a=", "\x00", "[", '"', "not", "a in (", "1=1", "\u201c"]:
+        for kind in ("conditions", "orderBy", "fields"):
+            try:
+                cwql.normalize(text, kind)
+            except cwql.ParseError as e:
+                assert not isinstance(e, LarkError)
+                assert e.__cause__ is None or not isinstance(e.__cause__, LarkError)
+
+
+def test_encoding_errors() -> None:
+    with pytest.raises(cwql.EncodingError, match="surrogate"):
+        cwql.encode("a\ud800")
+    with pytest.raises(cwql.EncodingError, match="UTF-8"):
+        cwql.decode("like%20%22%ab%25%22")
+    assert cwql.decode("a+b%20c") == "a+b c"

@@ -1,0 +1,190 @@
+"""The AST: immutability, structural equality, flattening, height cap, walking."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import datetime as dt
+import inspect
+import pickle
+from decimal import Decimal
+
+import pytest
+
+import cwql
+from cwql import syntax
+from cwql.syntax import (
+    MAX_HEIGHT,
+    And,
+    Boolean,
+    DateTime,
+    Null,
+    Number,
+    Op,
+    Or,
+    Path,
+    Predicate,
+    Span,
+    String,
+    as_data,
+    walk,
+)
+
+NODE_CLASSES = [
+    obj for obj in vars(syntax).values()
+    if isinstance(obj, type) and issubclass(obj, syntax.Node)
+]
+
+
+def p(name: str, value: int) -> Predicate:
+    return Predicate(Path(name), Op.EQ, Number(str(value)))
+
+
+def test_equality_ignores_spans_and_parentheses() -> None:
+    parsed = cwql.parse("(a=1 and b=2) or c=3")
+    built = Or((And((p("a", 1), p("b", 2))), p("c", 3)))
+    assert parsed == built
+    assert hash(parsed) == hash(built)
+    assert parsed.span == Span(0, 20)
+    assert built.span is None
+    assert parsed.operands[0].parenthesized
+    assert not built.operands[0].parenthesized
+
+
+def test_nodes_are_frozen_and_slotted() -> None:
+    node = cwql.parse("a=1")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        node.op = Op.NE  # type: ignore[misc]
+    for cls in NODE_CLASSES:
+        assert dataclasses.is_dataclass(cls)
+        assert "__slots__" in vars(cls), cls
+        assert cls.__dataclass_params__.frozen, cls  # type: ignore[attr-defined]
+
+
+def test_nodes_survive_pickle_and_copy() -> None:
+    node = cwql.parse('a=1 and (b in ("x", "y") or d>[2024-01-01T00:00:00Z])')
+    for clone in (pickle.loads(pickle.dumps(node)), copy.deepcopy(node), copy.copy(node)):
+        assert clone == node
+        assert str(clone) == str(node)
+
+
+@pytest.mark.parametrize("cls", NODE_CLASSES, ids=lambda c: c.__name__)
+def test_fast_init_keeps_the_dataclass_signature(cls: type) -> None:
+    # _fast_init replaces __init__; the signature a user sees must not change.
+    params = list(inspect.signature(cls.__init__).parameters.values())[1:]
+    expected = [
+        (f.name, f.kw_only, f.default)
+        for f in dataclasses.fields(cls)
+        if f.init
+    ]
+    got = [(q.name, q.kind is inspect.Parameter.KEYWORD_ONLY, q.default) for q in params]
+    expected = [(n, k, inspect.Parameter.empty if d is dataclasses.MISSING else d) for n, k, d in expected]
+    assert sorted(got, key=lambda t: t[1]) == sorted(expected, key=lambda t: t[1])
+
+
+def test_connectives_flatten_and_need_two_operands() -> None:
+    a, b, c = p("a", 1), p("b", 2), p("c", 3)
+    assert And((And((a, b)), c)).operands == (a, b, c)
+    assert Or((a, Or((b, c)))).operands == (a, b, c)
+    assert And((Or((a, b)), c)).operands[0] == Or((a, b))
+    with pytest.raises(ValueError, match="at least two"):
+        And((a,))
+    with pytest.raises(TypeError, match="condition nodes"):
+        And((a, "b=2"))  # type: ignore[arg-type]
+
+
+def test_height_is_capped_so_recursive_dunders_stay_safe() -> None:
+    node: syntax.Expr = p("a", 0)
+    for i in range(1, MAX_HEIGHT + 1):
+        node = (And if i % 2 else Or)((node, p("x", i)))
+    assert node.height == MAX_HEIGHT
+    assert hash(node)
+    assert node == copy.deepcopy(node)
+    assert repr(node)
+    with pytest.raises(cwql.NestingError):
+        (Or if isinstance(node, And) else And)((node, p("y", 0)))
+
+
+def test_walk_is_in_source_order() -> None:
+    node = cwql.parse('a=1 and (b in (2, 3) or c contains "x")')
+    kinds = [type(n).__name__ for n in walk(node)]
+    assert kinds == [
+        "And", "Predicate", "Path", "Number", "Or", "Predicate", "Path", "Number", "Number",
+        "Predicate", "Path", "String",
+    ]
+
+
+def test_walk_does_not_recurse() -> None:
+    node: syntax.Expr = p("a", 0)
+    for i in range(1, MAX_HEIGHT):
+        node = (And if i % 2 else Or)((node, p("x", i)))
+    # three nodes for the first predicate, then a connective and a predicate per level
+    assert sum(1 for _ in walk(node)) == 3 + 4 * (MAX_HEIGHT - 1)
+
+
+def test_spans_point_into_the_text() -> None:
+    text = 'status/id = 1 and summary contains "x"'
+    node = cwql.parse(text)
+    assert isinstance(node, And)
+    first, second = node.operands
+    assert isinstance(first, Predicate)
+    assert isinstance(second, Predicate)
+    assert first.path.span is not None
+    assert first.span is not None
+    assert text[slice(*first.path.span)] == "status/id"
+    assert text[slice(*first.span)] == "status/id = 1"
+    assert second.value.span is not None
+    assert not isinstance(second.value, tuple)
+    assert text[slice(*second.value.span)] == '"x"'
+
+
+def test_literal_values() -> None:
+    assert Number("2.50").value == Decimal("2.50")
+    assert Number("-3").value == -3
+    assert Path("status/id").segments == ("status", "id")
+    assert DateTime(dt.date(2024, 1, 2)).is_date
+    naive = DateTime(dt.datetime(2024, 1, 2, 3, 4))
+    assert naive.is_naive
+    assert not naive.is_date
+
+
+def test_datetime_normalises_to_utc_and_derives_the_fraction() -> None:
+    plus2 = dt.timezone(dt.timedelta(hours=2))
+    node = DateTime(dt.datetime(2024, 1, 1, 12, 0, 0, 123000, tzinfo=plus2))
+    assert node.value == dt.datetime(2024, 1, 1, 10, 0, 0, 123000, tzinfo=dt.UTC)
+    assert node.value.tzinfo is dt.UTC
+    assert node.fraction == "123"
+    assert str(node) == "[2024-01-01T10:00:00.123Z]"
+    with pytest.raises(ValueError, match="disagrees"):
+        DateTime(dt.datetime(2024, 1, 1, microsecond=5), "1")
+    with pytest.raises(ValueError, match="no fractional"):
+        DateTime(dt.date(2024, 1, 1), "1")
+    with pytest.raises(ValueError, match="1-7 digits"):
+        DateTime(dt.datetime(2024, 1, 1), "12345678")
+
+
+def test_op_negation_is_an_involution() -> None:
+    for op in Op:
+        assert op.negated.negated is op
+        assert op.negated is not op
+
+
+def test_as_data_is_json_ready() -> None:
+    node = cwql.parse('a=1 or b in (true, "x")')
+    data = as_data(node)
+    assert data["type"] == "Or"
+    assert data["operands"][1]["value"] == [
+        {"type": "Boolean", "value": True, "span": [13, 17]},
+        {"type": "String", "value": "x", "span": [19, 22]},
+    ]
+    assert as_data(Null()) == {"type": "Null"}
+    assert as_data(Boolean(False)) == {"type": "Boolean", "value": False}
+    assert as_data(String("x"))["value"] == "x"
+
+
+def test_str_of_every_node_kind() -> None:
+    assert str(cwql.parse_order_by("a desc, b ASC")) == "a desc,b"
+    assert str(cwql.parse_fields(" id , summary ")) == "id,summary"
+    assert str(Path("a/b")) == "a/b"
+    assert str(Null()) == "null"
+    assert str(Boolean(True)) == "true"
