@@ -60,8 +60,9 @@ _BARE_DATETIME = re.compile(
     r"([0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"
     r"(?:[Tt ][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:[Zz]|[+-][0-9]{2}:?[0-9]{2})?)?)"
 )
-_BAD_NUMBER = re.compile(r"[-+]?[0-9.]+(?:[eE][-+]?[0-9]+)?[A-Za-z0-9_.]*")
+_BAD_NUMBER = re.compile(r"[-+]*[0-9.]+(?:[eE][-+]?[0-9]+)?[A-Za-z0-9_.]*")
 _SQL_NULL = re.compile(r"is(\s+not)?\s+null\b", re.IGNORECASE)
+_IN_LIST_HEAD = re.compile(r"([A-Za-z_][A-Za-z0-9_/]*)\s+(not\s+)?in\s*\(", re.IGNORECASE)
 
 # Characters that editors, chat tools and word processors put in place of ASCII.
 _LOOKALIKES = {
@@ -168,18 +169,15 @@ class _Explainer:
                 "E010", "`!` alone is not an operator", pos, pos + 1,
                 "write `!=` for not-equal, or `not in`, `not contains`, `not like`",
             )
-        if c == "." and pos > 0 and (text[pos - 1].isalnum() or text[pos - 1] == "_") and (
-            pos + 1 < len(text) and (text[pos + 1].isalpha() or text[pos + 1] == "_")
-        ):
-            seg = re.match(r"[A-Za-z0-9_.]*", text[pos:])
-            end = pos + (seg.end() if seg else 1)
-            first = re.search(r"[A-Za-z0-9_/]*$", text[:pos])
-            begin = first.start() if first else pos
-            dotted = text[begin:end]
-            return self.diag(
-                "E022", f"`{dotted}`: path segments are separated by `/`, not `.`", begin, end,
-                f"write {dotted.replace('.', '/')}",
-            )
+        if c == ".":
+            found = self.dotted_path(pos)
+            if found is not None:
+                return found
+        if c == "-" and self.start == "order_by" and re.match(r"-[A-Za-z_]", text[pos:pos + 2]):
+            key = re.match(r"-([A-Za-z0-9_/]+)", text[pos:])
+            name = key.group(1) if key else "field"
+            return self.diag("E002", "a `-` prefix does not sort descending here", pos, pos + 1,
+                             f"write `{name} desc`")
         if c.isdigit() or c in "+-.":
             m = _BAD_NUMBER.match(text, pos)
             if m is not None and any(ch.isdigit() for ch in m.group()):
@@ -189,6 +187,10 @@ class _Explainer:
                 "E022", "a path has an empty segment or a space around `/`", pos, pos + 1,
                 "write paths as segment/segment with no spaces, e.g. status/name",
             )
+        if c == "*" and self.start == "fields":
+            return self.diag("E002", "`*` is not a field list", pos, pos + 1,
+                             "name the fields you want, e.g. id,summary,status/name; "
+                             "leave the fields parameter out to get every field")
         if c in "*%":
             return self.diag(
                 "E002", f"`{c}` outside a string", pos, pos + 1,
@@ -199,7 +201,8 @@ class _Explainer:
                              "datetimes are written [2024-01-31]")
         if c == ";":
             return self.diag("E002", "`;` is not part of the language", pos, pos + 1,
-                             "join conditions with `and` or `or`")
+                             "join conditions with `and` or `or`" if self.start == "conditions"
+                             else "separate entries with commas")
         if c == "\\":
             return self.diag("E002", "a backslash outside a string", pos, pos + 1,
                              "a backslash only escapes a quote inside a string")
@@ -212,12 +215,30 @@ class _Explainer:
             "E002", f"unexpected character `{c}`", pos, pos + 1, self.generic_hint()
         )
 
+    def dotted_path(self, pos: int) -> Diagnostic | None:
+        """`status.id`, `status . id`, `status..id`: a path written with dots."""
+        text = self.text
+        before = re.search(r"([A-Za-z_][A-Za-z0-9_/]*)\s*$", text[max(0, pos - 200):pos])
+        after = re.match(r"[\s.]*\.[\s.]*[A-Za-z_][A-Za-z0-9_./ ]*?(?=\s*(?:[^A-Za-z0-9_./ ]|$))", text[pos:])
+        if before is None or after is None:
+            return None
+        begin = pos - (len(text[max(0, pos - 200):pos]) - before.start(1))
+        end = pos + len(after.group().rstrip())
+        dotted = text[begin:end]
+        fixed = re.sub(r"\s*\.+\s*", "/", dotted)
+        return self.diag(
+            "E022", f"`{dotted}`: path segments are separated by `/`, not `.`", begin, end,
+            f"write {fixed}",
+        )
+
     def bad_number(self, word: str, pos: int) -> Diagnostic:
         end = pos + len(word)
         if "e" in word.lower().lstrip("0123456789.-+") or re.fullmatch(
             r"[-+]?[0-9.]+[eE][-+]?[0-9]+", word
         ):
             hint = "write the digits out; numbers take no exponent"
+        elif word.startswith(("--", "+-", "-+", "++")):
+            hint = "a number takes at most one leading minus"
         elif word.startswith("+"):
             hint = f"drop the `+`: {word[1:]}"
         elif word.count(".") > 1:
@@ -245,6 +266,7 @@ class _Explainer:
     def token(self, tok: Token, pos: int) -> Diagnostic:
         text, expected, prev = self.text, self.expected, self.prev
         typ = tok.type
+        prev_type = prev.type if prev is not None else None
         end = pos if typ == "$END" else pos + len(tok)
 
         if typ in ("NUMBER", "$END", "PATH", "OP"):
@@ -253,7 +275,7 @@ class _Explainer:
                 return found
         if typ == "$END":
             return self.end_of_text()
-        if typ == "OP" and prev is not None and prev.type == "OP" and prev.end_pos == pos:
+        if typ == "OP" and prev is not None and prev_type == "OP" and prev.end_pos == pos:
             pair = str(prev) + str(tok)
             if pair == "==":
                 return self.diag("E009", "`==` is not an operator", pos - 1, end,
@@ -264,7 +286,14 @@ class _Explainer:
             if pair in ("=<", "=>"):
                 return self.diag("E001", f"`{pair}` is not an operator", pos - 1, end,
                                  f"write `{pair[::-1]}`")
-        if typ == "NOT" and ("PATH" in expected or "LPAR" in expected):
+        if self.start != "conditions":
+            return self.list_parameter(tok, pos, end)
+
+        # Where the parser stood decides what the mistake is, most specific first.
+        if prev_type == "IN" and expected == {"LPAR"}:
+            return self.diag("E029", f"`in` takes a parenthesised list, not {_describe(tok)}", pos, end,
+                             "write e.g. board/id in (1,2,3)")
+        if typ == "NOT" and expected & {"PATH", "LPAR"}:
             return self.diag("E011", "`not` cannot stand before a condition or group", pos, end,
                              _NOT_HINT)
         if typ == "PATH" and tok.lower() == "is" and "OP" in expected:
@@ -277,48 +306,99 @@ class _Explainer:
                 )
             return self.diag("E024", "`is` is not an operator", pos, end,
                              "write `=`, `!=`, or `= null` / `!= null`")
-        if typ == "NULL" and "NULL" not in expected and "STRING" in expected and "NUMBER" in expected:
-            return self.diag("E016", "`null` cannot be in an in-list", pos, end,
-                             "write `(x in (...) or x = null)`")
-        if prev is not None and prev.type == "OP" and expected & _VALUES:
+        if "COMMA" in expected and expected <= {"COMMA", "RPAR"}:
+            return self.in_list(tok, pos, end)
+        if typ == "NULL" and "NULL" not in expected and expected & {"STRING", "NUMBER"}:
+            return self.null_in_list(pos, end)
+        if typ == "PATH" and "NUMBER" in expected:
+            return self.diag("E001", f"{_describe(tok)} is not a value", pos, end,
+                             f'text values need quotes: "{tok}"; a field cannot be compared with a field')
+        if prev_type == "OP" and expected & _VALUES:
             return self.diag("E005", f"`{prev}` has no value after it", pos, end,
                              'add a value: a number, "text", [2024-01-31], true, false or null')
-        if prev is not None and prev.type == "NOT" and "PATH" not in expected:
-            return self.diag("E024", "`not` must be followed by `in`, `contains` or `like`", pos, end,
-                             "for not-equal write `!=`; otherwise `not in (...)`, `not contains \"...\"`")
-        if typ in ("AND", "OR") and ("PATH" in expected or "LPAR" in expected):
-            where = "at the start" if prev is None or prev.type in ("LPAR",) else f"after {_describe(prev)}"
+        if prev_type in ("AND", "OR") and typ in ("RPAR", "COMMA") and prev is not None:
+            at = pos if prev.start_pos is None else prev.start_pos
+            return self.diag("E006", f"`{prev}` has no condition after it", at, at + len(prev),
+                             f"add a condition after `{prev.lower()}`, or remove it")
+        if typ in ("AND", "OR") and expected & {"PATH", "LPAR"}:
+            where = "at the start" if prev is None or prev_type == "LPAR" else f"after {_describe(prev)}"
             return self.diag("E006", f"`{tok}` {where} has no condition before it", pos, end,
                              f"put a condition on each side of `{tok.lower()}`")
         if typ == "RPAR":
             found = self.rpar(pos, end)
             if found is not None:
                 return found
-        if "OP" in expected and "PATH" not in expected and prev is not None and prev.type == "PATH":
-            # After a field: an operator must come next.
+        if prev_type == "NOT" and "PATH" not in expected:
+            return self.diag("E024", "`not` must be followed by `in`, `contains` or `like`", pos, end,
+                             "for not-equal write `!=`; otherwise `not in (...)`, `not contains \"...\"`")
+        if "OP" in expected and "PATH" not in expected and prev_type == "PATH":
             return self.missing_operator(tok, pos, end)
         if "STRING" in expected and not expected & {"NUMBER", "PATH"}:
             kw = prev.lower() if prev is not None else "contains"
             return self.diag("E025", f"`{kw}` takes a quoted string, not {_describe(tok)}", pos, end,
                              f'quote the pattern, e.g. summary {kw} "text"')
-        if expected == {"LPAR"} and prev is not None and prev.type == "IN":
-            return self.diag("E029", f"`in` takes a parenthesised list, not {_describe(tok)}", pos, end,
-                             "write e.g. board/id in (1,2,3)")
-        if typ == "PATH" and expected & _VALUES:
-            return self.diag("E001", f"{_describe(tok)} is not a value", pos, end,
-                             f'text values need quotes: "{tok}"; fields cannot be compared with fields')
         if typ in _KEYWORDS and "PATH" in expected:
             return self.diag("E030", f"`{tok}` is a keyword, not a field name", pos, end,
                              "keywords cannot name fields; check for a missing field before it")
         if "PATH" in expected and typ in _VALUES:
             if typ == "STRING" and self.followed_by_operator(end):
-                return self.diag("E026", f"{_describe(tok)}: field names are not quoted", pos, end,
-                                 f"write {tok[1:-1]} without quotes")
+                return self.quoted_field(tok, pos, end)
             return self.diag("E001", f"{_describe(tok)}: a condition starts with a field name", pos, end,
                              "write field, operator, value, e.g. status/id=1")
-        if expected & {"AND", "OR"} or (expected <= {"COMMA", "$END", "ASC", "DESC", "RPAR"} and "COMMA" in expected):
+        if expected & {"AND", "OR"}:
             return self.after_complete(tok, pos, end)
         return self.diag("E001", f"unexpected {_describe(tok)}", pos, end, self.generic_hint())
+
+    def quoted_field(self, tok: Token, pos: int, end: int) -> Diagnostic:
+        return self.diag("E026", f"{_describe(tok)}: field names are not quoted", pos, end,
+                         f"write {tok[1:-1]} without quotes")
+
+    def in_list(self, tok: Token, pos: int, end: int) -> Diagnostic:
+        """Inside `in (...)`, after a value: only `,` or `)` may follow."""
+        if tok.type in _VALUES or tok.type == "NULL":
+            return self.diag("E001", f"{_describe(tok)}: values in a list are separated by commas", pos, end,
+                             "add a comma before it, e.g. id in (1,2)")
+        opened = self.unclosed(pos)
+        at = pos if opened is None else opened
+        return self.diag("E004", "the list opened here is never closed", at, at + 1,
+                         f"close the list with `)` before {_describe(tok)}")
+
+    def null_in_list(self, pos: int, end: int) -> Diagnostic:
+        heads = list(_IN_LIST_HEAD.finditer(self.text, 0, pos))
+        if not heads:
+            return self.diag("E016", "`null` cannot be in a list", pos, end,
+                             "test for null on its own with `= null` or `!= null`")
+        field, negated = heads[-1].group(1), heads[-1].group(2) is not None
+        hint = (
+            f"write `({field} not in (...) and {field} != null)`" if negated
+            else f"write `({field} in (...) or {field} = null)`"
+        )
+        return self.diag("E016", "`null` cannot be in a list: `in` never matches a null", pos, end, hint)
+
+    def list_parameter(self, tok: Token, pos: int, end: int) -> Diagnostic:
+        """orderBy and fields: comma-separated paths (with a direction, for orderBy)."""
+        typ, prev = tok.type, self.prev
+        what = "orderBy" if self.start == "order_by" else "fields"
+        example = "dateEntered desc,id" if self.start == "order_by" else "id,summary,status/name"
+        if "PATH" in self.expected:
+            if typ == "STRING":
+                return self.quoted_field(tok, pos, end)
+            if typ in _KEYWORDS:
+                return self.diag("E030", f"`{tok}` is a keyword, not a field name", pos, end,
+                                 f"name a field, e.g. {example}")
+            if typ == "COMMA":
+                return self.diag("E001", "an empty entry between commas", pos, end,
+                                 f"name a field between each pair of commas, e.g. {example}")
+            return self.diag("E001", f"{_describe(tok)} is not a field path", pos, end,
+                             f"write {what} as {example}")
+        if typ == "PATH" and self.start == "fields":
+            return self.diag("E001", f"{_describe(tok)}: fields are separated by commas", pos, end,
+                             f"write {example}")
+        if typ == "PATH" and prev is not None and prev.type == "PATH":
+            return self.diag("E001", f"{_describe(tok)} is not a sort direction", pos, end,
+                             "write `asc` or `desc`, and separate keys with commas")
+        return self.diag("E001", f"unexpected {_describe(tok)} in {what}", pos, end,
+                         f"write {what} as {example}")
 
     def followed_by_operator(self, end: int) -> bool:
         return re.match(r"\s*(?:!?=|[<>]=?|(?i:not|in|contains|like)\b)", self.text[end:end + 16]) is not None
@@ -335,16 +415,14 @@ class _Explainer:
         )
 
     def after_complete(self, tok: Token, pos: int, end: int) -> Diagnostic:
-        typ = tok.type
-        if self.start == "fields" and typ == "PATH":
-            return self.diag("E001", f"{_describe(tok)}: fields are separated by commas", pos, end,
-                             "write id,summary,status/name")
-        if self.start == "order_by":
-            if typ == "PATH" and self.prev is not None and self.prev.type == "PATH":
-                return self.diag("E001", f"{_describe(tok)} is not a sort direction", pos, end,
-                                 "write `asc` or `desc`, and separate keys with commas")
-            return self.diag("E001", f"unexpected {_describe(tok)} in orderBy", pos, end,
-                             "write field [asc|desc], keys separated by commas")
+        typ, prev = tok.type, self.prev
+        if typ == "PATH" and prev is not None and prev.type == "STRING" and prev.end_pos == pos:
+            q = str(prev)[0]
+            return self.diag(
+                "E027", f"{_describe(tok)} runs straight on from the string {_describe(prev)}", pos, end,
+                f"if the {q} was meant to be inside the string, double it ({q}{q}) or escape it "
+                f"(\\{q}), or quote the string with the other quote character",
+            )
         if typ in ("PATH", "LPAR", "NOT"):
             return self.diag("E027", f"{_describe(tok)} follows a complete condition", pos, end,
                              "join conditions with `and` or `or`")

@@ -137,6 +137,42 @@ def _report(code: str, message: str, start: int, end: int, hint: str | None) -> 
     found.append(Diagnostic.at(text, code, message, start, end, hint=hint))
 
 
+def _report_datetime(t: Token, e: LiteralError) -> None:
+    start: int = t.start_pos  # type: ignore[assignment]
+    _report(e.code, e.message, start + e.start, start + e.end, e.hint)
+
+
+def _report_null_op(op: Token, null: Token) -> None:
+    _report("E016", f"`null` cannot be compared with `{op.value}`",
+            null.start_pos, null.end_pos, "null only goes with `=` and `!=`")  # type: ignore[arg-type]
+
+
+def _check_unreduced(error: UnexpectedInput) -> None:
+    """Check the literals a syntax error left unread on the parser's stack.
+
+    Literals are checked when their rule is reduced; a syntax error right
+    after one (``d=[2024-02-30] x=1``) stops the parse first. Lark keeps the
+    shifted tokens on its value stack, so they are checked here, and every
+    literal error is reported, not only those the parse got past.
+    """
+    parser = getattr(error, "interactive_parser", None)
+    stack = getattr(getattr(parser, "parser_state", None), "value_stack", None) or []
+    previous: Any = None
+    for item in stack:
+        if isinstance(item, Token):
+            if item.type == "DATETIME":
+                try:
+                    read_datetime(item.value)
+                except LiteralError as e:
+                    _report_datetime(item, e)
+            elif (
+                item.type == "NULL" and isinstance(previous, Token) and previous.type == "OP"
+                and previous.value not in ("=", "!=")
+            ):
+                _report_null_op(previous, item)
+        previous = item
+
+
 def _string(t: Token) -> String:
     return String(read_string(t.value), span=_tuple_new(Span, (t.start_pos, t.end_pos)))
 
@@ -158,13 +194,12 @@ def _null(t: Token) -> Null:
 
 
 def _datetime(t: Token) -> DateTime:
-    start: int = t.start_pos  # type: ignore[assignment]
     try:
         value, fraction = read_datetime(t.value)
     except LiteralError as e:
-        _report(e.code, e.message, start + e.start, start + e.end, e.hint)
+        _report_datetime(t, e)
         value, fraction = _PLACEHOLDER_DATE, ""
-    return DateTime(value, fraction, span=_tuple_new(Span, (start, t.end_pos)))
+    return DateTime(value, fraction, span=_tuple_new(Span, (t.start_pos, t.end_pos)))
 
 
 _LITERALS: dict[str, Callable[[Token], Literal]] = {
@@ -214,8 +249,7 @@ class _Builder:
         start = path.start_pos
         operator = _CMP_OPS[op.value]
         if tok.type == "NULL" and operator is not Op.EQ and operator is not Op.NE:
-            _report("E016", f"`null` cannot be compared with `{op.value}`",
-                    tok.start_pos, tok.end_pos, "null only goes with `=` and `!=`")
+            _report_null_op(op, tok)
         return Predicate(
             Path(path.value, span=_tuple_new(Span, (start, path.end_pos))),
             operator,
@@ -345,9 +379,12 @@ def _run(text: str, start: str, limits: Limits) -> Node:
         node = cast(Node, _lark().parse(text, start=start))
     except (UnexpectedInput, NestingError) as e:
         failure = e
+        if isinstance(e, UnexpectedInput):
+            _check_unreduced(e)
     finally:
         _problems.reset(token)
     if isinstance(failure, UnexpectedInput):
+        found.sort(key=lambda d: d.start)
         found.append(explain(text, failure, start, _lexer()))
     elif failure is not None:
         found.append(Diagnostic.at(text, "E020", str(failure), 0, len(text)))

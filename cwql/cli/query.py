@@ -4,43 +4,82 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import TextIO
+import sys
+from typing import Any
 
-from ..encoding import encode
-from ..errors import CWQLError, ParseError
-from ..parser import parse, parse_fields, parse_order_by
-from ..syntax import Node, as_data
+__all__ = ["KIND_CHOICES", "register", "run"]
 
-__all__ = ["run"]
-
-
-def _parse(text: str, kind: str) -> Node:
-    if kind == "orderBy":
-        return parse_order_by(text)
-    if kind == "fields":
-        return parse_fields(text)
-    return parse(text, kind)  # type: ignore[arg-type]
+#: What ``--kind`` accepts: the three condition parameters, then orderBy and fields.
+KIND_CHOICES = ("conditions", "childConditions", "customFieldConditions", "orderBy", "fields")
 
 
-def run(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
-    text: str = stdin.read() if args.expr == "-" else args.expr
+def add_query_args(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("expr", metavar="EXPR", help="the query text, or - to read it from stdin")
+    sub.add_argument(
+        "-k", "--kind", choices=KIND_CHOICES, default="conditions",
+        help="which parameter the text is for (default: conditions)",
+    )
+
+
+def register(subs: Any) -> None:
+    check = subs.add_parser(
+        "check", help="check one query and print its canonical form",
+        description="Parse EXPR; print its canonical form (exit 0) or what is wrong (exit 1).",
+    )
+    add_query_args(check)
+    check.set_defaults(run=f"{__name__}:run")
+
+    parse = subs.add_parser(
+        "parse", help="print the syntax tree of a query",
+        description="Parse EXPR and print its syntax tree.",
+    )
+    add_query_args(parse)
+    parse.add_argument("--json", action="store_true", help="print the tree as JSON")
+    parse.set_defaults(run=f"{__name__}:run")
+
+    encode = subs.add_parser(
+        "encode", help="print a query percent-encoded for a URL",
+        description="Parse EXPR and print its canonical form, percent-encoded for a query string.",
+    )
+    add_query_args(encode)
+    encode.set_defaults(run=f"{__name__}:run")
+
+
+def read_expr(args: argparse.Namespace) -> str:
     if args.expr == "-":
-        text = text.rstrip("\n")
+        return sys.stdin.read().rstrip("\n")
+    text: str = args.expr
+    return text
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..encoding import encode
+    from ..errors import CWQLError, ParseError
+    from ..parser import parse, parse_fields, parse_order_by
+    from ..syntax import Node, as_data
+
+    text = read_expr(args)
+    node: Node
     try:
-        node = _parse(text, args.kind)
+        if args.kind == "orderBy":
+            node = parse_order_by(text)
+        elif args.kind == "fields":
+            node = parse_fields(text)
+        else:
+            node = parse(text, args.kind)
     except ParseError as e:
-        print(e, file=stdout)
+        print(e)
         return 1
-    except CWQLError as e:  # a limit or nesting error outside the parser's own checks
-        print(f"error: {e}", file=stdout)
+    except CWQLError as e:  # defensive: every cwql error is a finding, never a traceback
+        print(f"error: {e}")
         return 1
     if args.command == "parse":
         if args.json:
-            print(json.dumps(as_data(node), indent=2, ensure_ascii=False), file=stdout)
+            print(json.dumps(as_data(node), indent=2, ensure_ascii=False))
         else:
-            print(repr(node), file=stdout)
+            print(repr(node))
     elif args.command == "encode":
-        print(encode(str(node)), file=stdout)
+        print(encode(str(node)))
     else:
-        print(node, file=stdout)
+        print(node)
     return 0
