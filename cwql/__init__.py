@@ -5,20 +5,24 @@ The public API lives here; submodules are implementation, except
 """
 
 from .encoding import decode, encode
-from .errors import CWQLError, Diagnostic, EncodingError, NestingError, ParseError
+from .errors import ConditionError, CWQLError, Diagnostic, EncodingError, NestingError, ParseError
+from .evaluate import compile_predicate, evaluate
 from .parser import KINDS, Limits, parse, parse_fields, parse_order_by
 from .printer import normalize
 
 __all__ = [
     "KINDS",
     "CWQLError",
+    "ConditionError",
     "Diagnostic",
     "EncodingError",
     "Limits",
     "NestingError",
     "ParseError",
+    "compile_predicate",
     "decode",
     "encode",
+    "evaluate",
     "normalize",
     "parse",
     "parse_fields",
