@@ -9,6 +9,7 @@ from .errors import ConditionError, CWQLError, Diagnostic, EncodingError, Nestin
 from .evaluate import compile_predicate, evaluate
 from .parser import KINDS, Limits, parse, parse_fields, parse_order_by
 from .printer import normalize
+from .sql import to_sql
 
 __all__ = [
     "KINDS",
@@ -27,6 +28,7 @@ __all__ = [
     "parse",
     "parse_fields",
     "parse_order_by",
+    "to_sql",
 ]
 
 __version__ = "0.1.0"
