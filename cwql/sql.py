@@ -75,7 +75,7 @@ def to_sql(
             parts: list[str] = []
             params: list[Any] = []
             for child in node.operands:
-                text, values = done.pop(id(child))
+                text, values = done[id(child)]  # not popped: a subtree may be shared
                 # Every predicate is already parenthesised; groups get their own.
                 parts.append(f"({text})" if isinstance(child, (And, Or)) else text)
                 params.extend(values)
