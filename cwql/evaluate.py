@@ -56,7 +56,6 @@ Record: TypeAlias = Mapping[str, Any]
 RecordPredicate: TypeAlias = Callable[[Record], bool]
 
 _Get: TypeAlias = Callable[[Any], Any]
-_Test: TypeAlias = Callable[[Any], bool]
 
 _UTC = _dt.UTC
 _MISSING: Any = object()
@@ -378,25 +377,50 @@ def literal_instant(lit: DateTime) -> _dt.datetime:
 
 
 # ---- predicates ------------------------------------------------------------------
+#
+# Each predicate becomes one function that reads the field and tests it, so a
+# record costs one call per predicate. The function is generated from fixed
+# source fragments (operators from _SYMBOLS, names below); every value from
+# the condition (field names, literals, patterns) reaches it through the
+# namespace, never through the source text.
 
-_ORDER: dict[Op, Callable[[Any, Any], bool]] = {
-    Op.EQ: lambda x, y: x == y,
-    Op.NE: lambda x, y: x != y,
-    Op.LT: lambda x, y: x < y,
-    Op.LE: lambda x, y: x <= y,
-    Op.GT: lambda x, y: x > y,
-    Op.GE: lambda x, y: x >= y,
-}
+_SYMBOLS = {Op.EQ: "==", Op.NE: "!=", Op.LT: "<", Op.LE: "<=", Op.GT: ">", Op.GE: ">="}
+_ERRORS = (KeyError, TypeError, IndexError)
+# Longer paths read through _lookup only: a subscript chain as long as the
+# path would make the generated source as deep as the user's input.
+_MAX_INLINE_SEGMENTS = 8
+
+
+class _Code:
+    """The test half of a predicate: statements over ``v``, and the names they use."""
+
+    __slots__ = ("body", "names")
+
+    def __init__(self, body: str, **names: Any) -> None:
+        self.body = body
+        self.names = names
 
 
 def _predicate(node: Predicate) -> RecordPredicate:
-    get = _getter(node.path.name)
-    test = _test(node)
-    return lambda r: test(get(r))
+    code = _test(node)
+    segments = tuple(node.path.name.split("/"))
+    names: dict[str, Any] = {
+        "_errors": _ERRORS, "_slow": functools.partial(_lookup, segments=segments), **code.names,
+    }
+    if len(segments) <= _MAX_INLINE_SEGMENTS:
+        keys = "".join(f"[_k{i}]" for i in range(len(segments)))
+        names.update((f"_k{i}", segment) for i, segment in enumerate(segments))
+        read = f"    try:\n        v = r{keys}\n    except _errors:\n        v = _slow(r)\n"
+    else:
+        read = "    v = _slow(r)\n"
+    body = "".join(f"    {line}\n" for line in code.body.splitlines())
+    exec(f"def _p(r):\n{read}{body}", names)  # noqa: S102 - fixed fragments; values travel in names
+    fn: RecordPredicate = names["_p"]
+    return fn
 
 
-def _test(node: Predicate) -> _Test:
-    """The test on the field's value; closures specialised per operator and literal type."""
+def _test(node: Predicate) -> _Code:
+    """The test on the field's value, specialised per operator and literal type."""
     op, value = node.op, node.value
     if isinstance(value, tuple):
         if op not in (Op.IN, Op.NOT_IN):
@@ -406,9 +430,9 @@ def _test(node: Predicate) -> _Test:
         raise ConditionError(f"`{op.value}` takes a list of values")
     if type(value) is Null:
         if op is Op.EQ:
-            return lambda v: v is None
+            return _Code("return v is None")
         if op is Op.NE:
-            return lambda v: v is not None
+            return _Code("return v is not None")
         raise ConditionError(f"null cannot be compared with `{op.value}`; use = null or != null")
     if op in (Op.CONTAINS, Op.NOT_CONTAINS, Op.LIKE, Op.NOT_LIKE):
         if type(value) is not String:
@@ -417,29 +441,30 @@ def _test(node: Predicate) -> _Test:
     return _compare(op, value)
 
 
-def _compare(op: Op, lit: Literal) -> _Test:
+def _compare(op: Op, lit: Literal) -> _Code:
+    sym = _SYMBOLS[op]
     cls = type(lit)
     if cls is String:
-        s = lit.value.lower()  # type: ignore[attr-defined]
-        if op is Op.EQ:
-            return lambda v: isinstance(v, str) and v.lower() == s
-        if op is Op.NE:
-            return lambda v: isinstance(v, str) and v.lower() != s
-        cmp = _ORDER[op]
-        return lambda v: isinstance(v, str) and cmp(v.lower(), s)
+        return _Code(f"return isinstance(v, str) and v.lower() {sym} _s", _s=lit.value.lower())  # type: ignore[attr-defined]
     if cls is Number:
-        n = _number(lit)  # type: ignore[arg-type]
-        return _typed(op, n, _as_number, (int, float))
+        # Values that already are numbers skip coercion.
+        return _Code(
+            "t = type(v)\n"
+            "if t is int or t is float:\n"
+            f"    return v {sym} _n\n"
+            "x = _coerce(v)\n"
+            f"return x is not None and x {sym} _n",
+            _n=_number(lit), _coerce=_as_number,  # type: ignore[arg-type]
+        )
     if cls is DateTime:
-        return _typed(op, literal_instant(lit), _as_instant, ())  # type: ignore[arg-type]
+        return _Code(
+            f"x = _coerce(v)\nreturn x is not None and x {sym} _n",
+            _n=literal_instant(lit), _coerce=_as_instant,  # type: ignore[arg-type]
+        )
     if cls is Boolean:
-        b = lit.value  # type: ignore[attr-defined]
         if op is Op.EQ:
-            return lambda v: v is b
-        if op is Op.NE:
-            return lambda v: type(v) is bool and v is not b
-        cmp = _ORDER[op]
-        return lambda v: type(v) is bool and cmp(v, b)
+            return _Code("return v is _b", _b=lit.value)  # type: ignore[attr-defined]
+        return _Code(f"return type(v) is bool and v {sym} _b", _b=lit.value)  # type: ignore[attr-defined]
     raise ConditionError(f"cannot compare with {cls.__name__}")
 
 
@@ -450,95 +475,32 @@ def _number(lit: Number) -> int | float:
     return value if isinstance(value, int) else float(value)
 
 
-def _typed(op: Op, lit: Any, coerce: Callable[[Any], Any], native: tuple[type, ...]) -> _Test:
-    """A comparison whose fast path skips coercion for values already of a native type."""
-    t1, t2 = (*native, None, None)[:2]
-    if op is Op.EQ:
-        def eq(v: Any) -> bool:
-            t = type(v)
-            if t is t1 or t is t2:
-                return bool(v == lit)
-            x = coerce(v)
-            return x is not None and bool(x == lit)
-        return eq
-    if op is Op.NE:
-        def ne(v: Any) -> bool:
-            t = type(v)
-            if t is t1 or t is t2:
-                return bool(v != lit)
-            x = coerce(v)
-            return x is not None and bool(x != lit)
-        return ne
-    if op is Op.LT:
-        def lt(v: Any) -> bool:
-            t = type(v)
-            if t is t1 or t is t2:
-                return bool(v < lit)
-            x = coerce(v)
-            return x is not None and bool(x < lit)
-        return lt
-    if op is Op.LE:
-        def le(v: Any) -> bool:
-            t = type(v)
-            if t is t1 or t is t2:
-                return bool(v <= lit)
-            x = coerce(v)
-            return x is not None and bool(x <= lit)
-        return le
-    if op is Op.GT:
-        def gt(v: Any) -> bool:
-            t = type(v)
-            if t is t1 or t is t2:
-                return bool(v > lit)
-            x = coerce(v)
-            return x is not None and bool(x > lit)
-        return gt
-
-    def ge(v: Any) -> bool:
-        t = type(v)
-        if t is t1 or t is t2:
-            return bool(v >= lit)
-        x = coerce(v)
-        return x is not None and bool(x >= lit)
-    return ge
-
-
-def _match(op: Op, pattern: str) -> _Test:
-    negate = op in (Op.NOT_CONTAINS, Op.NOT_LIKE)
+def _match(op: Op, pattern: str) -> _Code:
+    negate = "not " if op in (Op.NOT_CONTAINS, Op.NOT_LIKE) else ""
     if op in (Op.CONTAINS, Op.NOT_CONTAINS):
-        needle = _contains_text(pattern).lower()
-        if negate:
-            return lambda v: isinstance(v, str) and needle not in v.lower()
-        return lambda v: isinstance(v, str) and needle in v.lower()
+        return _Code(f"return isinstance(v, str) and _s {negate}in v.lower()", _s=_contains_text(pattern).lower())
     items = parse_like(pattern.lower())
-    found: _Test
     # The shapes people write most are plain string tests; the rest is a regex.
+    test: str
+    names: dict[str, Any] = {}
     if not items:
-        found = lambda s: s == ""  # noqa: E731
+        test = 'v == ""'
     elif len(items) == 1 and isinstance(items[0], str):
-        text = items[0]
-        found = lambda s: s == text  # noqa: E731
+        test, names["_s"] = "v.lower() == _s", items[0]
     elif items == [ANY]:
-        found = lambda s: True  # noqa: E731
+        test = "True"
     elif len(items) == 2 and items[1] is ANY and isinstance(items[0], str):
-        prefix = items[0]
-        found = lambda s: s.startswith(prefix)  # noqa: E731
+        test, names["_s"] = "v.lower().startswith(_s)", items[0]
     elif len(items) == 2 and items[0] is ANY and isinstance(items[1], str):
-        suffix = items[1]
-        found = lambda s: s.endswith(suffix)  # noqa: E731
+        test, names["_s"] = "v.lower().endswith(_s)", items[1]
     elif len(items) == 3 and items[0] is ANY and items[2] is ANY and isinstance(items[1], str):
-        middle = items[1]
-        found = lambda s: middle in s  # noqa: E731
+        test, names["_s"] = "_s in v.lower()", items[1]
     else:
-        regex = re.compile(to_regex(items), re.DOTALL)
-        fullmatch = regex.fullmatch
-        found = lambda s: fullmatch(s) is not None  # noqa: E731
-    if negate:
-        return lambda v: isinstance(v, str) and not found(v.lower())
-    return lambda v: isinstance(v, str) and found(v.lower())
+        test, names["_fullmatch"] = "_fullmatch(v.lower()) is not None", re.compile(to_regex(items), re.DOTALL).fullmatch
+    return _Code(f"return isinstance(v, str) and {negate}({test})", **names)
 
 
-def _membership(op: Op, values: tuple[Literal, ...]) -> _Test:
+def _membership(op: Op, values: tuple[Literal, ...]) -> _Code:
     """``in``: equal to some value; ``not in``: comparable with, and unequal to, every one.
 
     Values are grouped by type; each group is a set of the coerced literals.
@@ -565,40 +527,34 @@ def _membership(op: Op, values: tuple[Literal, ...]) -> _Test:
             raise ConditionError(f"`{op.value}` lists hold values, not {cls.__name__}")
     groups: list[tuple[Callable[[Any], Any], set[Any]]] = []
     if strings:
-        groups.append((lambda v: v.lower() if isinstance(v, str) else None, strings))
+        groups.append((_lower_or_none, strings))
     if numbers:
         groups.append((_as_number, numbers))
     if instants:
         groups.append((_as_instant, instants))
     if booleans:
-        groups.append((lambda v: v if type(v) is bool else None, booleans))
+        groups.append((_bool_or_none, booleans))
 
+    if op is Op.IN and len(groups) == 1:
+        if strings:
+            return _Code("return isinstance(v, str) and v.lower() in _set", _set=strings)
+        if numbers:
+            return _Code(
+                "t = type(v)\n"
+                "if t is int or t is float:\n"
+                "    return v in _set\n"
+                "x = _coerce(v)\n"
+                "return x is not None and x in _set",
+                _set=numbers, _coerce=_as_number,
+            )
     if op is Op.IN:
-        if len(groups) == 1:
-            (coerce, members), = groups
-            if members is strings:
-                return lambda v: isinstance(v, str) and v.lower() in strings
-            if members is numbers:
-                def in_numbers(v: Any) -> bool:
-                    t = type(v)
-                    if t is int or t is float:
-                        return v in numbers
-                    x = _as_number(v)
-                    return x is not None and x in numbers
-                return in_numbers
-
-            def in_one(v: Any) -> bool:
-                x = coerce(v)
-                return x is not None and x in members
-            return in_one
-
         def in_any(v: Any) -> bool:
             for coerce, members in groups:
                 x = coerce(v)
                 if x is not None and x in members:
                     return True
             return False
-        return in_any
+        return _Code("return _test(v)", _test=in_any)
 
     def not_in(v: Any) -> bool:
         for coerce, members in groups:
@@ -606,4 +562,12 @@ def _membership(op: Op, values: tuple[Literal, ...]) -> _Test:
             if x is None or x in members:
                 return False
         return True
-    return not_in
+    return _Code("return _test(v)", _test=not_in)
+
+
+def _lower_or_none(v: Any) -> str | None:
+    return v.lower() if isinstance(v, str) else None
+
+
+def _bool_or_none(v: Any) -> bool | None:
+    return v if type(v) is bool else None
