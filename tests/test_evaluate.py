@@ -303,3 +303,17 @@ def test_deep_trees_compile_without_recursion() -> None:
 @given(expressions, st.dictionaries(st.text(max_size=3), st.none() | st.integers() | st.text(max_size=3)))
 def test_any_tree_compiles_and_answers_a_bool(expr: Any, record: dict[str, Any]) -> None:
     assert cwql.compile_predicate(expr)(record) in (True, False)
+
+
+def test_values_never_enter_generated_code() -> None:
+    weird = 'x"]\nimport os\n#'
+    tree = Predicate(Path(weird), Op.EQ, String('"); raise SystemExit("'))
+    assert cwql.evaluate(tree, {weird: '"); raise SystemExit("'})
+    long_path = "/".join(f"s{i}" for i in range(30))
+    record: dict[str, Any] = {}
+    holder = record
+    for i in range(29):
+        holder = holder.setdefault(f"s{i}", {})
+    holder["s29"] = 1
+    assert cwql.evaluate(f"{long_path} = 1", record)
+    assert cwql.evaluate("S0/S1/S2/S3/S4/S5/S6/S7/S8/S9 != null", record)
