@@ -464,3 +464,15 @@ def test_concurrent_readers_and_writers() -> None:
         t.join()
     assert errors == []
     assert len(psa.requests) == 90
+
+
+def test_a_failure_inside_the_fake_is_answered_not_raised(monkeypatch: pytest.MonkeyPatch) -> None:
+    psa = FakePSA.from_records({"/x": []})
+
+    def broken(*args: Any) -> Response:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(psa, "_route", broken)
+    r = get(psa, "/x")
+    assert (r.status, r.json()["code"]) == (500, "FakeError")
+    assert "boom" in r.json()["message"]

@@ -356,6 +356,8 @@ class FakePSA:
             response, fault = self._answer(method, parts.path, parts.query, lowered, body, origin)
         except _Reject as rejected:
             response = rejected.response
+        except Exception as e:  # a bug in the fake: answer, and say so, rather than hang up
+            response = _json(500, {"code": "FakeError", "message": f"the fake PSA failed: {e!r}"})
         try:
             query = dict(parse_qsl(parts.query, keep_blank_values=True))
         except ValueError:
