@@ -14,6 +14,7 @@ from dataclasses import dataclass
 __all__ = [
     "ERROR_CODES",
     "CWQLError",
+    "ConditionError",
     "Diagnostic",
     "EncodingError",
     "ErrorCode",
@@ -32,6 +33,14 @@ class NestingError(CWQLError, ValueError):
 
 class EncodingError(CWQLError, ValueError):
     """Text that cannot be percent-encoded or decoded without losing data."""
+
+
+class ConditionError(CWQLError, ValueError):
+    """A condition tree the evaluator or the SQL translation cannot run.
+
+    Only trees built in Python get here (``< null``, ``contains`` with a number,
+    an empty ``in`` list): the grammar refuses all of these in text.
+    """
 
 
 @dataclass(frozen=True, slots=True)

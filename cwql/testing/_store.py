@@ -1,0 +1,106 @@
+"""The fake's records: collections of JSON objects by id, safe to change while clients read."""
+
+from __future__ import annotations
+
+import copy
+import json
+import threading
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+__all__ = ["Store", "collection_key"]
+
+
+def collection_key(path: str) -> str:
+    """``/Service/Tickets/`` -> ``service/tickets``: how collections are named inside."""
+    return path.strip("/").lower()
+
+
+class Store:
+    """Collections keyed by :func:`collection_key`; records keyed by their ``id``.
+
+    Readers get a snapshot (a list made under the lock), so a record added or
+    removed while a client pages shows up, or not, from the next request on,
+    exactly as on a live server. Stored records are never changed in place:
+    an update replaces the record, so a snapshot stays consistent.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._collections: dict[str, dict[int, dict[str, Any]]] = {}
+        self._sorted: dict[str, list[dict[str, Any]]] = {}
+
+    def load(self, collections: Mapping[str, Iterable[Mapping[str, Any]]]) -> None:
+        # One JSON round trip copies everything and proves it is JSON, which
+        # is all an API can serve.
+        try:
+            copied = json.loads(json.dumps({path: list(records) for path, records in collections.items()}))
+        except (TypeError, ValueError) as e:
+            raise ValueError(f"records must be JSON data (dicts, lists, str, numbers, bool, None): {e}") from None
+        for path, records in copied.items():
+            with self._lock:
+                self._collections.setdefault(collection_key(path), {})
+            for record in records:
+                if not isinstance(record, dict):
+                    raise ValueError(f"a record in {path} is not an object: {record!r:.80}")
+                self._insert(collection_key(path), record)
+
+    def names(self) -> list[str]:
+        with self._lock:
+            return sorted(self._collections)
+
+    def has(self, key: str) -> bool:
+        with self._lock:
+            return key in self._collections
+
+    def snapshot(self, key: str) -> list[dict[str, Any]]:
+        """The collection's records in ``id`` order (shared, not copied: do not change them)."""
+        with self._lock:
+            found = self._sorted.get(key)
+            if found is None:
+                records = self._collections.get(key, {})
+                found = [records[i] for i in sorted(records)]
+                self._sorted[key] = found
+            return found
+
+    def get(self, key: str, record_id: int) -> dict[str, Any] | None:
+        with self._lock:
+            return self._collections.get(key, {}).get(record_id)
+
+    def add(self, path: str, record: Mapping[str, Any]) -> dict[str, Any]:
+        stored = self._insert(collection_key(path), copy.deepcopy(dict(record)))
+        return copy.deepcopy(stored)
+
+    def _insert(self, key: str, stored: dict[str, Any]) -> dict[str, Any]:
+        with self._lock:
+            records = self._collections.setdefault(key, {})
+            record_id = stored.get("id")
+            if record_id is None:
+                record_id = max(records, default=0) + 1
+                stored["id"] = record_id
+            if not isinstance(record_id, int) or isinstance(record_id, bool):
+                raise ValueError(f"a record's id must be an int, not {record_id!r}")
+            if record_id in records:
+                raise ValueError(f"{key} already has a record with id {record_id}")
+            records[record_id] = stored
+            self._sorted.pop(key, None)
+        return stored
+
+    def update(self, path: str, record_id: int, changes: Mapping[str, Any]) -> dict[str, Any]:
+        key = collection_key(path)
+        with self._lock:
+            records = self._collections.get(key, {})
+            if record_id not in records:
+                raise ValueError(f"{key} has no record with id {record_id}")
+            stored = {**records[record_id], **copy.deepcopy(dict(changes)), "id": record_id}
+            records[record_id] = stored
+            self._sorted.pop(key, None)
+        return copy.deepcopy(stored)
+
+    def remove(self, path: str, record_id: int) -> bool:
+        key = collection_key(path)
+        with self._lock:
+            removed = self._collections.get(key, {}).pop(record_id, None) is not None
+            if removed:
+                self._sorted.pop(key, None)
+        return removed

@@ -1,0 +1,319 @@
+"""The evaluator's documented semantics (docs/evaluator.md), one named test each."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import cwql
+from cwql.syntax import And, Null, Number, Op, Or, Path, Predicate, String
+
+from .conftest import examples
+from .strategies import expressions
+
+TICKET: dict[str, Any] = {
+    "id": 42,
+    "summary": "Printer on 2nd floor JAMS",
+    "status": {"id": 5, "name": "In Progress"},
+    "budgetHours": 2.5,
+    "actualHours": "1.75",
+    "closedFlag": False,
+    "closedDate": None,
+    "requiredDate": "2024-03-01T12:00:00+02:00",
+    "_info": {"lastUpdated": "2024-02-10T08:30:00Z", "dateEntered": "2024-02-01"},
+    "company": {"name": "Smith & Sons 100% \"Best\""},
+    "customFields": [
+        {"id": 1, "caption": "Region", "value": "West"},
+        {"id": 2, "caption": "Hours", "value": 12},
+        {"id": 3, "caption": "Tag", "value": None},
+    ],
+    "communicationItems": [
+        {"type": {"name": "Email"}, "value": "ann@example.com", "defaultFlag": True},
+        {"type": {"name": "Phone"}, "value": "+1 555 0100", "defaultFlag": False},
+    ],
+    "integratorTags": ["sync", "Billing"],
+}
+
+
+def matches(text: str, record: dict[str, Any] = TICKET, kind: Any = "conditions") -> bool:
+    return cwql.evaluate(text, record, kind)
+
+
+# ---- strings ---------------------------------------------------------------------
+
+
+def test_string_equality_ignores_case() -> None:
+    assert matches('status/name = "in progress"')
+    assert matches('STATUS/NAME = "IN PROGRESS"')
+    assert not matches('status/name = "in  progress"')
+
+
+def test_string_order_compares_lowered_text() -> None:
+    assert matches('status/name > "HELP"')
+    assert matches('status/name < "j"')
+
+
+def test_contains_is_a_case_insensitive_substring() -> None:
+    assert matches('summary contains "jams"')
+    assert matches('company/name contains "100%"')  # % is a plain character here
+    assert not matches('company/name contains "100_"')
+    assert matches('summary not contains "scanner"')
+
+
+def test_contains_reads_bracketed_characters_as_themselves() -> None:
+    record = {"summary": "Move desk [Room 3] 50%"}
+    assert matches('summary contains "[[]Room 3]"', record)
+    assert matches('summary contains "50[%]"', record)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        ("printer*", True), ("printer%", True), ("%floor%", True), ("*JAMS", True),
+        ("printer", False), ("Printer on 2nd floor JAMS", True), ("printer on _nd floor jams", True),
+        ("printer on __nd*", False), ("[p]rinter*", True), ("[a-p]rinter*", True), ("[^p]rinter*", False),
+        ("[q-z]rinter*", False), ("[z-a]*", False), ("%", True), ("", False),
+    ],
+)
+def test_like_wildcards(pattern: str, expected: bool) -> None:
+    assert matches(f'summary like "{pattern}"') is expected
+
+
+def test_like_escapes_with_brackets() -> None:
+    record = {"name": "50% off [sale] a_b *now*"}
+    assert matches('name like "50[%] off [[]sale] a[_]b [*]now[*]"', record)
+    assert not matches('name like "50[%] off [[]sale] aXb*"', record)
+    assert matches('name like "50% off [sale*"', record)  # an unclosed [ is literal
+
+
+def test_not_like_is_the_complement_for_strings() -> None:
+    assert not matches('summary not like "printer*"')
+    assert matches('summary not like "scanner*"')
+
+
+# ---- nulls -------------------------------------------------------------------------
+
+
+def test_null_and_missing_match_only_equals_null() -> None:
+    for field in ("closedDate", "noSuchField", "status/noSuchField", "summary/deeper"):
+        assert matches(f"{field} = null"), field
+        assert not matches(f"{field} != null"), field
+        for op in ("=", "!=", "<", ">="):
+            assert not matches(f'{field} {op} "x"'), (field, op)
+        assert not matches(f'{field} not contains "x"'), field
+        assert not matches(f'{field} not like "x"'), field
+        assert not matches(f'{field} not in ("x", 1)'), field
+
+
+def test_a_present_value_is_not_null() -> None:
+    assert matches("status != null")
+    assert matches("closedFlag != null")  # false is a value
+    assert not matches("summary = null")
+
+
+def test_empty_string_is_not_null() -> None:
+    assert matches('note = ""', {"note": ""})
+    assert not matches("note = null", {"note": ""})
+
+
+# ---- coercion ------------------------------------------------------------------------
+
+
+def test_numbers_written_as_strings_compare_as_numbers() -> None:
+    assert matches("actualHours > 1.5")
+    assert matches("actualHours = 1.75")
+    assert matches("actualHours in (1, 1.75)")
+
+
+def test_decimal_literals_equal_the_json_number() -> None:
+    assert matches("x = 0.1", {"x": 0.1})
+    assert matches("x = 2.50", {"x": 2.5})
+    assert matches("x = 3", {"x": 3.0})
+    assert matches("x > 0.1", {"x": Decimal("0.2")})
+
+
+def test_a_value_that_cannot_be_coerced_does_not_match() -> None:
+    for op in ("=", "!=", "<", ">"):
+        assert not matches(f"summary {op} 5"), op
+        assert not matches(f"x {op} 5", {"x": "5 apples"}), op
+        assert not matches(f"x {op} [2024-01-01]", {"x": "soon"}), op
+        assert not matches(f'id {op} "42"'), op  # a number is not text
+    assert not matches("x not in (1, 2)", {"x": "many"})
+
+
+def test_booleans_are_not_numbers() -> None:
+    assert matches("closedFlag = false")
+    assert not matches("closedFlag = 0")
+    assert not matches("flag = true", {"flag": 1})
+    assert matches("closedFlag != true")
+    assert not matches("closedFlag != true", {"closedFlag": "no"})
+
+
+# ---- datetimes ---------------------------------------------------------------------------
+
+
+def test_datetimes_compare_as_instants() -> None:
+    assert matches("requiredDate = [2024-03-01T10:00:00Z]")
+    assert matches("requiredDate = [2024-03-01T11:00:00+01:00]")
+    assert matches("requiredDate < [2024-03-01T10:00:01Z]")
+
+
+def test_a_date_is_midnight_utc() -> None:
+    record = {"d": "2024-02-01T00:00:00Z"}
+    assert matches("d = [2024-02-01]", record)
+    assert not matches("d = [2024-02-01]", {"d": "2024-02-01T09:00:00Z"})  # not a whole-day test
+    assert matches("d >= [2024-02-01] and d < [2024-02-02]", {"d": "2024-02-01T09:00:00Z"})
+    assert matches("d = [2024-02-01T00:00:00Z]", {"d": "2024-02-01"})
+
+
+def test_a_naive_time_is_utc() -> None:
+    assert matches("d = [2024-02-01T10:00:00]", {"d": "2024-02-01T10:00:00Z"})
+    assert matches("d = [2024-02-01T10:00:00Z]", {"d": "2024-02-01T10:00:00"})
+
+
+def test_python_datetimes_and_seven_digit_fractions() -> None:
+    aware = dt.datetime(2024, 2, 1, 10, tzinfo=dt.UTC)
+    assert matches("d = [2024-02-01T10:00:00Z]", {"d": aware})
+    assert matches("d = [2024-02-01]", {"d": dt.date(2024, 2, 1)})
+    assert matches("d > [2024-02-01T10:00:00.1234Z]", {"d": "2024-02-01T10:00:00.1234567Z"})
+
+
+# ---- paths ----------------------------------------------------------------------------------
+
+
+def test_field_names_are_case_insensitive() -> None:
+    assert matches('SUMMARY contains "printer"')
+    assert matches("Status/Id = 5")
+
+
+def test_info_fields_fall_back_both_ways() -> None:
+    assert matches("lastUpdated > [2024-02-10]")
+    assert matches("dateEntered = [2024-02-01]")
+    assert matches("_info/lastUpdated > [2024-02-10]", {"lastUpdated": "2024-02-11"})
+    assert matches("summary/lastUpdated = null") is not False  # only top-level names fall back
+
+
+def test_a_path_through_a_list_is_null_in_conditions() -> None:
+    assert matches("communicationItems/value = null")
+
+
+# ---- connectives and lists ------------------------------------------------------------------
+
+
+def test_in_and_not_in() -> None:
+    assert matches("status/id in (1, 5)")
+    assert not matches("status/id not in (1, 5)")
+    assert matches('status/name in ("closed", "IN PROGRESS")')
+    assert matches("status/id not in (1, 2)")
+
+
+def test_and_or() -> None:
+    assert matches('status/id = 5 and (closedFlag = true or summary contains "printer")')
+    assert not matches("status/id = 5 and closedFlag = true")
+
+
+# ---- childConditions and customFieldConditions -------------------------------------------------
+
+
+def test_child_conditions_need_one_member_to_match_the_whole_condition() -> None:
+    assert matches('communicationItems/value like "ann@*"', kind="childConditions")
+    both = 'communicationItems/type/name = "Email" and communicationItems/value like "+1*"'
+    assert not matches(both, kind="childConditions")  # two different members
+    assert matches(
+        'communicationItems/type/name = "phone" and communicationItems/value like "+1*"',
+        kind="childConditions",
+    )
+
+
+def test_child_conditions_over_plain_values() -> None:
+    assert matches('integratorTags = "billing"', kind="childConditions")
+    assert not matches('integratorTags = "other"', kind="childConditions")
+
+
+def test_child_conditions_with_no_array_match_nothing() -> None:
+    assert not matches('communicationItems/value != null', {"id": 1}, "childConditions")
+    assert not matches('communicationItems/value != null', {"communicationItems": []}, "childConditions")
+
+
+def test_child_conditions_over_two_arrays_join_them() -> None:
+    record = {"a": [{"x": 1}, {"x": 2}], "b": [{"y": 2}]}
+    assert matches("a/x = 2 and b/y = 2", record, "childConditions")
+    assert not matches("a/x = 1 and b/y = 1", record, "childConditions")
+
+
+def test_custom_field_conditions_need_one_row_to_match() -> None:
+    assert matches('caption = "region" and value = "West"', kind="customFieldConditions")
+    assert matches('caption = "Hours" and value > 10', kind="customFieldConditions")
+    assert not matches('caption = "Region" and value = "East"', kind="customFieldConditions")
+    assert not matches('caption = "Hours" and value = "West"', kind="customFieldConditions")
+    assert matches('caption = "Tag" and value = null', kind="customFieldConditions")
+
+
+# ---- the API ----------------------------------------------------------------------------------
+
+
+def test_compile_once_call_many() -> None:
+    test = cwql.compile_predicate('status/name = "open"')
+    assert [test(r) for r in ({"status": {"name": "OPEN"}}, {"status": None}, {})] == [True, False, False]
+    assert cwql.compile_predicate('status/name = "open"') is test  # cached
+
+
+def test_trees_and_text_give_the_same_predicate() -> None:
+    tree = cwql.parse('summary contains "printer" or id = 1')
+    assert cwql.evaluate(tree, TICKET) is matches('summary contains "printer" or id = 1')
+
+
+def test_bad_input_gets_cwql_errors() -> None:
+    with pytest.raises(cwql.ParseError):
+        cwql.evaluate("a ==", {})
+    with pytest.raises(TypeError, match="mapping"):
+        cwql.evaluate("a = 1", ["not", "a", "record"])  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="kind"):
+        cwql.compile_predicate("a = 1", "nope")  # type: ignore[arg-type]
+    bad = [
+        Predicate(Path("a"), Op.LT, Null()),
+        Predicate(Path("a"), Op.CONTAINS, Number("5")),
+        Predicate(Path("a"), Op.IN, ()),
+        Predicate(Path("a"), Op.IN, (Null(),)),
+        Predicate(Path("a"), Op.EQ, (String("x"),)),
+    ]
+    for tree in bad:
+        with pytest.raises(cwql.ConditionError):
+            cwql.compile_predicate(tree)
+        with pytest.raises(cwql.ConditionError):
+            cwql.to_sql(tree)
+
+
+def test_deep_trees_compile_without_recursion() -> None:
+    tree: Any = Predicate(Path("a"), Op.EQ, Number("1"))
+    for i in range(49):  # two levels each: height 98, just under MAX_HEIGHT
+        other = Predicate(Path(f"b{i}"), Op.EQ, Number("1"))
+        tree = Or((And((tree, other)), other)) if i % 2 else And((Or((tree, other)), other))
+    assert cwql.compile_predicate(tree)({"a": 1, **{f"b{i}": 1 for i in range(49)}})
+    assert tree.height == 98
+    assert cwql.to_sql(tree)[0].count("(") > 98
+
+
+@examples(200)
+@given(expressions, st.dictionaries(st.text(max_size=3), st.none() | st.integers() | st.text(max_size=3)))
+def test_any_tree_compiles_and_answers_a_bool(expr: Any, record: dict[str, Any]) -> None:
+    assert cwql.compile_predicate(expr)(record) in (True, False)
+
+
+def test_values_never_enter_generated_code() -> None:
+    weird = 'x"]\nimport os\n#'
+    tree = Predicate(Path(weird), Op.EQ, String('"); raise SystemExit("'))
+    assert cwql.evaluate(tree, {weird: '"); raise SystemExit("'})
+    long_path = "/".join(f"s{i}" for i in range(30))
+    record: dict[str, Any] = {}
+    holder = record
+    for i in range(29):
+        holder = holder.setdefault(f"s{i}", {})
+    holder["s29"] = 1
+    assert cwql.evaluate(f"{long_path} = 1", record)
+    assert cwql.evaluate("S0/S1/S2/S3/S4/S5/S6/S7/S8/S9 != null", record)
