@@ -4,12 +4,23 @@ The public API lives here; submodules are implementation, except
 :mod:`cwql.syntax` (the AST node classes) and :mod:`cwql.errors`.
 """
 
+from . import schema
 from .encoding import decode, encode
-from .errors import ConditionError, CWQLError, Diagnostic, EncodingError, NestingError, ParseError
+from .errors import (
+    ConditionError,
+    CWQLError,
+    Diagnostic,
+    EncodingError,
+    NestingError,
+    ParseError,
+    SchemaError,
+    ValidationError,
+)
 from .evaluate import compile_predicate, evaluate
 from .parser import KINDS, Limits, parse, parse_fields, parse_order_by
 from .printer import normalize
 from .sql import to_sql
+from .validate import Policy, Validated, is_valid, validate
 
 __all__ = [
     "KINDS",
@@ -20,15 +31,22 @@ __all__ = [
     "Limits",
     "NestingError",
     "ParseError",
+    "Policy",
+    "SchemaError",
+    "Validated",
+    "ValidationError",
     "compile_predicate",
     "decode",
     "encode",
     "evaluate",
+    "is_valid",
     "normalize",
     "parse",
     "parse_fields",
     "parse_order_by",
+    "schema",
     "to_sql",
+    "validate",
 ]
 
 __version__ = "0.1.0"

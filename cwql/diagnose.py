@@ -178,6 +178,9 @@ class _Explainer:
             name = key.group(1) if key else "field"
             return self.diag("E002", "a `-` prefix does not sort descending here", pos, pos + 1,
                              f"write `{name} desc`")
+        if text.startswith("--", pos) and not text[pos + 2:pos + 3].isdigit():
+            return self.diag("E002", "`--` starts an SQL comment; this language has no comments", pos,
+                             pos + 2, "remove the comment")
         if c.isdigit() or c in "+-.":
             m = _BAD_NUMBER.match(text, pos)
             if m is not None and any(ch.isdigit() for ch in m.group()):
@@ -442,7 +445,7 @@ class _Explainer:
         if prev is not None and prev.type == "COMMA":
             return self.diag("E001", "a comma with no value after it", (pos if prev.start_pos is None else prev.start_pos), end,
                              "remove the trailing comma")
-        if "RPAR" not in self.expected and self.unclosed() is None:
+        if "RPAR" not in self.expected and self.unclosed(pos) is None:
             return self.diag("E004", "`)` has no matching `(`", pos, end,
                              "remove it, or add the `(` it closes")
         return None

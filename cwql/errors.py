@@ -16,10 +16,13 @@ __all__ = [
     "CWQLError",
     "ConditionError",
     "Diagnostic",
+    "DiagnosticError",
     "EncodingError",
     "ErrorCode",
     "NestingError",
     "ParseError",
+    "SchemaError",
+    "ValidationError",
 ]
 
 
@@ -29,6 +32,10 @@ class CWQLError(Exception):
 
 class NestingError(CWQLError, ValueError):
     """A condition tree nested deeper than cwql allows (see ``cwql.syntax.MAX_HEIGHT``)."""
+
+
+class SchemaError(CWQLError, ValueError):
+    """A schema that cannot be read, or an endpoint or model it does not have."""
 
 
 class EncodingError(CWQLError, ValueError):
@@ -199,11 +206,9 @@ def _line_column(text: str, offset: int) -> tuple[int, int]:
     return text.count("\n", 0, offset) + 1, offset - line_start + 1
 
 
-class ParseError(CWQLError, ValueError):
-    """Text that is not a valid query.
+class DiagnosticError(CWQLError, ValueError):
+    """An error about a piece of text, carrying one :class:`Diagnostic` per problem.
 
-    ``diagnostics`` lists every problem found (a syntax error stops the parse,
-    so there is at most one of those, after any literal errors before it).
     ``str(error)`` shows each one with the offending line and a caret.
     """
 
@@ -212,7 +217,7 @@ class ParseError(CWQLError, ValueError):
 
     def __init__(self, text: str, diagnostics: Sequence[Diagnostic]) -> None:
         if not diagnostics:
-            raise ValueError("ParseError needs at least one diagnostic")
+            raise ValueError(f"{type(self).__name__} needs at least one diagnostic")
         self.text = text
         self.diagnostics = list(diagnostics)
         super().__init__(self._render())
@@ -227,6 +232,19 @@ class ParseError(CWQLError, ValueError):
 
     def _render(self) -> str:
         return "\n".join(render_diagnostic(self.text, d) for d in self.diagnostics)
+
+
+class ParseError(DiagnosticError):
+    """Text that is not a valid query.
+
+    ``diagnostics`` lists every problem found: every literal error (a date
+    not on the calendar, ``null`` with ``<``), then the syntax error that
+    stopped the parse, if any.
+    """
+
+
+class ValidationError(DiagnosticError):
+    """A filter that :func:`cwql.validate` refuses: syntax, schema or policy problems, all of them."""
 
 
 # A hostile input can be a megabyte on one line: show a window around the caret.

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 __all__ = ["main"]
 
 #: The modules (in this package) that register subcommands, in help order.
-COMMAND_MODULES = ("query", "serve")
+COMMAND_MODULES = ("query", "schema", "serve")
 
 
 def _build_parser() -> argparse.ArgumentParser:

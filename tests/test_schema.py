@@ -1,0 +1,228 @@
+"""The schema: loading, endpoints, path resolution, type checks, OpenAPI import."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+import cwql
+from cwql.schema import SCHEMA_CODES, ArrayOf, Ref, Resolved, Scalar, Unresolved, check, load
+from cwql.schema.core import Schema
+from cwql.schema.openapi import from_openapi
+
+HERE = Path(__file__).parent
+FIXTURES = HERE / "fixtures"
+
+
+def _cases() -> list[Any]:
+    params = []
+    for path in sorted((HERE / "schema_cases").glob("*.yaml")):
+        for i, case in enumerate(yaml.safe_load(path.read_text(encoding="utf-8")), 1):
+            params.append(pytest.param(case, id=f"{path.stem}-{i}"))
+    return params
+
+
+def _parse(text: str, kind: str) -> cwql.syntax.Node:
+    if kind == "orderBy":
+        return cwql.parse_order_by(text)
+    if kind == "fields":
+        return cwql.parse_fields(text)
+    return cwql.parse(text, kind)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("case", _cases())
+def test_schema_case(case: dict[str, Any]) -> None:
+    kind = case.get("kind", "conditions")
+    found = check(_parse(case["input"], kind), schema=load(), endpoint=case.get("endpoint", "/service/tickets"),
+                  kind=kind, text=case["input"])
+    assert [f"{d.code}@{d.column}" for d in found] == case["findings"], [str(d) for d in found]
+    for d in found:
+        assert d.message
+        assert d.severity == SCHEMA_CODES[d.code].severity
+
+
+@pytest.mark.parametrize("code", list(SCHEMA_CODES.values()), ids=lambda c: c.code)
+def test_schema_code_example_and_fix(code: Any) -> None:
+    def codes(text: str) -> list[str]:
+        node = _parse(text, code.kind)
+        return [d.code for d in check(node, schema=load(), endpoint=code.endpoint, kind=code.kind, text=text)]
+
+    assert code.code in codes(code.example)
+    if code.code != "T012":  # the fix for "no custom fields" is another endpoint
+        assert codes(code.fix) == []
+
+
+def test_bundled_schema_is_loaded_once() -> None:
+    assert load() is load()
+    assert load().version == "2025.1"
+    assert len(load().endpoints) == 680
+
+
+def test_did_you_mean() -> None:
+    found = check(cwql.parse("compnay/name = 'x'"), schema=load(), endpoint="/company/contacts")
+    assert found[0].hint == "did you mean company?"
+    found = check(cwql.parse("lastUpdate > [2024-01-01]"), schema=load(), endpoint="/service/tickets")
+    assert found[0].hint is not None
+    assert "lastUpdated" in found[0].hint
+
+
+@pytest.mark.parametrize(
+    ("path", "template"),
+    [
+        ("/service/tickets", "/service/tickets"),
+        ("service/tickets/", "/service/tickets"),
+        ("/Service/Tickets", "/service/tickets"),
+        ("/service/tickets/123/notes", "/service/tickets/{parentId}/notes"),
+        ("https://api-na.myconnectwise.net/v4_6_release/apis/3.0/company/companies?conditions=x",
+         "/company/companies"),
+    ],
+)
+def test_endpoint_forms(path: str, template: str) -> None:
+    assert load().endpoint(path)[0] == template
+
+
+def test_unknown_endpoint_suggests() -> None:
+    with pytest.raises(cwql.SchemaError, match="did you mean /service/tickets"):
+        load().endpoint("/service/tickts")
+    with pytest.raises(cwql.SchemaError, match="not a list endpoint"):
+        check(cwql.parse("a=1"), schema=load(), endpoint="/nope")
+
+
+def test_resolution_through_references_arrays_and_info() -> None:
+    schema = load()
+    contact = schema.endpoint("/company/contacts")[1]
+    r = schema.resolve(contact, "company/name")
+    assert isinstance(r, Resolved)
+    assert r.type == Scalar("string")
+    assert [f.name for f in r.fields] == ["company", "name"]
+    r = schema.resolve(contact, "communicationItems/value", kind="childConditions")
+    assert isinstance(r, Resolved)
+    assert r.array_at == 0
+    assert r.type == Scalar("string")
+    r = schema.resolve(contact, "communicationItems")
+    assert isinstance(r, Resolved)
+    assert isinstance(r.type, ArrayOf)
+    r = schema.resolve(contact, "COMPANY/ID")
+    assert isinstance(r, Resolved)
+    assert r.canonical == "company/id"
+    assert r.case_differs
+    assert isinstance(schema.resolve(contact, "company"), Resolved)
+    assert schema.resolve(contact, "company").type == Ref("CompanyReference")  # type: ignore[union-attr]
+    for path in ("lastUpdated", "_info/lastUpdated", "company/_info/lastUpdated"):
+        r = schema.resolve(contact, path)
+        assert isinstance(r, Resolved), path
+        assert r.type == Scalar("datetime")
+    u = schema.resolve(contact, "company/nmae")
+    assert isinstance(u, Unresolved)
+    assert (u.index, u.offset, u.model, u.suggestions) == (1, 8, "CompanyReference", ("name",))
+    u = schema.resolve(contact, "firstName/x")
+    assert isinstance(u, Unresolved)
+    assert "has no fields" in u.reason
+
+
+def test_check_without_source_text() -> None:
+    from cwql.syntax import Number, Op, Path, Predicate
+
+    found = check(Predicate(Path("sumary"), Op.EQ, Number("1")), schema=load(), endpoint="/service/tickets")
+    assert [(d.code, d.start, d.line, d.column) for d in found] == [("T001", 0, 1, 1)]
+
+
+def test_to_data_round_trips() -> None:
+    schema = load()
+    again = Schema(schema.to_data())
+    assert again.endpoints == schema.endpoints
+    for name in ("Ticket", "Contact", "CustomFieldValue"):
+        assert again.model(name) == schema.model(name)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"not json", "not JSON"),
+        (b'{"format": "other"}', "not a cwql-schema/1 schema"),
+        (b'{"format": "cwql-schema/1", "endpoints": [], "models": {}}', "needs 'endpoints' and 'models'"),
+        (b'\xff\xfe', "not JSON"),
+    ],
+)
+def test_bad_schema_files(tmp_path: Path, content: bytes, message: str) -> None:
+    f = tmp_path / "s.json"
+    f.write_bytes(content)
+    with pytest.raises(cwql.SchemaError, match=message):
+        load(f)
+
+
+def test_missing_schema_file(tmp_path: Path) -> None:
+    with pytest.raises(cwql.SchemaError, match="cannot read"):
+        load(tmp_path / "missing.json")
+
+
+def test_bad_types_are_reported_when_the_model_is_used(tmp_path: Path) -> None:
+    data = {"format": "cwql-schema/1", "endpoints": {"/x": "X"}, "models": {"X": {"a": "weird"}}}
+    schema = Schema(data)
+    with pytest.raises(cwql.SchemaError, match=r"X\.a: unknown type 'weird'"):
+        schema.model("X")
+
+
+# ---- OpenAPI import ----------------------------------------------------------------
+
+def test_openapi_import() -> None:
+    spec = json.loads((FIXTURES / "openapi-small.json").read_text())
+    schema = from_openapi(spec)
+    assert schema.version == "2099.1"
+    assert dict(schema.endpoints) == {
+        "/service/tickets": "Ticket",
+        "/service/tickets/{parentId}/notes": "ServiceNote",
+    }
+    ticket = schema.model("Ticket")
+    assert {n: str(f.type) for n, f in ticket.fields.items()} == {
+        "id": "integer", "summary": "string", "budgetHours": "number", "closedFlag": "boolean",
+        "dateEntered": "datetime", "status": "ServiceStatusReference",
+        "customFields": "array of CustomFieldValue", "tags": "array of string", "_info": "info",
+        "extra": "object", "mystery": "any", "priority": "PriorityReference",
+    }
+    found = check(cwql.parse('summary contains "x" and status/name = "Open" and budgetHours > 1'),
+                  schema=schema, endpoint="/service/tickets")
+    assert found == []
+    found = check(cwql.parse("stauts/name = 'x'"), schema=schema, endpoint="/service/tickets")
+    assert [d.code for d in found] == ["T001"]
+
+
+def test_openapi_rejects_other_documents() -> None:
+    with pytest.raises(cwql.SchemaError, match="not an OpenAPI 3"):
+        from_openapi({"swagger": "2.0"})
+
+
+def cwql_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "cwql", *args], capture_output=True, text=True, timeout=60)
+
+
+def test_cli_schema_import_and_use(tmp_path: Path) -> None:
+    out = tmp_path / "schema.json"
+    r = cwql_cli("schema", "import", str(FIXTURES / "openapi-small.json"), "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    assert "2 endpoints" in r.stderr
+    assert load(out).endpoint("/service/tickets")[1].name == "Ticket"
+    r = cwql_cli("schema", "fields", "/service/tickets", "--schema", str(out))
+    assert r.returncode == 0
+    assert r.stdout.splitlines()[0] == "/service/tickets -> Ticket"
+    assert r.stdout.splitlines()[1:6] == [
+        "  id            integer", "  summary       string", "  budgetHours   number",
+        "  closedFlag    boolean", "  dateEntered   datetime",
+    ]
+
+
+def test_cli_schema_errors(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("{")
+    r = cwql_cli("schema", "import", str(bad), "-o", str(tmp_path / "o.json"))
+    assert r.returncode == 2
+    assert "Traceback" not in r.stderr
+    r = cwql_cli("schema", "fields", "/nope")
+    assert r.returncode == 2
+    assert "not a list endpoint" in r.stderr
