@@ -18,9 +18,12 @@ import enum
 from collections.abc import Iterator
 from dataclasses import MISSING, dataclass, field, fields
 from decimal import Decimal
-from typing import Any, NamedTuple, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, TypeAlias, TypeVar
 
 from .errors import NestingError
+
+if TYPE_CHECKING:
+    from .combine import Empty
 
 __all__ = [
     "MAX_HEIGHT",
@@ -259,12 +262,50 @@ _ORDERING = frozenset({Op.LT, Op.LE, Op.GT, Op.GE})
 @_fast_init
 @dataclass(frozen=True, slots=True)
 class Expr(Node):
-    """Base of condition expressions: :class:`Predicate`, :class:`And`, :class:`Or`."""
+    """Base of condition expressions: :class:`Predicate`, :class:`And`, :class:`Or`.
+
+    ``a & b``, ``a | b`` and ``~a`` combine conditions, parsed or built alike
+    (see :mod:`cwql.combine`). A condition has no truth value: ``bool()``
+    raises, which catches ``a and b``, ``1 < F.x < 5`` and ``if cond:``.
+    """
 
     @property
     def height(self) -> int:
         """Nesting height: 0 for a predicate, 1 + the tallest operand for a connective."""
         return 0
+
+    # The combining logic lives in cwql.combine, which imports this module.
+
+    def __and__(self, other: Expr | Empty) -> Expr:
+        from .combine import conjoin
+
+        return conjoin(self, other)  # type: ignore[return-value]
+
+    def __rand__(self, other: object) -> Expr:
+        from .combine import conjoin
+
+        return conjoin(other, self)  # type: ignore[return-value]
+
+    def __or__(self, other: Expr) -> Expr:
+        from .combine import disjoin
+
+        return disjoin(self, other)
+
+    def __ror__(self, other: object) -> Expr:
+        from .combine import disjoin
+
+        return disjoin(other, self)
+
+    def __invert__(self) -> Expr:
+        from .combine import negate
+
+        return negate(self)
+
+    def __bool__(self) -> NoReturn:
+        from .combine import NO_TRUTH_VALUE
+        from .errors import CWQLTypeError
+
+        raise CWQLTypeError(NO_TRUTH_VALUE)
 
 
 @_fast_init
