@@ -4,19 +4,43 @@ The public API lives here; submodules are implementation, except
 :mod:`cwql.syntax` (the AST node classes) and :mod:`cwql.errors`.
 """
 
+from .combine import EMPTY, all_of, any_of
+from .dsl import CF, F, allow_escapes
 from .encoding import decode, encode
-from .errors import CWQLError, Diagnostic, EncodingError, NestingError, ParseError
+from .errors import (
+    CWQLError,
+    CWQLTypeError,
+    Diagnostic,
+    EncodingError,
+    InvalidValueError,
+    NestingError,
+    ParseError,
+    QueryError,
+    UnsafeValueError,
+)
 from .parser import KINDS, Limits, parse, parse_fields, parse_order_by
 from .printer import normalize
+from .query import Query
 
 __all__ = [
+    "CF",
+    "EMPTY",
     "KINDS",
     "CWQLError",
+    "CWQLTypeError",
     "Diagnostic",
     "EncodingError",
+    "F",
+    "InvalidValueError",
     "Limits",
     "NestingError",
     "ParseError",
+    "Query",
+    "QueryError",
+    "UnsafeValueError",
+    "all_of",
+    "allow_escapes",
+    "any_of",
     "decode",
     "encode",
     "normalize",
