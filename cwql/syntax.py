@@ -332,15 +332,18 @@ class _Connective(Expr):
         height = 0
         for operand in self.operands:
             if type(operand) is cls:
+                # Its operands join this node, so they, not it, set the height.
                 flat.extend(operand.operands)
+                below = operand.height - 1
             elif isinstance(operand, Expr):
                 flat.append(operand)
+                below = operand.height
             else:
                 raise TypeError(
                     f"{cls.__name__} takes condition nodes, not {type(operand).__name__}"
                 )
-            if operand.height > height:
-                height = operand.height
+            if below > height:
+                height = below
         if len(flat) < 2:
             raise ValueError(f"{cls.__name__} needs at least two operands")
         if height >= MAX_HEIGHT:
