@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as _dt
 import difflib
 import enum
+import functools
 import keyword
 import math
 import numbers
@@ -121,6 +122,12 @@ def to_literal(value: object, *, allow_escapes: bool = False) -> Literal:
     for, :class:`~cwql.InvalidValueError` for a value it cannot hold and
     :class:`~cwql.UnsafeValueError` for a string it cannot write safely.
     """
+    # The common exact types first: this runs once per value of every condition.
+    cls = type(value)
+    if cls is str:
+        return _string(value, allow_escapes)  # type: ignore[arg-type]
+    if cls is int:
+        return Number(_int_text(value))  # type: ignore[arg-type]
     if isinstance(value, AllowEscapes):
         return _string(value.value, True)
     if isinstance(value, Literal):
@@ -257,7 +264,9 @@ def _comparison_value(op: Op, value: object) -> Literal:
                 f"`{op.value}` cannot take None: null only goes with == and != "
                 "(or .is_null(), .is_not_null())"
             )
-        if isinstance(literal, Boolean):
+        if isinstance(literal, Boolean) and not isinstance(value, Boolean):
+            # The language would take it (a lint finding); from Python it is
+            # almost always a bool standing in for 0 or 1.
             raise CWQLTypeError(
                 f"`{op.value}` cannot take a bool: booleans only go with == and != "
                 "(True is not 1 here)"
@@ -518,7 +527,7 @@ class Field(_Comparable):
     def __getattr__(self, name: str) -> Field:
         if name.startswith("_Field__"):  # the slot itself, before it is set
             raise AttributeError(name)
-        return Field(Path(f"{self.__path.name}/{_attribute_segment(name, self)}"))
+        return _child(self.__path.name, name)
 
     def __getitem__(self, path: str) -> Field:
         return Field(Path(f"{self.__path.name}/{_checked_path(path, sub=True)}"))
@@ -556,6 +565,14 @@ def _field(path: str) -> Field:
     return F[path]
 
 
+# Fields are immutable, so one object per path can serve every lookup; the
+# same few paths recur in every query a program builds.
+@functools.lru_cache(maxsize=4096)
+def _child(parent: str, name: str) -> Field:
+    segment = _attribute_segment(name, not parent)
+    return Field(Path(f"{parent}/{segment}" if parent else segment))
+
+
 def _attribute_safe(segment: str) -> bool:
     return (
         segment.isidentifier()
@@ -570,7 +587,7 @@ def _is_dunder(name: str) -> bool:
     return name.startswith("__") and name.endswith("__")
 
 
-def _attribute_segment(name: str, owner: object) -> str:
+def _attribute_segment(name: str, top: bool) -> str:
     # Dunder lookups are Python's protocols (copy, pickle, numpy, IPython probe
     # them); answering them with a field would break those tools silently.
     if _is_dunder(name):
@@ -580,7 +597,7 @@ def _attribute_segment(name: str, owner: object) -> str:
             f"{name!r} is not a field name: names are ASCII letters, digits and _, "
             "not starting with a digit"
         )
-    if owner is F and name.lower() in KEYWORDS:
+    if top and name.lower() in KEYWORDS:
         raise AttributeError(
             f"{name!r} is a keyword of the language and cannot be a field on its own"
         )
@@ -616,7 +633,7 @@ class _FieldRoot:
     __slots__ = ()
 
     def __getattr__(self, name: str) -> Field:
-        return Field(Path(_attribute_segment(name, self)))
+        return _child("", name)
 
     def __getitem__(self, path: str) -> Field:
         return Field(Path(_checked_path(path)))

@@ -20,7 +20,7 @@ from dataclasses import MISSING, dataclass, field, fields
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, TypeAlias, TypeVar
 
-from .errors import NestingError
+from .errors import CWQLTypeError, NestingError
 
 if TYPE_CHECKING:
     from .combine import Empty
@@ -274,38 +274,26 @@ class Expr(Node):
         """Nesting height: 0 for a predicate, 1 + the tallest operand for a connective."""
         return 0
 
-    # The combining logic lives in cwql.combine, which imports this module.
+    # The combining logic lives in cwql.combine (imported at the end of this
+    # module, which it needs): parsed and built conditions share it.
 
     def __and__(self, other: Expr | Empty) -> Expr:
-        from .combine import conjoin
-
-        return conjoin(self, other)  # type: ignore[return-value]
+        return _combine.conjoin(self, other)  # type: ignore[return-value]
 
     def __rand__(self, other: object) -> Expr:
-        from .combine import conjoin
-
-        return conjoin(other, self)  # type: ignore[return-value]
+        return _combine.conjoin(other, self)  # type: ignore[return-value]
 
     def __or__(self, other: Expr) -> Expr:
-        from .combine import disjoin
-
-        return disjoin(self, other)
+        return _combine.disjoin(self, other)
 
     def __ror__(self, other: object) -> Expr:
-        from .combine import disjoin
-
-        return disjoin(other, self)
+        return _combine.disjoin(other, self)
 
     def __invert__(self) -> Expr:
-        from .combine import negate
-
-        return negate(self)
+        return _combine.negate(self)
 
     def __bool__(self) -> NoReturn:
-        from .combine import NO_TRUTH_VALUE
-        from .errors import CWQLTypeError
-
-        raise CWQLTypeError(NO_TRUTH_VALUE)
+        raise CWQLTypeError(_combine.NO_TRUTH_VALUE)
 
 
 @_fast_init
@@ -489,3 +477,8 @@ def _as_data_one(node: Node, done: dict[int, Any]) -> Any:
     if node.span is not None:
         data["span"] = list(node.span)
     return data
+
+
+# Last, because cwql.combine builds And, Or and Predicate nodes: whichever of
+# the two modules is imported first, each finds the other's names at call time.
+from . import combine as _combine  # noqa: E402
