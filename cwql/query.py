@@ -238,9 +238,10 @@ def _condition(value: object, kind: Kind) -> Condition:
 def _ordering(value: object) -> OrderBy | None:
     if value is None:
         return None
+    # A Field defines __iter__ (to refuse it), so it is tested before Iterable.
     items = (
         list(value)
-        if isinstance(value, Iterable) and not isinstance(value, (str, OrderBy))
+        if isinstance(value, Iterable) and not isinstance(value, (str, OrderBy, Field))
         else [value]
     )
     keys: list[SortKey] = []
@@ -277,7 +278,7 @@ def _selection(value: object) -> Fields | None:
         return None
     items = (
         list(value)
-        if isinstance(value, Iterable) and not isinstance(value, (str, Fields))
+        if isinstance(value, Iterable) and not isinstance(value, (str, Fields, Field))
         else [value]
     )
     paths: list[Path] = []
