@@ -288,10 +288,10 @@ def _text_value(method: str, value: object, *, literal_text: bool) -> String:
         return _string(text, True)
     if type(value) is String:
         return value
-    raise CWQLTypeError(
-        f".{method}() takes a str, not {type(value).__name__}"
-        + (f": to match the text write .{method}({str(value)!r})" if isinstance(value, (int, float, Decimal)) else "")
-    )
+    hint = ""
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        hint = f": to match the text write .{method}({str(value)!r})"
+    raise CWQLTypeError(f".{method}() takes a str, not {type(value).__name__}{hint}")
 
 
 def _member_values(method: str, values: object) -> tuple[Literal, ...]:
