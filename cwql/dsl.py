@@ -31,7 +31,7 @@ import operator
 import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import NoReturn, TypeAlias
+from typing import NoReturn
 
 from .combine import not_a_condition
 from .errors import CWQLTypeError, Diagnostic, InvalidValueError, ParseError, UnsafeValueError
@@ -51,12 +51,7 @@ from .syntax import (
     String,
 )
 
-__all__ = ["CF", "F", "Field", "Value", "allow_escapes", "to_literal"]
-
-#: What :func:`to_literal` accepts.
-Value: TypeAlias = (
-    "str | int | float | Decimal | bool | _dt.date | enum.Enum | Literal | AllowEscapes | None"
-)
+__all__ = ["CF", "F", "Field", "allow_escapes", "to_literal"]
 
 # The language's keywords (a test checks this against the grammar). A path
 # whose whole text is one of them is read as the keyword.
