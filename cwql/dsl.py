@@ -21,7 +21,6 @@ literal, so the rules below hold everywhere:
 from __future__ import annotations
 
 import datetime as _dt
-import difflib
 import enum
 import functools
 import keyword
@@ -528,6 +527,8 @@ class Field(_Comparable):
         return Field(Path(f"{self.__path.name}/{_checked_path(path, sub=True)}"))
 
     def __call__(self, *args: object, **kwargs: object) -> NoReturn:
+        import difflib  # only this error needs it, and it is slow to import
+
         name = self.__path.name
         method = name.rpartition("/")[2]
         close = difflib.get_close_matches(method, _METHODS, n=1)
