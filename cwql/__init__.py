@@ -5,36 +5,54 @@ The public API lives here; submodules are implementation, except
 """
 
 from . import schema
+from .combine import EMPTY, all_of, any_of
+from .dsl import CF, F, allow_escapes
 from .encoding import decode, encode
 from .errors import (
     ConditionError,
     CWQLError,
+    CWQLTypeError,
     Diagnostic,
     EncodingError,
+    InvalidValueError,
     NestingError,
     ParseError,
+    QueryError,
     SchemaError,
+    UnsafeValueError,
     ValidationError,
 )
 from .evaluate import compile_predicate, evaluate
 from .parser import KINDS, Limits, parse, parse_fields, parse_order_by
 from .printer import normalize
+from .query import Query
 from .sql import to_sql
 from .validate import Policy, Validated, is_valid, validate
 
 __all__ = [
+    "CF",
+    "EMPTY",
     "KINDS",
     "CWQLError",
+    "CWQLTypeError",
     "ConditionError",
     "Diagnostic",
     "EncodingError",
+    "F",
+    "InvalidValueError",
     "Limits",
     "NestingError",
     "ParseError",
     "Policy",
+    "Query",
+    "QueryError",
     "SchemaError",
+    "UnsafeValueError",
     "Validated",
     "ValidationError",
+    "all_of",
+    "allow_escapes",
+    "any_of",
     "compile_predicate",
     "decode",
     "encode",

@@ -14,14 +14,18 @@ from dataclasses import dataclass
 __all__ = [
     "ERROR_CODES",
     "CWQLError",
+    "CWQLTypeError",
     "ConditionError",
     "Diagnostic",
     "DiagnosticError",
     "EncodingError",
     "ErrorCode",
+    "InvalidValueError",
     "NestingError",
     "ParseError",
+    "QueryError",
     "SchemaError",
+    "UnsafeValueError",
     "ValidationError",
 ]
 
@@ -277,3 +281,34 @@ def _printable(source: str) -> str:
     # Control characters would break the caret's alignment (or the terminal);
     # show each as one visible character so columns still line up.
     return "".join(c if c.isprintable() else "\N{REPLACEMENT CHARACTER}" for c in source)
+
+
+class CWQLTypeError(CWQLError, TypeError):
+    """A Python object used where cwql cannot take it.
+
+    A condition used as a bool (``and``, ``or``, ``not``, ``if``, ``1 < F.x < 5``),
+    ``&``/``|`` with something that is not a condition, a value of a type the
+    language has no literal for, or an operator that cannot take the value.
+    """
+
+
+class InvalidValueError(CWQLError, ValueError):
+    """A value of a supported type that the language cannot hold.
+
+    NaN or an infinity, a naive datetime, an empty ``in`` list, a number too
+    long to write.
+    """
+
+
+class UnsafeValueError(InvalidValueError):
+    """A string that cannot be written without an escape sequence.
+
+    How the server reads escapes is unverified (LANGUAGE.md §2.6), so a value
+    whose text would need one could end the string early on the server; cwql
+    refuses it unless the caller opts in with ``cwql.allow_escapes(value)``.
+    Lone surrogates are refused always: they cannot be sent as UTF-8.
+    """
+
+
+class QueryError(CWQLError, ValueError):
+    """A :class:`cwql.Query` whose parameters are out of range or do not go together."""

@@ -18,9 +18,12 @@ import enum
 from collections.abc import Iterator
 from dataclasses import MISSING, dataclass, field, fields
 from decimal import Decimal
-from typing import Any, NamedTuple, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, TypeAlias, TypeVar
 
-from .errors import NestingError
+from .errors import CWQLTypeError, NestingError
+
+if TYPE_CHECKING:
+    from .combine import Empty
 
 __all__ = [
     "MAX_HEIGHT",
@@ -259,12 +262,38 @@ _ORDERING = frozenset({Op.LT, Op.LE, Op.GT, Op.GE})
 @_fast_init
 @dataclass(frozen=True, slots=True)
 class Expr(Node):
-    """Base of condition expressions: :class:`Predicate`, :class:`And`, :class:`Or`."""
+    """Base of condition expressions: :class:`Predicate`, :class:`And`, :class:`Or`.
+
+    ``a & b``, ``a | b`` and ``~a`` combine conditions, parsed or built alike
+    (see :mod:`cwql.combine`). A condition has no truth value: ``bool()``
+    raises, which catches ``a and b``, ``1 < F.x < 5`` and ``if cond:``.
+    """
 
     @property
     def height(self) -> int:
         """Nesting height: 0 for a predicate, 1 + the tallest operand for a connective."""
         return 0
+
+    # The combining logic lives in cwql.combine (imported at the end of this
+    # module, which it needs): parsed and built conditions share it.
+
+    def __and__(self, other: Expr | Empty) -> Expr:
+        return _combine.conjoin(self, other)  # type: ignore[return-value]
+
+    def __rand__(self, other: object) -> Expr:
+        return _combine.conjoin(other, self)  # type: ignore[return-value]
+
+    def __or__(self, other: Expr) -> Expr:
+        return _combine.disjoin(self, other)
+
+    def __ror__(self, other: object) -> Expr:
+        return _combine.disjoin(other, self)
+
+    def __invert__(self) -> Expr:
+        return _combine.negate(self)
+
+    def __bool__(self) -> NoReturn:
+        raise CWQLTypeError(_combine.NO_TRUTH_VALUE)
 
 
 @_fast_init
@@ -291,15 +320,18 @@ class _Connective(Expr):
         height = 0
         for operand in self.operands:
             if type(operand) is cls:
+                # Its operands join this node, so they, not it, set the height.
                 flat.extend(operand.operands)
+                below = operand.height - 1
             elif isinstance(operand, Expr):
                 flat.append(operand)
+                below = operand.height
             else:
                 raise TypeError(
                     f"{cls.__name__} takes condition nodes, not {type(operand).__name__}"
                 )
-            if operand.height > height:
-                height = operand.height
+            if below > height:
+                height = below
         if len(flat) < 2:
             raise ValueError(f"{cls.__name__} needs at least two operands")
         if height >= MAX_HEIGHT:
@@ -445,3 +477,8 @@ def _as_data_one(node: Node, done: dict[int, Any]) -> Any:
     if node.span is not None:
         data["span"] = list(node.span)
     return data
+
+
+# Last, because cwql.combine builds And, Or and Predicate nodes: whichever of
+# the two modules is imported first, each finds the other's names at call time.
+from . import combine as _combine  # noqa: E402

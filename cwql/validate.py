@@ -169,6 +169,11 @@ class Validated:
             raise TypeError(f"the application's condition must be a condition node or str, not {type(app).__name__}")
         return And((app, self.expr))
 
+    def __cwql_expr__(self) -> Expr:
+        # How `app_condition & validated` and all_of(...) take this filter:
+        # as one operand, its tree.
+        return self.expr
+
     def __and__(self, other: object) -> Expr:
         if isinstance(other, (Expr, str)):
             return self.scoped(other)

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-MODULES = ["tests/test_properties.py", "tests/test_grammar.py"]
+MODULES = ["tests/test_properties.py", "tests/test_grammar.py", "tests/test_dsl_properties.py"]
 
 
 def main() -> int:

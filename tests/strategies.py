@@ -171,3 +171,64 @@ def messy_text(draw: st.DrawFn, node: Expr) -> str:
 
 def canonical_string(value: str) -> str:
     return quote_string(value)
+
+
+# ---- the Python DSL ----------------------------------------------------------------
+
+# Python values the DSL takes, drawn so that every one converts (no naive
+# datetimes, nothing that overflows UTC, no string that needs an escape).
+_offsets = st.integers(-23 * 60 - 59, 23 * 60 + 59).map(
+    lambda minutes: dt.timezone(dt.timedelta(minutes=minutes))
+)
+aware_datetimes = st.datetimes(
+    min_value=dt.datetime(2, 1, 1), max_value=dt.datetime(9998, 12, 31), timezones=_offsets
+)
+safe_text = st.text(max_size=20).filter(lambda s: quote_string(s)[1:-1] == s)
+orderable_values = st.one_of(
+    st.integers(-(10**15), 10**15),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.decimals(allow_nan=False, allow_infinity=False, min_value=-(10**12), max_value=10**12),
+    st.dates(),
+    aware_datetimes,
+    safe_text,
+)
+python_values = st.one_of(orderable_values, st.booleans())
+
+
+@st.composite
+def dsl_predicates(draw: st.DrawFn) -> Expr:
+    from cwql import F
+
+    field = F[draw(paths).name]
+    method = draw(st.sampled_from([
+        "==", "!=", "<", "<=", ">", ">=", "in_", "not_in", "contains", "not_contains",
+        "like", "not_like", "is_null", "is_not_null", "between",
+    ]))
+    if method in ("==", "!="):
+        value = draw(st.one_of(python_values, st.none()))
+        return (field == value) if method == "==" else (field != value)
+    if method in ("<", "<=", ">", ">="):
+        value = draw(orderable_values)
+        return {
+            "<": field.__lt__, "<=": field.__le__, ">": field.__gt__, ">=": field.__ge__,
+        }[method](value)
+    if method in ("in_", "not_in"):
+        return getattr(field, method)(draw(st.lists(python_values, min_size=1, max_size=4)))
+    if method in ("contains", "not_contains", "like", "not_like"):
+        return getattr(field, method)(draw(safe_text))
+    if method == "between":
+        low, high = sorted(draw(st.lists(st.integers(-1000, 1000), min_size=2, max_size=2)))
+        return field.between(low, high)
+    return getattr(field, method)()
+
+
+def _dsl_combine(children: st.SearchStrategy[Expr]) -> st.SearchStrategy[Expr]:
+    pairs = st.tuples(children, children)
+    return st.one_of(
+        pairs.map(lambda p: p[0] & p[1]),
+        pairs.map(lambda p: p[0] | p[1]),
+        children.map(lambda c: ~c),
+    )
+
+
+dsl_conditions: st.SearchStrategy[Expr] = st.recursive(dsl_predicates(), _dsl_combine, max_leaves=10)

@@ -291,10 +291,10 @@ def test_bad_input_gets_cwql_errors() -> None:
 
 def test_deep_trees_compile_without_recursion() -> None:
     tree: Any = Predicate(Path("a"), Op.EQ, Number("1"))
-    for i in range(49):  # two levels each: height 98, just under MAX_HEIGHT
+    for i in range(98):  # alternating and/or, one level each: height 98, just under MAX_HEIGHT
         other = Predicate(Path(f"b{i}"), Op.EQ, Number("1"))
-        tree = Or((And((tree, other)), other)) if i % 2 else And((Or((tree, other)), other))
-    assert cwql.compile_predicate(tree)({"a": 1, **{f"b{i}": 1 for i in range(49)}})
+        tree = (And if i % 2 else Or)((tree, other))
+    assert cwql.compile_predicate(tree)({"a": 1, **{f"b{i}": 1 for i in range(98)}})
     assert tree.height == 98
     assert cwql.to_sql(tree)[0].count("(") > 98
 

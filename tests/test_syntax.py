@@ -93,6 +93,13 @@ def test_connectives_flatten_and_need_two_operands() -> None:
         And((a, "b=2"))  # type: ignore[arg-type]
 
 
+def test_height_counts_the_tree_after_flattening() -> None:
+    a, b, c = p("a", 1), p("b", 2), p("c", 3)
+    assert And((a, And((b, c)))).height == 1
+    assert And((Or((a, b)), And((Or((b, c)), a)))).height == 2
+    assert Or((a, Or((b, And((a, c)))))).height == 2
+
+
 def test_height_is_capped_so_recursive_dunders_stay_safe() -> None:
     node: syntax.Expr = p("a", 0)
     for i in range(1, MAX_HEIGHT + 1):

@@ -245,3 +245,13 @@ def test_only_validation_errors_escape(text: str) -> None:
         validate(text, endpoint="/service/tickets")
     except ValidationError as e:
         assert all(0 <= d.start <= d.end <= len(text) for d in e.diagnostics)
+
+
+def test_validated_joins_and_but_never_or() -> None:
+    v = validate("status/id = 1 or status/id = 2")
+    app = cwql.parse("company/id = 7")
+    assert cwql.all_of(app, v) == app & v == v.scoped(app)
+    with pytest.raises(TypeError, match="takes conditions"):
+        app | v  # type: ignore[operator]
+    with pytest.raises(TypeError):
+        v | app  # type: ignore[operator]
