@@ -19,7 +19,7 @@ from collections.abc import Sequence
 __all__ = ["main"]
 
 #: The modules (in this package) that register subcommands, in help order.
-COMMAND_MODULES = ("query", "schema", "serve")
+COMMAND_MODULES = ("query", "schema", "fetch", "serve")
 
 
 def _build_parser() -> argparse.ArgumentParser:

@@ -32,7 +32,8 @@ from ..syntax import OrderBy
 from ._store import Store, collection_key
 
 if TYPE_CHECKING:
-    import httpx
+    from ..http import AsyncClient, Client
+    from ._transport import Transport
 
 __all__ = ["QUIRKS", "FakePSA", "Fault", "LoggedRequest", "Response"]
 
@@ -231,6 +232,37 @@ class FakePSA:
         """The ``Authorization`` and ``clientId`` headers this fake accepts."""
         return {"Authorization": self._credentials, "clientId": self.client_id}
 
+    #: The host in :attr:`base_url`: the in-process transport answers on any host.
+    HOST = "https://fake-psa.invalid"
+
+    @property
+    def base_url(self) -> str:
+        """The API root for in-process use with :meth:`transport` (``.invalid`` never resolves)."""
+        return f"{self.HOST}{self.base_path}/"
+
+    def credentials(self) -> dict[str, str]:
+        """The keyword arguments cwql's clients take for this fake's API member."""
+        return {
+            "company_id": self.company_id, "public_key": self.public_key,
+            "private_key": self.private_key, "client_id": self.client_id,
+        }
+
+    def client(self, **options: Any) -> Client:
+        """A :class:`cwql.http.Client` wired to this fake in-process (``options`` go to it)."""
+        from ..http import Client
+
+        return Client(base_url=self.base_url, transport=self.transport(),
+                      **{"requests_per_minute": self.requests_per_minute or 100_000,
+                         **self.credentials(), **options})
+
+    def async_client(self, **options: Any) -> AsyncClient:
+        """A :class:`cwql.http.AsyncClient` wired to this fake in-process."""
+        from ..http import AsyncClient
+
+        return AsyncClient(base_url=self.base_url, transport=self.transport(),
+                           **{"requests_per_minute": self.requests_per_minute or 100_000,
+                              **self.credentials(), **options})
+
     def collections(self) -> list[str]:
         """The collection paths the fake holds (``service/tickets``, ...)."""
         return self._store.names()
@@ -310,7 +342,7 @@ class FakePSA:
 
     # ---- mounts ---------------------------------------------------------------------
 
-    def transport(self) -> httpx.BaseTransport:
+    def transport(self) -> Transport:
         """An httpx transport serving this fake in-process, for ``httpx.Client`` and ``httpx.AsyncClient``.
 
         Needs httpx (``pip install cwql[http]``).

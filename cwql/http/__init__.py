@@ -1,0 +1,52 @@
+"""The paginated executor: fetch everything a query matches, at the rate the API allows.
+
+Needs the ``http`` extra: ``pip install cwql[http]`` (httpx).
+
+>>> from cwql.http import Client
+>>> from cwql.testing import FakePSA
+>>> psa = FakePSA.demo()
+>>> with Client(base_url=psa.base_url, transport=psa.transport(), **psa.credentials()) as api:
+...     api.count("/service/tickets", "closedFlag = false")
+2004
+"""
+
+from .client import SEARCH_ENDPOINTS, AsyncClient, Client, Page, Stats
+from .errors import (
+    APIError,
+    AuthenticationError,
+    BadRequestError,
+    ConfigurationError,
+    ConflictError,
+    FieldError,
+    NotFoundError,
+    PermissionDeniedError,
+    QueryTooLongError,
+    RateLimitError,
+    ResponseError,
+    ServerError,
+    TransportError,
+)
+from .throttle import RateLimiter, RetryPolicy
+
+__all__ = [
+    "SEARCH_ENDPOINTS",
+    "APIError",
+    "AsyncClient",
+    "AuthenticationError",
+    "BadRequestError",
+    "Client",
+    "ConfigurationError",
+    "ConflictError",
+    "FieldError",
+    "NotFoundError",
+    "Page",
+    "PermissionDeniedError",
+    "QueryTooLongError",
+    "RateLimitError",
+    "RateLimiter",
+    "ResponseError",
+    "RetryPolicy",
+    "ServerError",
+    "Stats",
+    "TransportError",
+]

@@ -1,0 +1,488 @@
+"""The executor against the fake PSA in-process: paging, retries, errors, long queries, the wire."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+import cwql
+from cwql import F, Query
+from cwql.http import (
+    APIError,
+    AuthenticationError,
+    BadRequestError,
+    Client,
+    ConfigurationError,
+    NotFoundError,
+    QueryTooLongError,
+    RateLimiter,
+    RetryPolicy,
+    ServerError,
+    TransportError,
+)
+from cwql.testing import FakePSA
+
+FAST_RETRY = RetryPolicy(attempts=4, base=0.001, cap=0.005, max_retry_after=0.05)
+MODES = ["auto", "forward", "keyset", "link", "page"]
+OPEN = "closedFlag = false"
+
+
+@pytest.fixture(scope="module")
+def demo() -> FakePSA:
+    return FakePSA.demo()
+
+
+def client(psa: FakePSA, **options: Any) -> Client:
+    return psa.client(**{"retry": FAST_RETRY, "requests_per_minute": 100_000, **options})
+
+
+def ids(records: list[Any]) -> list[int]:
+    return [r["id"] for r in records]
+
+
+def expected(psa: FakePSA, path: str, condition: str) -> list[int]:
+    match = cwql.compile_predicate(condition)
+    return [r["id"] for r in psa.records(path) if match(r)]
+
+
+# ---- paging ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("mode", MODES)
+def test_every_mode_fetches_each_match_once(demo: FakePSA, mode: str) -> None:
+    with client(demo) as api:
+        got = ids(list(api.iter("/service/tickets", OPEN, paging=mode, page_size=250)))
+        assert sorted(got) == expected(demo, "/service/tickets", OPEN)
+        assert len(got) == len(set(got)) == api.count("/service/tickets", OPEN)
+
+
+@pytest.mark.parametrize("mode", ["auto", "link", "page"])
+def test_ordered_paging(demo: FakePSA, mode: str) -> None:
+    query = Query(OPEN, order_by="summary desc, id")
+    with client(demo) as api:
+        got = list(api.iter("/service/tickets", query, paging=mode, page_size=300))
+    assert sorted(ids(got)) == expected(demo, "/service/tickets", OPEN)
+    keys = [(r["summary"].lower(), -r["id"]) for r in got]
+    assert keys == sorted(keys, reverse=True)
+
+
+def test_id_order_modes_refuse_an_order(demo: FakePSA) -> None:
+    with client(demo) as api, pytest.raises(cwql.QueryError, match="cannot go with orderBy"):
+        list(api.iter("/service/tickets", Query(order_by="summary"), paging="forward"))
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_async_matches_sync(demo: FakePSA, mode: str) -> None:
+    async def fetch() -> tuple[list[int], int]:
+        async with demo.async_client(retry=FAST_RETRY, requests_per_minute=100_000) as api:
+            got = [r["id"] async for r in api.iter("/service/tickets", OPEN, paging=mode, page_size=400)]
+            return got, await api.count("/service/tickets", OPEN)
+
+    got, count = asyncio.run(fetch())
+    assert sorted(got) == expected(demo, "/service/tickets", OPEN)
+    assert len(got) == count
+
+
+def test_limit_and_pages(demo: FakePSA) -> None:
+    with client(demo) as api:
+        assert len(list(api.iter("/service/tickets", page_size=100, limit=250))) == 250
+        assert list(api.iter("/service/tickets", limit=0)) == []
+        pages = list(api.pages("/service/tickets", OPEN, page_size=700))
+        assert [p.mode for p in pages] == ["forward"] * len(pages)
+        assert sum(len(p.records) for p in pages) == api.count("/service/tickets", OPEN)
+        assert all("Authorization" not in p.url for p in pages)
+
+
+@pytest.mark.parametrize("quirk", ["repeat-page-id", "first-link-on-last-page", "no-link-single-page"])
+@pytest.mark.parametrize("mode", MODES)
+def test_server_quirks(quirk: str, mode: str) -> None:
+    psa = FakePSA.demo(quirks=[quirk])
+    with client(psa) as api:
+        got = ids(list(api.iter("/service/tickets", OPEN, paging=mode, page_size=333)))
+        assert sorted(got) == expected(psa, "/service/tickets", OPEN)
+        small = ids(list(api.iter("/service/priorities", paging=mode, page_size=1000)))
+        assert small == ids(psa.records("/service/priorities"))
+
+
+@pytest.mark.parametrize("mode", ["forward", "keyset"])
+def test_records_added_and_removed_while_paging(mode: str) -> None:
+    psa = FakePSA.from_records({"/service/tickets": [{"id": i, "summary": f"t{i}"} for i in range(1, 501)]})
+    removed: list[int] = []
+    added: list[int] = []
+
+    def churn(number: int, method: str, path: str) -> None:
+        if number in (3, 5, 7):
+            # Remove one record behind the cursor and one ahead of it; add one ahead.
+            for ident in (number * 20, 480 - number):
+                if psa.remove("/service/tickets", ident):
+                    removed.append(ident)
+            added.append(psa.add("/service/tickets", {"summary": "new"})["id"])
+
+    psa.on_request(churn)
+    with client(psa) as api:
+        got = ids(list(api.iter("/service/tickets", paging=mode, page_size=50)))
+    assert len(got) == len(set(got))
+    assert got == sorted(got)
+    survivors = set(range(1, 501)) - set(removed)
+    assert survivors <= set(got)  # nothing that existed throughout was skipped
+    assert set(added) <= set(got)  # new records with larger ids are picked up
+
+
+def test_page_numbers_never_repeat_a_record() -> None:
+    psa = FakePSA.from_records({"/service/tickets": [{"id": i} for i in range(1, 301)]})
+    psa.on_request(lambda n, m, p: psa.add("/service/tickets", {"id": 1000 + n}) if n == 2 else None)
+    with client(psa) as api:
+        got = ids(list(api.iter("/service/tickets", Query(order_by="id desc"), paging="page", page_size=50)))
+    assert len(got) == len(set(got))
+
+
+# ---- retries and errors --------------------------------------------------------------------
+
+@pytest.mark.parametrize("fault", ["500", "502", "409", "cdn-429", "drop"])
+def test_transient_faults_are_retried(fault: str) -> None:
+    psa = FakePSA.demo()
+    psa.inject(fault, on=[1, 3])
+    with client(psa) as api:
+        got = ids(list(api.iter("/service/tickets", OPEN, page_size=500)))
+        assert sorted(got) == expected(psa, "/service/tickets", OPEN)
+        assert api.stats.retries == 2
+    assert [r.status for r in psa.requests][:2] == [0 if fault == "drop" else int(fault.split("-")[-1]), 200]
+
+
+def test_retries_give_up_with_the_last_error() -> None:
+    psa = FakePSA.demo()
+    psa.inject("502")
+    with client(psa) as api, pytest.raises(ServerError) as info:
+        api.count("/service/tickets")
+    error = info.value
+    assert (error.status, error.attempts) == (502, FAST_RETRY.attempts)
+    assert "Bad Gateway" in error.message or "502" in error.message
+    assert "demo-private" not in str(error)
+
+
+def test_dropped_connections_exhausted() -> None:
+    psa = FakePSA.demo()
+    psa.inject("drop")
+    with client(psa) as api, pytest.raises(TransportError) as info:
+        api.count("/service/tickets")
+    assert info.value.status == 0
+    assert info.value.attempts == FAST_RETRY.attempts
+
+
+@pytest.mark.parametrize("retry_after", ["0", "0.01", "Wed, 21 Oct 2015 07:28:00 GMT"])
+def test_429_with_retry_after(retry_after: str) -> None:
+    psa = FakePSA.demo()
+    inner = psa.transport()
+    answered: list[int] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if not answered:
+            answered.append(429)
+            return httpx.Response(429, headers={"Retry-After": retry_after},
+                                  json={"error": "TooManyRequests", "message": "slow down"})
+        answered.append(200)
+        return inner.handle_request(request)
+
+    with Client(base_url=psa.base_url, transport=httpx.MockTransport(handler), retry=FAST_RETRY,
+                requests_per_minute=100_000, **psa.credentials()) as api:
+        assert api.count("/service/tickets") == 3000
+    assert answered == [429, 200]
+
+
+def test_a_429_that_outlasts_the_retries() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(429, headers={"Retry-After": "0"}, json={"error": "TooMany", "message": "wait"})
+
+    with Client(base_url="https://h.invalid/x/apis/3.0", transport=httpx.MockTransport(handler),
+                retry=FAST_RETRY, company_id="c", public_key="p", private_key="k", client_id="x") as api:
+        with pytest.raises(cwql.http.RateLimitError) as info:
+            api.count("/service/tickets")
+    assert (info.value.attempts, info.value.retry_after, info.value.code) == (4, 0.0, "TooMany")
+
+
+class VirtualTime:
+    """A clock the fake and the client share; sleeping advances it instead of waiting."""
+
+    def __init__(self) -> None:
+        self.now = 1_700_000_000.0
+
+    def time(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += max(seconds, 0.0)
+
+
+def test_paging_at_the_servers_rate_never_draws_a_429() -> None:
+    clock = VirtualTime()
+    psa = FakePSA.demo(requests_per_minute=60, clock=clock.time)
+    limiter = RateLimiter(60, clock=clock.time, wall=clock.time, sleep=clock.sleep)
+    with client(psa, limiter=limiter) as api:
+        got = list(api.iter("/service/tickets", page_size=25, limit=3000))
+    assert len(got) == 3000
+    assert [r.status for r in psa.requests].count(429) == 0
+    assert len(psa.requests) == 120
+    assert clock.now - 1_700_000_000.0 == pytest.approx(119.0)  # 120 requests, one a second
+
+
+def test_a_client_that_ignores_the_limit_recovers() -> None:
+    clock = VirtualTime()
+    psa = FakePSA.demo(requests_per_minute=60, clock=clock.time)
+    # The client thinks it may send 6000 a minute; the server says 60 and answers 429 past that.
+    limiter = RateLimiter(6000, clock=clock.time, wall=clock.time, sleep=clock.sleep)
+    limiter.observe = lambda headers: None  # type: ignore[method-assign]
+    policy = RetryPolicy(attempts=5, base=1, cap=2, max_retry_after=120)
+    with client(psa, limiter=limiter, retry=policy) as api:
+        got = list(api.iter("/service/tickets", page_size=25, limit=2000))
+    assert len(got) == 2000
+    assert [r.status for r in psa.requests].count(429) >= 1
+
+
+@pytest.mark.parametrize(
+    ("status", "error"),
+    [(400, BadRequestError), (401, AuthenticationError), (403, cwql.http.PermissionDeniedError),
+     (404, NotFoundError), (409, cwql.http.ConflictError)],
+)
+def test_client_errors_are_never_retried(status: int, error: type[APIError]) -> None:
+    calls: list[int] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(status)
+        return httpx.Response(status, json={"code": "Nope", "message": "no"})
+
+    with Client(base_url="https://h.invalid/v4_6_release/apis/3.0", transport=httpx.MockTransport(handler),
+                retry=FAST_RETRY, company_id="c", public_key="p", private_key="k", client_id="x") as api:
+        with pytest.raises(error) as info:
+            api.count("/service/tickets")
+    assert info.value.attempts == 1
+    assert calls == [status]  # a 409 that is not RecordLocked is not retried either
+
+
+def test_a_missing_record() -> None:
+    psa = FakePSA.demo()
+    with client(psa) as api, pytest.raises(NotFoundError):
+        api.get("/service/tickets", 999_999)
+    assert len(psa.requests) == 1
+
+
+def test_bad_request_body_is_parsed() -> None:
+    psa = FakePSA.demo()
+    api = Client(base_url=psa.base_url, transport=psa.transport(), **psa.credentials())
+    with pytest.raises(BadRequestError) as info:
+        # Sent raw, as text cwql would refuse, to see the server's own answer.
+        api._send(cwql.http.paging.Request("GET", psa.base_url + "service/tickets?conditions=a%3D%3D1", {}))
+    assert info.value.code
+    assert info.value.errors
+
+
+def test_wrong_credentials() -> None:
+    psa = FakePSA.demo()
+    creds = {**psa.credentials(), "private_key": "wrong-secret"}
+    with Client(base_url=psa.base_url, transport=psa.transport(), retry=FAST_RETRY, **creds) as api:
+        with pytest.raises(AuthenticationError) as info:
+            api.count("/service/tickets")
+    assert info.value.attempts == 1
+    assert "wrong-secret" not in str(info.value) + repr(info.value) + repr(api)
+
+
+def test_secrets_never_reach_logs_or_reprs(caplog: pytest.LogCaptureFixture) -> None:
+    psa = FakePSA.demo()
+    psa.inject("500", on=[1])
+    caplog.set_level(logging.DEBUG, logger="cwql.http")
+    with client(psa) as api:
+        api.count("/service/tickets")
+        shown = repr(api) + caplog.text
+    assert "GET" in caplog.text
+    assert "500" in caplog.text
+    for secret in (psa.private_key, psa.public_key, "Basic "):
+        assert secret not in shown
+
+
+def test_configuration_errors() -> None:
+    with pytest.raises(ConfigurationError, match="CONNECTWISE_PRIVATE_KEY"):
+        Client(company_id="c", public_key="p", client_id="x", site="api-na.myconnectwise.net")
+    with pytest.raises(ConfigurationError, match="CONNECTWISE_SITE"):
+        Client(company_id="c", public_key="p", private_key="k", client_id="x")
+    env = {
+        "CONNECTWISE_COMPANY_ID": "acme", "CONNECTWISE_PUBLIC_KEY": "pub",
+        "CONNECTWISE_PRIVATE_KEY": "priv", "CONNECTWISE_CLIENT_ID": "cid",
+        "CONNECTWISE_SITE": "api-eu.myconnectwise.net",
+    }
+    api = Client.from_env(env)
+    assert api.base_url == "https://api-eu.myconnectwise.net/v4_6_release/apis/3.0/"
+    assert "priv" not in repr(api)
+    api = Client.from_env({**env, "CONNECTWISE_CODEBASE": "v2025_1"})
+    assert api.base_url == "https://api-eu.myconnectwise.net/v2025_1/apis/3.0/"
+    api = Client.from_env({**env, "CONNECTWISE_BASE_URL": "http://127.0.0.1:8123/x/apis/3.0"})
+    assert api.base_url == "http://127.0.0.1:8123/x/apis/3.0/"
+
+
+# ---- long queries ----------------------------------------------------------------------------
+
+def test_long_in_list_is_split_and_merged(demo: FakePSA) -> None:
+    wanted = list(range(1, 3001, 2))
+    query = Query(F.id.in_(wanted) & (F.closedFlag == False))  # noqa: E712
+    with client(demo) as api:
+        assert query.url_length(api.base_url, "/service/tickets") > 2000
+        got = ids(list(api.iter("/service/tickets", query)))
+        truth = [r["id"] for r in demo.records("/service/tickets") if r["id"] % 2 and not r["closedFlag"]]
+        assert got == truth
+        assert api.count("/service/tickets", query) == len(truth)
+        assert all(len(r.path) + len(r.query) < 2000 for r in demo.requests[-5:])
+
+
+def test_long_in_list_inside_an_or(demo: FakePSA) -> None:
+    query = Query(F.id.in_(range(1, 2000)) | (F.summary.contains("printer")))
+    with client(demo) as api:
+        got = ids(list(api.iter("/service/tickets", query)))
+        assert len(got) == len(set(got))
+        match = cwql.compile_predicate(query.conditions)  # type: ignore[arg-type]
+        assert got == [r["id"] for r in demo.records("/service/tickets") if match(r)]
+        assert api.count("/service/tickets", query) == len(got)  # counted by id, not summed
+
+
+def test_long_ordered_query_is_split_without_repeats(demo: FakePSA) -> None:
+    query = Query(F.id.in_(range(1, 2500)), order_by="summary")
+    with client(demo) as api:
+        got = ids(list(api.iter("/service/tickets", query)))
+    assert sorted(got) == list(range(1, 2500))
+
+
+def test_search_endpoint_when_no_list_can_be_split(demo: FakePSA) -> None:
+    long_text = "x" * 2100
+    query = Query(F.summary.not_contains(long_text))
+    with client(demo) as api:
+        got = list(api.iter("/service/tickets", query, limit=5))
+        assert len(got) == 5
+        assert demo.requests[-1].method == "POST"
+        with pytest.raises(QueryTooLongError) as info:
+            list(api.iter("/company/companies", Query(F.name.not_contains(long_text))))
+        assert info.value.length > 2000
+
+
+def test_explicit_search(demo: FakePSA) -> None:
+    with client(demo) as api:
+        got = ids(list(api.search("/service/tickets", Query(OPEN), page_size=700)))
+    assert got == expected(demo, "/service/tickets", OPEN)
+
+
+# ---- the wire ---------------------------------------------------------------------------------
+
+def test_exact_bytes_on_the_wire() -> None:
+    psa = FakePSA.from_records({"/service/tickets": [{"id": 1, "summary": "50% & more #1 + \"x\" 'y' [z]"}]})
+    seen: list[bytes] = []
+    inner = psa.transport()
+
+    def record(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url.raw_path)
+        return inner.handle_request(request)
+
+    value = "50% & more #1 + \"x\" 'y' [z]"
+    with Client(base_url=psa.base_url, transport=httpx.MockTransport(record), retry=FAST_RETRY,
+                **psa.credentials()) as api:
+        got = list(api.iter("/service/tickets", Query(F.summary == cwql.allow_escapes(value)), paging="keyset"))
+    assert ids(got) == [1]
+    assert seen[0] == (
+        b"/v4_6_release/apis/3.0/service/tickets?conditions=summary%3D%2250%25%20%26%20more%20%231%20%2B"
+        b"%20%5C%22x%5C%22%20%27y%27%20%5Bz%5D%22&orderBy=id&pageSize=1000"
+    )
+
+
+# ---- throttling ------------------------------------------------------------------------------
+
+def test_limiter_spaces_requests() -> None:
+    now = [100.0]
+    limiter = RateLimiter(600, clock=lambda: now[0])
+    waits = [limiter.reserve() for _ in range(5)]
+    assert waits == pytest.approx([0.0, 0.1, 0.2, 0.3, 0.4])
+    now[0] += 10
+    assert limiter.reserve() == 0.0
+
+
+def test_limiter_obeys_the_server() -> None:
+    now = [0.0]
+    limiter = RateLimiter(600, clock=lambda: now[0], wall=lambda: 1_700_000_000.0)
+    limiter.observe({"x-ratelimit-limit": "60"})
+    assert limiter.requests_per_minute == 60
+    limiter.observe({"x-ratelimit-remaining": "0", "x-ratelimit-reset": "1700000005"})
+    assert limiter.reserve() == pytest.approx(5.0)
+    limiter.pause(30)
+    assert limiter.reserve() == pytest.approx(30.0)
+
+
+def test_limiter_is_shared_by_concurrent_tasks(demo: FakePSA) -> None:
+    limiter = RateLimiter(3000)
+
+    async def main() -> list[int]:
+        async with demo.async_client(limiter=limiter, retry=FAST_RETRY) as api:
+            return await asyncio.gather(*(api.count("/service/priorities") for _ in range(20)))
+
+    assert asyncio.run(main()) == [5] * 20
+    assert limiter.waits >= 18
+
+
+def test_retry_policy() -> None:
+    policy = RetryPolicy(base=1, cap=8)
+    assert all(0 <= policy.delay(n) <= min(8, 2 ** (n - 1)) for n in range(1, 10) for _ in range(20))
+    assert policy.delay(3, retry_after=2.5) == 2.5
+    assert RetryPolicy.retryable_status(503)
+    assert RetryPolicy.retryable_status(429)
+    assert RetryPolicy.retryable_status(409, "RecordLocked")
+    assert not any(RetryPolicy.retryable_status(s) for s in (400, 401, 403, 404, 409))
+    with pytest.raises(ValueError, match="at least 1"):
+        RetryPolicy(attempts=0)
+
+
+def test_retry_after_parsing() -> None:
+    from cwql.http.throttle import parse_retry_after
+
+    assert parse_retry_after("120") == 120
+    assert parse_retry_after(" 1.5 ") == 1.5
+    assert parse_retry_after("Wed, 21 Oct 2015 07:28:10 GMT", now=1445412480.0) == 10
+    assert parse_retry_after("Wed, 21 Oct 2015 07:28:10 GMT", now=1445412500.0) == 0
+    assert parse_retry_after("soon") is None
+    assert parse_retry_after(None) is None
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "content_type", "code", "message", "fields"),
+    [
+        (400, b'{"code":"InvalidObject","message":"bad","errors":[{"code":"x","message":"no such field",'
+              b'"resource":"ticket","field":"sumary"}]}', "application/json", "InvalidObject", "bad", 1),
+        (429, b'{"error":"TooManyRequests","message":"Slow down"}', "application/json",
+         "TooManyRequests", "Slow down", 0),
+        (500, b'{"code":"UnexpectedServerError","message":"An error occurred"}', "application/json",
+         "UnexpectedServerError", "An error occurred", 0),
+        (502, b"<html><head><title>502 Bad Gateway</title></head><body>cdn</body></html>", "text/html",
+         "", "502 Bad Gateway", 0),
+        (503, b"", "", "", "Service Unavailable", 0),
+        (418, b"teapot", "text/plain", "", "teapot", 0),
+    ],
+)
+def test_error_bodies(status: int, body: bytes, content_type: str, code: str, message: str, fields: int) -> None:
+    from cwql.http.errors import error_for
+
+    error = error_for(status, body, content_type, url="https://h/x?clientId=abc&conditions=a",
+                      reason="Service Unavailable" if status == 503 else "")
+    assert (error.status, error.code, error.message, len(error.errors)) == (status, code, message, fields)
+    assert "abc" not in error.url
+    assert isinstance(error, cwql.CWQLError)
+
+
+def test_api_errors_pickle() -> None:
+    import pickle
+
+    from cwql.http.errors import error_for
+
+    error = error_for(404, b'{"code":"NotFound","message":"gone"}', "application/json", url="https://h/x")
+    again = pickle.loads(pickle.dumps(error))
+    assert type(again) is NotFoundError
+    assert str(again) == str(error)
+
+
+def iterate(api: Client) -> Iterator[Any]:
+    return api.iter("/service/tickets")
