@@ -257,7 +257,7 @@ def _pieces(expr: ast.expr) -> list[_Piece] | None:
                 out.append(_Piece(node, True))
             else:
                 out.append(_Piece(node, False))
-        return out if any(p.literal for p in out) else [_Piece(expr, False)]
+        return out
     return [_Piece(expr, False)]
 
 
@@ -289,6 +289,9 @@ class _Reader:
         if pieces is None:
             return
         at = self.span(expr)[0]
+        if not any(p.literal for p in pieces):
+            self.out.dynamic.append((at, "not a string literal"))
+            return
         try:
             self._site(pieces, kind, endpoint)
         except _Unsupported as e:
