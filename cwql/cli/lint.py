@@ -103,9 +103,10 @@ def register(subs: Any) -> None:
     lint.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
     lint.add_argument("--stdin-filename", metavar="NAME",
                       help="the file name stdin stands for (its suffix picks the reader)")
-    lint.add_argument("--color", nargs="?", const="always", default="auto",
-                      choices=("auto", "always", "never"),
-                      help="colour the text output (default: only on a terminal)")
+    colour = lint.add_mutually_exclusive_group()
+    colour.add_argument("--color", action="store_true",
+                        help="colour the text output even when it is not a terminal")
+    colour.add_argument("--no-color", action="store_true", help="never colour the text output")
     lint.add_argument("-q", "--quiet", action="store_true", help="print findings only, no notices")
     lint.add_argument("-v", "--verbose", action="store_true",
                       help="list the queries that were built at run time and not checked")
@@ -135,9 +136,9 @@ def _notice(args: argparse.Namespace, message: str) -> None:
 
 
 def _color(args: argparse.Namespace, stream: TextIO) -> bool:
-    if args.color == "always":
+    if args.color:
         return True
-    if args.color == "never" or os.environ.get("NO_COLOR"):
+    if args.no_color or os.environ.get("NO_COLOR"):
         return False
     if os.environ.get("FORCE_COLOR"):
         return True

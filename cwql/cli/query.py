@@ -76,7 +76,7 @@ def run_check(args: argparse.Namespace) -> int:
     except ConfigError as e:
         print(f"cwql: {e}", file=sys.stderr)
         return 2
-    linter = Linter(config.enabled(), config.settings)
+    linter = Linter(config.enabled(), config.settings, verify_fixes=True)
     endpoint = args.endpoint or config.endpoint
     site = Site(text, args.kind, endpoint, OffsetMap.linear(len(text), 0), 1, text.count("\n") + 1,
                 lambda part, new: new)

@@ -57,9 +57,12 @@ class Linter:
     """The enabled rules, ready to run."""
 
     def __init__(self, enabled: Iterable[str] | None = None, settings: Settings | None = None,
-                 schema: Any = None) -> None:
+                 schema: Any = None, *, verify_fixes: bool = False) -> None:
         codes = set(RULES) if enabled is None else set(enabled)
         self.enabled = frozenset(codes)
+        #: Re-parse each fix's result and drop fixes that break the query. Costs
+        #: a parse per fixable finding, so it is on where fixes are applied.
+        self.verify_fixes = verify_fixes
         self.settings = settings or Settings()
         self.schema = schema
         self._by_type: dict[type[Node], list[Rule]] = {}
@@ -108,7 +111,9 @@ class Linter:
             if rule.applies_to(kind):
                 found.extend((rule, p) for p in rule.check(root, ctx))  # type: ignore[misc]
         found.sort(key=lambda rp: (rp[1].start, rp[0].code))
-        return [(rule, self._checked_fix(p, text, kind)) for rule, p in found]
+        if self.verify_fixes:
+            return [(rule, self._checked_fix(p, text, kind)) for rule, p in found]
+        return found
 
     def _checked_fix(self, problem: Problem, text: str, kind: str) -> Problem:
         """Drop a fix whose result does not parse: a fix must never break a query."""

@@ -124,6 +124,15 @@ def _ignored(config: Config, ignores: list[tuple[str, Pattern]], full: str, is_d
 
 def _walk(top: Path, config: Config) -> Iterator[Target]:
     ignores: list[tuple[str, Pattern]] = []
+    if config.respect_gitignore:
+        # The .gitignore files between the project's root and the folder walked from.
+        start = top.resolve()
+        root = config.root.resolve()
+        if start != root and start.is_relative_to(root):
+            between = reversed(start.relative_to(root).parents[:-1])  # "a", "a/b", ...
+            ignores += _gitignore(root, "")
+            for step in between:
+                ignores += _gitignore(root / step, step.as_posix())
     for folder, dirs, files in os.walk(top):
         here = Path(folder)
         rel = _relative(here, config.root)

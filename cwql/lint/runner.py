@@ -64,8 +64,11 @@ class Runner:
                  unsafe: bool = False) -> tuple[str, int, FileResult]:
         """Apply fixes until none is left; returns the text, the number applied, the last result."""
         fixed = 0
+        verifying = Linter(self.linter.enabled, self.linter.settings, self.linter.schema,
+                           verify_fixes=True)
+        runner = Runner(self.config, verifying, self.kind, self.endpoint)
         for _ in range(_FIX_ROUNDS):
-            result = self.lint_text(display, relative, filetype, text)
+            result = runner.lint_text(display, relative, filetype, text)
             chosen = _non_overlapping(
                 f.fix for f in result.findings
                 if f.fix is not None and (unsafe or f.fix.applicability == "safe")
@@ -78,7 +81,7 @@ class Runner:
                 return text, fixed, result
             text = new
             fixed += len(chosen)
-        return text, fixed, self.lint_text(display, relative, filetype, text)
+        return text, fixed, runner.lint_text(display, relative, filetype, text)
 
     def format_text(self, display: str, relative: str, filetype: str, text: str) -> Formatted:
         """The file with every query that parses in canonical form."""
