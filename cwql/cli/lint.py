@@ -51,7 +51,7 @@ def load_config(args: argparse.Namespace, start: str | None) -> Config:
     """The config for this run. Raises ConfigError."""
     from pathlib import Path
 
-    from ..lint.config import ConfigError, _check_selectors, load
+    from ..lint.config import ConfigError, check_selectors, load
 
     path = None
     overrides = []
@@ -70,11 +70,11 @@ def load_config(args: argparse.Namespace, start: str | None) -> Config:
 
     changes: dict[str, Any] = {}
     if args.select is not None:
-        changes["select"] = _check_selectors(args.select, "--select")
+        changes["select"] = check_selectors(args.select, "--select")
     if args.extend_select:
-        changes["extend_select"] = config.extend_select + _check_selectors(args.extend_select, "--extend-select")
+        changes["extend_select"] = config.extend_select + check_selectors(args.extend_select, "--extend-select")
     if args.ignore:
-        changes["extend_ignore"] = config.extend_ignore + _check_selectors(args.ignore, "--ignore")
+        changes["extend_ignore"] = config.extend_ignore + check_selectors(args.ignore, "--ignore")
     return replace(config, **changes) if changes else config
 
 

@@ -65,9 +65,8 @@ def read_expr(args: argparse.Namespace) -> str:
 
 def run_check(args: argparse.Namespace) -> int:
     from ..lint.config import ConfigError
-    from ..lint.engine import FileResult, Linter
+    from ..lint.engine import Linter, parse_kind
     from ..lint.outputs import text_block, write
-    from ..lint.sources.base import Extraction, OffsetMap, Site
     from .lint import load_config
 
     text = read_expr(args)
@@ -77,17 +76,12 @@ def run_check(args: argparse.Namespace) -> int:
         print(f"cwql: {e}", file=sys.stderr)
         return 2
     linter = Linter(config.enabled(), config.settings, verify_fixes=True)
-    endpoint = args.endpoint or config.endpoint
-    site = Site(text, args.kind, endpoint, OffsetMap.linear(len(text), 0), 1, text.count("\n") + 1,
-                lambda part, new: new)
-    result: FileResult = linter.lint_extraction("-", text, Extraction([site]))
+    result = linter.lint_query(text, args.kind, args.endpoint or config.endpoint)
     if args.output_format != "text":
         write([result], args.output_format, sys.stdout)
     elif result.findings:
         print("\n".join(text_block(f, text, path=False) for f in result.findings))
     else:
-        from ..lint.engine import parse_kind
-
         print(parse_kind(text, args.kind))
     return 1 if result.findings and not args.exit_zero else 0
 

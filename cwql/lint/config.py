@@ -95,7 +95,7 @@ def _matches(code: str, selector: str) -> bool:
     return selector == "ALL" or code.startswith(selector)
 
 
-def _check_selectors(selectors: Iterable[str], where: str) -> tuple[str, ...]:
+def check_selectors(selectors: Iterable[str], where: str) -> tuple[str, ...]:
     out = []
     names = {r.name: code for code, r in RULES.items()}
     for s in selectors:
@@ -191,14 +191,14 @@ def apply(config: Config, data: Mapping[str, Any], where: str) -> Config:
     for key, value in data.items():
         at = f"{where}: {key}"
         if key in ("select", "extend-select", "ignore", "extend-ignore"):
-            changes[key.replace("-", "_")] = _check_selectors(_strings(value, at), at)
+            changes[key.replace("-", "_")] = check_selectors(_strings(value, at), at)
         elif key in ("exclude", "extend-exclude"):
             changes[key.replace("-", "_")] = _patterns(value, at)
         elif key == "per-file-ignores":
             if not isinstance(value, dict):
                 raise ConfigError(f"{at} must be a table of pattern = [codes]")
             changes["per_file_ignores"] = tuple(
-                (_patterns(p, at)[0], _check_selectors(_strings(v, f"{at}.{p}"), f"{at}.{p}"))
+                (_patterns(p, at)[0], check_selectors(_strings(v, f"{at}.{p}"), f"{at}.{p}"))
                 for p, v in value.items()
             )
         elif key == "per-file-settings":

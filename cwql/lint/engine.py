@@ -19,7 +19,7 @@ from .comments import Noqa, parse_comment
 from .model import Context, Edit, Finding, Fix, Problem, Rule, Settings
 from .rules import RULES
 from .rules.meta import DIRECTIVE, UNUSED_NOQA
-from .sources.base import HOLE, Comment, Extraction, LineIndex, Site
+from .sources.base import HOLE, Comment, Extraction, LineIndex, OffsetMap, Site
 
 __all__ = ["FileResult", "Linter", "apply_edits", "host_edits", "parse_kind"]
 
@@ -125,6 +125,12 @@ class Linter:
             return Problem(problem.start, problem.end, problem.message, problem.hint, None,
                            problem.related)
         return problem
+
+    def lint_query(self, text: str, kind: str, endpoint: str | None = None) -> FileResult:
+        """Findings for one query given on its own (path ``-``), fixes included."""
+        site = Site(text, kind, endpoint, OffsetMap.linear(len(text), 0), 1,
+                    text.count("\n") + 1, _as_is)
+        return self.lint_extraction("-", text, Extraction([site]))
 
     # ---- a file ----------------------------------------------------------------
 
@@ -250,6 +256,10 @@ class Linter:
                 out.append(self._at(path, lines, UNUSED_NOQA, comment.start, comment.end,
                                     message, fix))
         return out
+
+
+def _as_is(part: int, text: str) -> str:
+    return text
 
 
 def host_edits(site: Site, edits: Iterable[Edit]) -> list[Edit] | None:
