@@ -17,6 +17,7 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
 SUITES = ["parse"]
+SUITES.append("lint")
 
 
 def main() -> int:

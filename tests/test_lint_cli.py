@@ -281,6 +281,32 @@ def test_rule_and_rules() -> None:
     assert {"code", "name", "family", "severity", "fix", "default", "url"} <= set(data[0])
 
 
+def test_check_stays_light(tmp_path: Path) -> None:
+    """`cwql check` loads no HTTP, YAML or file-reading code (cold start is benchmarked)."""
+    code = ("import sys, runpy; sys.argv = ['cwql', 'check', 'a=1']\n"
+            "try:\n    runpy.run_module('cwql', run_name='__main__')\n"
+            "except SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('httpx', 'yaml', 'tomllib', 'difflib', 'cwql.lint.sources.python')"
+            " if m in sys.modules))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path,
+                       timeout=60)
+    assert r.stdout.splitlines() == ["a=1", "[]"]
+
+
+def test_pre_commit_hooks() -> None:
+    import yaml
+
+    hooks = yaml.safe_load((Path(__file__).parent.parent / ".pre-commit-hooks.yaml").read_text())
+    by_id = {h["id"]: h for h in hooks}
+    assert set(by_id) == {"cwql-lint", "cwql-fmt"}
+    for hook in hooks:
+        assert hook["language"] == "python"
+        command = hook["entry"].split()
+        assert command[0] == "cwql"
+        assert cwql(*command[1:], "--help").returncode == 0
+    assert any(d.startswith("pyyaml") for d in by_id["cwql-lint"]["additional_dependencies"])
+
+
 def test_check_output_formats_and_options() -> None:
     r = cwql("check", "--output-format", "json", 'summary like "x"')
     assert [i["code"] for i in json.loads(r.stdout)] == ["V001"]

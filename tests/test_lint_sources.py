@@ -246,12 +246,14 @@ def test_yaml_values_anchors_and_styles() -> None:
         "  conditions: >\n"
         "    a ==\n"
         "    1\n"
+        'escaped: {conditions: "s = \\"\\u00e9\\" and t == 1"}\n'
     )
     found = lint(source, "yaml")
+    assert ("E009", 11, column_of(source, "==", 11)) in found
     assert ("E009", 2, column_of(source, "==", 2)) in found
     assert ("L005", 6, column_of(source, "v in", 6)) in found
     assert ("E009", 8, 15) in found  # folded: the whole value
-    assert len([f for f in found if f[0] == "E009"]) == 2  # the alias is not linted twice
+    assert len([f for f in found if f[0] == "E009"]) == 3  # the alias is not linted twice
 
 
 def test_yaml_bomb_is_bounded() -> None:

@@ -66,7 +66,6 @@ def read_expr(args: argparse.Namespace) -> str:
 def run_check(args: argparse.Namespace) -> int:
     from ..lint.config import ConfigError
     from ..lint.engine import Linter, parse_kind
-    from ..lint.outputs import text_block, write
     from .lint import load_config
 
     text = read_expr(args)
@@ -78,8 +77,12 @@ def run_check(args: argparse.Namespace) -> int:
     linter = Linter(config.enabled(), config.settings, verify_fixes=True)
     result = linter.lint_query(text, args.kind, args.endpoint or config.endpoint)
     if args.output_format != "text":
+        from ..lint.outputs import write
+
         write([result], args.output_format, sys.stdout)
     elif result.findings:
+        from ..lint.outputs import text_block
+
         print("\n".join(text_block(f, text, path=False) for f in result.findings))
     else:
         print(parse_kind(text, args.kind))

@@ -20,7 +20,6 @@ paths in it are relative to its folder. Keys are kebab-case, as in ruff::
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -58,7 +57,8 @@ class Config:
     ignore: tuple[str, ...] = ()
     extend_ignore: tuple[str, ...] = ()
     per_file_ignores: tuple[tuple[Pattern, tuple[str, ...]], ...] = ()
-    exclude: tuple[Pattern, ...] = tuple(compile_pattern(p) for p in DEFAULT_EXCLUDE)
+    exclude: tuple[Pattern, ...] = field(
+        default_factory=lambda: tuple(compile_pattern(p) for p in DEFAULT_EXCLUDE))
     extend_exclude: tuple[Pattern, ...] = ()
     respect_gitignore: bool = True
     kind: str = "conditions"
@@ -148,6 +148,8 @@ def find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    import tomllib  # only when there is a file to read: `cwql check` starts faster
+
     try:
         with path.open("rb") as f:
             return tomllib.load(f)
@@ -256,6 +258,8 @@ def load(start: Path | None = None, *, isolated: bool = False, path: Path | None
             where, data = found
             config = apply(replace(config, root=where.parent, source=where), data, str(where))
     for item in overrides:
+        import tomllib
+
         try:
             data = tomllib.loads(item)
         except tomllib.TOMLDecodeError as e:

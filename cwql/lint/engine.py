@@ -67,6 +67,8 @@ class Linter:
         self.schema = schema
         self._by_type: dict[type[Node], list[Rule]] = {}
         self._per_query: list[Rule] = []
+        # The same two tables narrowed to the rules of each kind, made on first use.
+        self._for_kind: dict[str, tuple[dict[type[Node], list[Rule]], list[Rule]]] = {}
         for code in codes:
             rule = RULES[code]
             if rule.check is None:
@@ -96,24 +98,36 @@ class Linter:
             if "E020" not in self.enabled:
                 return []
             return [(RULES["E020"], Problem(0, len(text), str(e)))]
+        by_type, per_query = self._rules_for(kind)
+        nodes = tuple(walk(root))
         ctx = Context(text, kind, endpoint, schema if schema is not None else self.schema,
-                      self.settings)
+                      self.settings, nodes)
         found: list[tuple[Rule, Problem]] = []
-        by_type = self._by_type
         if by_type:
-            for node in walk(root):
-                rules = by_type.get(type(node))
+            get = by_type.get
+            for node in nodes:
+                rules = get(type(node))
                 if rules:
                     for rule in rules:
-                        if rule.applies_to(kind):
-                            found.extend((rule, p) for p in rule.check(node, ctx))  # type: ignore[misc]
-        for rule in self._per_query:
-            if rule.applies_to(kind):
-                found.extend((rule, p) for p in rule.check(root, ctx))  # type: ignore[misc]
+                        for p in rule.check(node, ctx):  # type: ignore[misc]
+                            found.append((rule, p))
+        for rule in per_query:
+            for p in rule.check(root, ctx):  # type: ignore[misc]
+                found.append((rule, p))
         found.sort(key=lambda rp: (rp[1].start, rp[0].code))
         if self.verify_fixes:
             return [(rule, self._checked_fix(p, text, kind)) for rule, p in found]
         return found
+
+    def _rules_for(self, kind: str) -> tuple[dict[type[Node], list[Rule]], list[Rule]]:
+        tables = self._for_kind.get(kind)
+        if tables is None:
+            by_type = {cls: [r for r in rules if r.applies_to(kind)]
+                       for cls, rules in self._by_type.items()}
+            tables = ({cls: rules for cls, rules in by_type.items() if rules},
+                      [r for r in self._per_query if r.applies_to(kind)])
+            self._for_kind[kind] = tables
+        return tables
 
     def _checked_fix(self, problem: Problem, text: str, kind: str) -> Problem:
         """Drop a fix whose result does not parse: a fix must never break a query."""

@@ -60,11 +60,12 @@ def _relative(path: Path, root: Path) -> str:
         return path.resolve().as_posix().lstrip("/")
 
 
-def target(path: Path, config: Config, filetype: str | None = None) -> Target | None:
-    kind = filetype or SUFFIXES.get(path.suffix.lower())
+def target(path: Path, config: Config, relative: str | None = None) -> Target | None:
+    """The file as a Target, or None when no reader takes its suffix."""
+    kind = SUFFIXES.get(path.suffix.lower())
     if kind is None:
         return None
-    return Target(path, _display(path), _relative(path, config.root), kind)
+    return Target(path, _display(path), relative or _relative(path, config.root), kind)
 
 
 def _gitignore(folder: Path, base: str) -> list[tuple[str, Pattern]]:
@@ -144,7 +145,7 @@ def _walk(top: Path, config: Config) -> Iterator[Target]:
                          and not (here / d).is_symlink())
         for name in sorted(files):
             if not _ignored(config, ignores, prefix + name, False):
-                t = target(here / name, config)
+                t = target(here / name, config, prefix + name)
                 if t is not None:
                     yield t
 

@@ -72,6 +72,8 @@ class Context:
     endpoint: str | None = None
     schema: Any = None
     settings: Settings = field(default_factory=Settings)
+    #: Every node of the query in source order (the engine walks the tree once).
+    nodes: tuple[Node, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -57,7 +57,7 @@ def keyword_case(root: Node, ctx: Context) -> Iterator[Problem]:
     edits: list[Edit] = []
     words: list[str] = []
     text = ctx.text
-    for node in walk(root):
+    for node in ctx.nodes or tuple(walk(root)):
         for start, end in _gaps(node):
             for m in _WORD.finditer(text, start, end):
                 word = m.group()

@@ -27,11 +27,13 @@ __all__ = ["RULES"]
 )
 def url_too_long(root: Node, ctx: Context) -> Iterator[Problem]:
     settings = ctx.settings
+    prefix = len(settings.base_url) + len(ctx.endpoint or "") + len(ctx.kind) + 2  # "?" and "="
+    if prefix + 12 * len(ctx.text) <= settings.max_url_length:
+        return  # even if every character took 12 (4 UTF-8 bytes, each %XX), it would fit
     try:
         encoded = len(encode(ctx.text))
     except EncodingError:
         return  # a lone surrogate; the parser's findings cover the text itself
-    prefix = len(settings.base_url) + len(ctx.endpoint or "") + len(ctx.kind) + 2  # "?" and "="
     total = prefix + encoded
     if total <= settings.max_url_length:
         return

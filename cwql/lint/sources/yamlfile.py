@@ -46,15 +46,23 @@ def _map(text: str, node: Any) -> OffsetMap:
 
 
 def _quoted(raw: str, at: int, style: str) -> list[Segment] | None:
+    """Segments for a one-line quoted scalar: plain runs, and one per escape."""
     body = raw[1:-1]
+    special = "'" if style == "'" else "\\"
     segs: list[Segment] = []
-    q = 0
-    i = 0
+    q = i = 0
     while i < len(body):
-        c = body[i]
-        if style == "'" and c == "'":
-            width = 2
-        elif style == '"' and c == "\\":
+        j = body.find(special, i)
+        if j < 0:
+            j = len(body)
+        if j > i:
+            segs.append(Segment(q, q + j - i, at + 1 + i, at + 1 + j))
+            q += j - i
+            i = j
+            continue
+        if style == "'":
+            width = 2  # '' stands for '
+        else:
             nxt = body[i + 1:i + 2]
             if nxt in _HEX:
                 width = 2 + _HEX[nxt]
@@ -62,8 +70,6 @@ def _quoted(raw: str, at: int, style: str) -> list[Segment] | None:
                 width = 2
             else:
                 return None
-        else:
-            width = 1
         segs.append(Segment(q, q + 1, at + 1 + i, at + 1 + i + width))
         q += 1
         i += width
