@@ -263,6 +263,10 @@ def test_fmt_reports_queries_that_do_not_parse(tmp_path: Path) -> None:
     assert (tmp_path / "q.cwql").read_text(encoding="utf-8") == "a == 1\nb=2\n"
     out = cwql("fmt", "-", stdin="A = 1 OR b = 'x'\n")
     assert (out.returncode, out.stdout) == (0, 'A=1 or b="x"\n')
+    check = cwql("fmt", "--check", "-", stdin="A = 1\n")
+    assert (check.returncode, check.stdout) == (1, "Would reformat: -\n")
+    py = cwql("fmt", "--stdin-filename", "x.py", "-", stdin='f(orderBy="id  DESC")\n')
+    assert py.stdout == 'f(orderBy="id desc")\n'
 
 
 # ---- rule, rules, check ----------------------------------------------------------
@@ -318,3 +322,15 @@ def test_check_output_formats_and_options() -> None:
     assert "E019" in huge.stdout
     empty = cwql("check", "-", stdin="  ")
     assert "E018" in empty.stdout
+    deep = cwql("check", "(" * 100 + "a=1" + ")" * 100)
+    assert (deep.returncode, deep.stdout.split()[1]) == (1, "E020")
+
+
+def test_limit_rules_in_files(tmp_path: Path) -> None:
+    (tmp_path / "q.py").write_text(
+        'f(conditions="")\n'
+        f'f(conditions="{"(" * 100}a=1{")" * 100}")\n'
+        f'f(conditions="{"a=1 or " * 30_000}a=1")\n', encoding="utf-8")
+    r = cwql("lint", "--output-format", "json", ".", cwd=tmp_path)
+    assert [(i["code"], i["location"]["row"]) for i in json.loads(r.stdout)] == [
+        ("E018", 1), ("E020", 2), ("E019", 3)]

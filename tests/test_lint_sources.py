@@ -166,6 +166,8 @@ def test_reader_recovers_every_literal(pair: tuple[str, str]) -> None:
     assert extraction.dynamic == []
     (site,) = extraction.sites
     assert site.text == value
+    body = (source.index(literal), source.index(literal) + len(literal))
+    assert body[0] < site.map.start(0) <= site.map.end(len(value)) < body[1]
     for seg in site.map.segments:
         if seg.q_end - seg.q_start == seg.h_end - seg.h_start:
             assert source[seg.h_start:seg.h_end] == value[seg.q_start:seg.q_end]
@@ -277,3 +279,34 @@ def test_cwql_file_comments_and_directives() -> None:
     assert (a.text, a.kind, a.first_line) == ('summary contains "#1"', "conditions", 2)
     assert (b.text, b.kind, b.endpoint, b.map.start(0)) == ("id desc", "orderBy", "/service/tickets",
                                                             source.index("id desc"))
+
+
+# ---- nothing crashes ------------------------------------------------------------
+
+_query_like = st.one_of(
+    st.text(max_size=60),
+    st.text(alphabet="ab=!<>()\"'[]*%_, \\andorinlike0129-:TZ", max_size=60),
+    expressions.flatmap(messy_text),
+)
+
+
+def _host(text: str, filetype: str) -> str:
+    import json
+
+    if filetype == "cwql":
+        return text.replace("\n", " ").replace("\r", " ") + "\n"
+    if filetype == "python":
+        return f"f(conditions={text!r}, orderBy={text[:10]!r})\n"
+    return json.dumps({"conditions": text, "x": [{"fields": text}]})
+
+
+@given(_query_like, st.sampled_from(["cwql", "python", "json"]))
+@examples(300)
+def test_lint_fix_and_fmt_never_crash(text: str, filetype: str) -> None:
+    source = _host(text, filetype)
+    RUNNER.lint_text("x", "x", filetype, source)
+    fixed, _, result = RUNNER.fix_text("x", "x", filetype, source, unsafe=True)
+    assert result.skipped is None
+    again, n, _ = RUNNER.fix_text("x", "x", filetype, fixed, unsafe=True)
+    assert (again, n) == (fixed, 0)  # fixes converge: a second run changes nothing
+    RUNNER.format_text("x", "x", filetype, source)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 if TYPE_CHECKING:
     from ..lint.config import Config
     from ..lint.engine import FileResult
+    from ..lint.files import Source, Target
     from ..lint.runner import Runner
 
 __all__ = ["add_config_args", "load_config", "register", "run_fmt", "run_lint"]
@@ -264,7 +265,8 @@ def run_fmt(args: argparse.Namespace) -> int:
     except ConfigError as e:
         print(f"cwql: {e}", file=sys.stderr)
         return 2
-    jobs: list[tuple[str, str, str, Any, Any]] = []  # display, relative, filetype, text, target
+    # (display, relative, reader, the file's Source or stdin's text, the Target or None)
+    jobs: list[tuple[str, str, str, Source | str, Target | None]] = []
     if use_stdin:
         try:
             display, relative, filetype = _stdin_target(args, config)
@@ -290,8 +292,8 @@ def run_fmt(args: argparse.Namespace) -> int:
             jobs.append((t.display, t.relative, t.filetype, source, t))
     would_change = 0
     errors = 0
-    for display, relative, filetype, source, t in jobs:
-        text = source if isinstance(source, str) else source.text
+    for display, relative, filetype, held, where in jobs:
+        text = held if isinstance(held, str) else held.text
         done = runner.format_text(display, relative, filetype, text)
         if done.result.skipped:
             _notice(args, f"{display}: skipped: {done.result.skipped}")
@@ -302,22 +304,20 @@ def run_fmt(args: argparse.Namespace) -> int:
             errors += 1
             print(f"{display}:{line}:{column}: cannot format: {why}", file=sys.stderr)
         changed = done.text != text
-        if t is None and not (args.check or args.diff):
-            sys.stdout.write(done.text)
-            continue
-        if not changed:
-            continue
-        would_change += 1
+        would_change += changed
         if args.diff:
             sys.stdout.writelines(difflib.unified_diff(
                 text.splitlines(keepends=True), done.text.splitlines(keepends=True),
-                f"{display}", f"{display}",
+                display, display,
             ))
         elif args.check:
-            print(f"Would reformat: {display}")
-        else:
+            if changed:
+                print(f"Would reformat: {display}")
+        elif where is None or isinstance(held, str):
+            sys.stdout.write(done.text)  # stdin in, stdout out
+        elif changed:
             try:
-                save(t.path, source, done.text)
+                save(where.path, held, done.text)
             except (OSError, UnicodeEncodeError) as e:
                 print(f"cwql: {display}: cannot write: {e}", file=sys.stderr)
                 return 2

@@ -20,14 +20,14 @@ from .rules import RULES
 from .sources import read
 from .sources.base import Extraction
 
-__all__ = ["Formatted", "Runner"]
+__all__ = ["FormattedFile", "Runner"]
 
 # Rounds of fixing: a fix can make another one possible (or visible).
 _FIX_ROUNDS = 10
 
 
 @dataclass(slots=True)
-class Formatted:
+class FormattedFile:
     """What ``cwql fmt`` did to one file."""
 
     result: FileResult
@@ -83,7 +83,7 @@ class Runner:
             fixed += len(chosen)
         return text, fixed, runner.lint_text(display, relative, filetype, text)
 
-    def format_text(self, display: str, relative: str, filetype: str, text: str) -> Formatted:
+    def format_text(self, display: str, relative: str, filetype: str, text: str) -> FormattedFile:
         """The file with every query that parses in canonical form."""
         extraction = self._extract(relative, filetype, text)
         syntax = Linter([c for c in RULES if c.startswith("E")], self.linter.settings)
@@ -91,7 +91,7 @@ class Runner:
         bad = {f.diagnostic.start for f in result.findings}
         edits: list[Edit] = []
         expected: list[str] = []
-        out = Formatted(result, text)
+        out = FormattedFile(result, text)
         for site in extraction.sites:
             try:
                 formatted = format_site(site)

@@ -333,6 +333,8 @@ class _Reader:
             self._with_holes(chunks, segs, kind, endpoint, first, last)
             return
         query = "".join(chunks)
+        if not segs:  # an empty literal: its position is where its body would be
+            segs.append(Segment(0, 0, parts[0].body_start, parts[0].body_start, 0))
         quote = "'" if parts and parts[0].quote[0] == '"' else '"'
         self.out.sites.append(Site(
             query, kind, endpoint, OffsetMap(segs), self.lines.line(first), self.lines.line(last),
