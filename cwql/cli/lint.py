@@ -11,6 +11,8 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
+from .query import KIND_CHOICES
+
 if TYPE_CHECKING:
     from ..lint.config import Config
     from ..lint.engine import FileResult
@@ -18,9 +20,6 @@ if TYPE_CHECKING:
     from ..lint.runner import Runner
 
 __all__ = ["add_config_args", "load_config", "register", "run_fmt", "run_lint"]
-
-KIND_CHOICES = ("conditions", "childConditions", "customFieldConditions", "orderBy", "fields")
-
 
 def _codes(text: str) -> list[str]:
     return [c.strip() for c in text.split(",") if c.strip()]

@@ -12,6 +12,7 @@ from ..errors import render_diagnostic
 from .engine import FileResult
 from .model import DOCS_URL, Finding, Fix
 from .rules import RULES
+from .sources.base import LineIndex
 
 __all__ = ["FORMATS", "write"]
 
@@ -64,10 +65,7 @@ def _location(row: int, column: int) -> dict[str, int]:
     return {"column": column, "row": row}
 
 
-def _edits_json(fix: Fix, text: str) -> list[dict[str, Any]]:
-    from .sources.base import LineIndex
-
-    lines = LineIndex(text)
+def _edits_json(fix: Fix, lines: LineIndex) -> list[dict[str, Any]]:
     out = []
     for e in fix.edits:
         out.append({
@@ -82,6 +80,7 @@ def as_json(results: Iterable[FileResult]) -> list[dict[str, Any]]:
     """Findings as ruff's ``--output-format json`` writes them (plus ``name`` and ``severity``)."""
     out = []
     for result in results:
+        lines = LineIndex(result.text)
         for f in result.findings:
             d = f.diagnostic
             out.append({
@@ -91,7 +90,7 @@ def as_json(results: Iterable[FileResult]) -> list[dict[str, Any]]:
                 "filename": f.path,
                 "fix": None if f.fix is None else {
                     "applicability": f.fix.applicability,
-                    "edits": _edits_json(f.fix, result.text),
+                    "edits": _edits_json(f.fix, lines),
                     "message": f.fix.message,
                 },
                 "location": _location(d.line, d.column),

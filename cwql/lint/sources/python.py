@@ -302,13 +302,14 @@ class _Reader:
         chunks: list[str] = []
         segs: list[Segment] = []
         hole_ranges: list[tuple[int, int]] = []  # host ranges, in order
+        hole_chunks: list[int] = []  # which chunks stand for a hole
         parts: list[_Part] = []
         first, last = len(text), 0
         for piece in pieces:
             start, end = self.span(piece.node)
             first, last = min(first, start), max(last, end)
             if not piece.literal:
-                self._hole(chunks, segs, (start, end))
+                self._hole(chunks, segs, hole_chunks, (start, end))
                 hole_ranges.append((start, end))
                 continue
             literal_parts = _scan_parts(text, start, end)
@@ -323,14 +324,14 @@ class _Reader:
                     _decode(text, at, h_start, "r" in lp.prefix, "f" in lp.prefix, chunks, segs, index)
                     got.append("".join(chunks[before:]))
                     if h_start < lp.body_end:
-                        self._hole(chunks, segs, (h_start, h_end))
+                        self._hole(chunks, segs, hole_chunks, (h_start, h_end))
                         hole_ranges.append((h_start, h_end))
                         got.append(None)
                     at = h_end
             if _merge(got) != expected:
                 raise _Unsupported("a string literal this reader cannot map")
         if hole_ranges:
-            self._with_holes(chunks, segs, kind, endpoint, first, last)
+            self._with_holes(chunks, segs, hole_chunks, kind, endpoint, first, last)
             return
         query = "".join(chunks)
         if not segs:  # an empty literal: its position is where its body would be
@@ -347,18 +348,20 @@ class _Reader:
         assert isinstance(node, ast.JoinedStr)
         return [str(v.value) if isinstance(v, ast.Constant) else None for v in node.values]
 
-    def _hole(self, chunks: list[str], segs: list[Segment], host: tuple[int, int]) -> None:
+    def _hole(self, chunks: list[str], segs: list[Segment], hole_chunks: list[int],
+              host: tuple[int, int]) -> None:
         q = sum(len(c) for c in chunks)
-        chunks.append("\x00")  # replaced by a placeholder
+        hole_chunks.append(len(chunks))
+        chunks.append("?")  # one character for now; _with_holes puts a placeholder here
         segs.append(Segment(q, q + 1, host[0], host[1], HOLE))
 
-    def _with_holes(self, chunks: list[str], segs: list[Segment], kind: str,
-                    endpoint: str | None, first: int, last: int) -> None:
+    def _with_holes(self, chunks: list[str], segs: list[Segment], hole_chunks: list[int],
+                    kind: str, endpoint: str | None, first: int, last: int) -> None:
         from ...errors import CWQLError
         from ..engine import parse_kind
 
         for placeholder in _PLACEHOLDERS:
-            text_parts: list[str] = []
+            text_parts = list(chunks)
             new_segs: list[Segment] = []
             holes: list[tuple[int, int]] = []
             q = 0
@@ -368,8 +371,8 @@ class _Reader:
                 if seg.part == HOLE:
                     holes.append((q, q + length))
                 q += length
-            for chunk in chunks:
-                text_parts.append(placeholder if chunk == "\x00" else chunk)
+            for i in hole_chunks:
+                text_parts[i] = placeholder
             query = "".join(text_parts)
             try:
                 parse_kind(query, kind)
