@@ -168,10 +168,13 @@ class Linter:
                 ):
                     continue
                 raw.append((self._finding(path, lines, site, rule, problem), site))
-        noqa = self._noqa(extraction.comments)
-        for comment in extraction.comments:
-            parsed = parse_comment(comment.body)
-            if isinstance(parsed, str) and DIRECTIVE.code in enabled:
+        comments = [(c, parse_comment(c.body)) for c in extraction.comments]
+        noqa: dict[int, list[tuple[Comment, Noqa, set[str]]]] = {}
+        for comment, parsed in comments:
+            if isinstance(parsed, Noqa):
+                # With the codes it has suppressed so far.
+                noqa.setdefault(comment.line, []).append((comment, parsed, set()))
+            elif isinstance(parsed, str) and DIRECTIVE.code in enabled:
                 raw.append((self._at(path, lines, DIRECTIVE, comment.start, comment.end,
                                      f"cannot read this `# cwql:` comment: {parsed}"), None))
         for finding, found_in in raw:
@@ -190,36 +193,24 @@ class Linter:
         fix = None
         if problem.fix is not None:
             fix = self._host_fix(site, problem.fix)
-        line, column = lines.line_column(start)
-        end_line, end_column = lines.line_column(end)
-        diag = Diagnostic(rule.code, problem.message, start, end, line, column, end_line,
-                          end_column, (), problem.hint, rule.severity)
-        return Finding(path, rule, diag, fix)
+        return self._at(path, lines, rule, start, end, problem.message, fix, problem.hint)
 
     @staticmethod
     def _host_fix(site: Site, fix: Fix) -> Fix | None:
         edits = host_edits(site, fix.edits)
         return None if edits is None else Fix(fix.message, tuple(edits), fix.applicability)
 
-    def _at(self, path: str, lines: LineIndex, rule: Rule, start: int, end: int, message: str,
-            fix: Fix | None = None) -> Finding:
+    @staticmethod
+    def _at(path: str, lines: LineIndex, rule: Rule, start: int, end: int, message: str,
+            fix: Fix | None = None, hint: str | None = None) -> Finding:
+        """A finding at host offsets ``[start, end)``."""
         line, column = lines.line_column(start)
         end_line, end_column = lines.line_column(end)
         diag = Diagnostic(rule.code, message, start, end, line, column, end_line, end_column,
-                          (), None, rule.severity)
+                          (), hint, rule.severity)
         return Finding(path, rule, diag, fix)
 
     # ---- noqa ------------------------------------------------------------------
-
-    @staticmethod
-    def _noqa(comments: list[Comment]) -> dict[int, list[tuple[Comment, Noqa, set[str]]]]:
-        """Noqa comments by line, each with the set of codes it has suppressed so far."""
-        by_line: dict[int, list[tuple[Comment, Noqa, set[str]]]] = {}
-        for comment in comments:
-            parsed = parse_comment(comment.body)
-            if isinstance(parsed, Noqa):
-                by_line.setdefault(comment.line, []).append((comment, parsed, set()))
-        return by_line
 
     @staticmethod
     def _suppressed(finding: Finding, site: Site,
