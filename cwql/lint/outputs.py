@@ -6,6 +6,7 @@ import json
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any, TextIO
+from urllib.parse import quote
 
 from .. import __version__
 from ..errors import render_diagnostic
@@ -147,7 +148,7 @@ def sarif(results: Iterable[FileResult]) -> dict[str, Any]:
                 "message": {"text": d.message + (f" (hint: {d.hint})" if d.hint else "")},
                 "locations": [{
                     "physicalLocation": {
-                        "artifactLocation": {"uri": f.path},
+                        "artifactLocation": {"uri": quote(f.path)},
                         "region": {
                             "startLine": d.line, "startColumn": d.column,
                             "endLine": d.end_line, "endColumn": d.end_column,
