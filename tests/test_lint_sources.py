@@ -258,6 +258,37 @@ def test_yaml_values_anchors_and_styles() -> None:
     assert len([f for f in found if f[0] == "E009"]) == 3  # the alias is not linted twice
 
 
+def test_yaml_fixes_are_written_in_the_scalars_own_style() -> None:
+    source = (
+        "jobs:\n"
+        "  - conditions: status/id = 1 AND board/id in (2)   # plain\n"
+        "    orderBy: 'id asc, name'\n"
+        '    childConditions: "value in (\'a\')"\n'
+        '    flow: {conditions: a = 1 AND b in (2), fields: "id, id"}\n'
+        "    folded:\n      conditions: >\n        a AND b = 1\n"
+    )
+    fixed, n, _ = RUNNER.fix_text("x", "x", "yaml", source)
+    assert n == 7
+    assert fixed == (
+        "jobs:\n"
+        "  - conditions: status/id = 1 and board/id=2   # plain\n"
+        "    orderBy: 'id, name'\n"
+        '    childConditions: "value=\'a\'"\n'
+        '    flow: {conditions: a = 1 and b=2, fields: "id"}\n'
+        "    folded:\n      conditions: >\n        a AND b = 1\n"  # folded: not rewritten
+    )
+
+
+def test_yaml_fix_that_would_change_the_value_is_refused() -> None:
+    from cwql.lint.engine import host_edits
+    from cwql.lint.model import Edit
+
+    (site,) = yamlfile.read('conditions: a = "x"\n', None).sites
+    assert host_edits(site, [Edit(4, 7, '"y"')]) == [Edit(16, 19, '"y"')]
+    assert host_edits(site, [Edit(4, 7, '"y #z"')]) is None  # ` #` would start a comment
+    assert host_edits(site, [Edit(4, 7, '"y: z"')]) is None  # `: ` would start a mapping
+
+
 def test_yaml_bomb_is_bounded() -> None:
     lines = ["a0: &a0 [conditions, conditions]"]
     for i in range(1, 40):
@@ -297,16 +328,21 @@ def _host(text: str, filetype: str) -> str:
         return text.replace("\n", " ").replace("\r", " ") + "\n"
     if filetype == "python":
         return f"f(conditions={text!r}, orderBy={text[:10]!r})\n"
+    if filetype == "yaml":
+        plain = text if text.strip() == text and text[:1].isalpha() else "x"
+        return (f"a:\n  conditions: {json.dumps(text, ensure_ascii=False)}\n"
+                f"  childConditions: '{text.replace(chr(39), chr(39) * 2)}'\n"
+                f"  orderBy: {plain}\n")
     return json.dumps({"conditions": text, "x": [{"fields": text}]})
 
 
-@given(_query_like, st.sampled_from(["cwql", "python", "json"]))
+@given(_query_like, st.sampled_from(["cwql", "python", "json", "yaml"]))
 @examples(300)
 def test_lint_fix_and_fmt_never_crash(text: str, filetype: str) -> None:
     source = _host(text, filetype)
     RUNNER.lint_text("x", "x", filetype, source)
     fixed, _, result = RUNNER.fix_text("x", "x", filetype, source, unsafe=True)
-    assert result.skipped is None
+    assert result.skipped is None or filetype == "yaml"  # not every text is a YAML scalar
     again, n, _ = RUNNER.fix_text("x", "x", filetype, fixed, unsafe=True)
     assert (again, n) == (fixed, 0)  # fixes converge: a second run changes nothing
     RUNNER.format_text("x", "x", filetype, source)

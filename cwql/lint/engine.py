@@ -286,6 +286,8 @@ def host_edits(site: Site, edits: Iterable[Edit]) -> list[Edit] | None:
             return None
         start = m.start(e.start)
         out.append(Edit(start, m.end(e.end) if e.end > e.start else start, content))
+    if site.verify is not None and not site.verify(out, apply_edits(site.text, edits)):
+        return None
     return out
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 __all__ = ["Comment", "Extraction", "LineIndex", "OffsetMap", "Segment", "Site", "Writer"]
 
@@ -39,6 +40,8 @@ class OffsetMap:
     __slots__ = ("_starts", "segments")
 
     def __init__(self, segments: list[Segment]) -> None:
+        if not segments:
+            raise ValueError("an offset map needs a segment (an empty one for an empty value)")
         self.segments = segments
         self._starts = [s.q_start for s in segments]
 
@@ -125,6 +128,9 @@ class Site:
     holes: tuple[tuple[int, int], ...] = ()
     #: The quote character a query string can use without an escape in the host.
     quote: str = '"'
+    #: For hosts whose syntax the writer alone cannot guarantee (YAML): given the host
+    #: edits and the query they should produce, whether the host reads it back so.
+    verify: Callable[[list[Any], str], bool] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,10 +10,13 @@ character back where it can, and otherwise to the whole value.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from typing import Any
 
 from ..comments import COMMENT
-from .base import Comment, Extraction, LineIndex, OffsetMap, Segment, Site
+from ..model import Edit
+from .base import Comment, Extraction, LineIndex, OffsetMap, Segment, Site, Writer
 from .python import NAMES
 
 __all__ = ["MAX_NODES", "read"]
@@ -28,12 +31,12 @@ _DOUBLE = {"0": "\0", "a": "\a", "b": "\b", "t": "\t", "\t": "\t", "n": "\n", "v
 _HEX = {"x": 2, "u": 4, "U": 8}
 
 
-def _map(text: str, node: Any) -> OffsetMap:
-    """Query offsets to file offsets for a scalar node."""
+def _map(text: str, node: Any) -> tuple[OffsetMap, bool]:
+    """Query offsets to file offsets for a scalar node, and whether the map is exact."""
     start, end = node.start_mark.index, node.end_mark.index
     value: str = node.value
     raw = text[start:end]
-    style = node.style
+    style = node.style or None  # libyaml says "" for plain, PyYAML None
     segs: list[Segment] | None = None
     if style is None and raw == value:
         segs = [Segment(0, len(value), start, end)]
@@ -41,8 +44,40 @@ def _map(text: str, node: Any) -> OffsetMap:
         segs = _quoted(raw, start, style)
     if segs is None or sum(s.q_end - s.q_start for s in segs) != len(value):
         # Folded, block or multi-line: the value as a whole.
-        segs = [Segment(0, len(value), start, end)]
-    return OffsetMap(segs)
+        return OffsetMap([Segment(0, len(value), start, end)]), False
+    return OffsetMap(segs), True
+
+
+def _writer(style: str | None) -> Writer:
+    def write(part: int, value: str) -> str | None:
+        if "\n" in value or "\r" in value:
+            return None
+        if style == '"':
+            return json.dumps(value, ensure_ascii=False)[1:-1]  # JSON escapes are YAML's too
+        if style == "'":
+            return value.replace("'", "''")
+        return value  # plain: the verifier decides
+
+    return write
+
+
+def _verifier(text: str, node: Any, flow: bool) -> Callable[[list[Edit], str], bool]:
+    """Whether the scalar, edited, still reads as the query it should (no ` #`, no `: `...)."""
+    start, end = node.start_mark.index, node.end_mark.index
+
+    def verify(edits: list[Edit], expected: str) -> bool:
+        import yaml
+
+        raw = text[start:end]
+        for e in sorted(edits, key=lambda e: e.start, reverse=True):
+            raw = raw[:e.start - start] + e.content + raw[e.end - start:]
+        try:
+            read = yaml.safe_load(f"[{raw}]" if flow else f"- {raw}\n")
+        except yaml.YAMLError:
+            return False
+        return isinstance(read, list) and read == [expected]
+
+    return verify
 
 
 def _quoted(raw: str, at: int, style: str) -> list[Segment] | None:
@@ -73,7 +108,7 @@ def _quoted(raw: str, at: int, style: str) -> list[Segment] | None:
         segs.append(Segment(q, q + 1, at + 1 + i, at + 1 + i + width))
         q += 1
         i += width
-    return segs
+    return segs or [Segment(0, 0, at + 1, at + 1)]
 
 
 def read(text: str, endpoint: str | None) -> Extraction:
@@ -97,10 +132,11 @@ def read(text: str, endpoint: str | None) -> Extraction:
     lines = LineIndex(text)
     seen: set[int] = set()
     budget = MAX_NODES
-    # (node, kind the node's strings are for)
-    stack: list[tuple[Any, str | None]] = [(d, None) for d in reversed(documents) if d is not None]
+    # (node, kind the node's strings are for, whether it sits in a flow collection)
+    stack: list[tuple[Any, str | None, bool]] = [
+        (d, None, False) for d in reversed(documents) if d is not None]
     while stack:
-        node, kind = stack.pop()
+        node, kind, flow = stack.pop()
         if id(node) in seen:
             continue
         seen.add(id(node))
@@ -112,17 +148,24 @@ def read(text: str, endpoint: str | None) -> Extraction:
             if kind and node.tag == _STR:
                 line = lines.line(node.start_mark.index)
                 end_line = lines.line(node.end_mark.index)
-                out.sites.append(Site(node.value, kind, endpoint, _map(text, node), line, end_line))
+                offsets, exact = _map(text, node)
+                site = Site(node.value, kind, endpoint, offsets, line, end_line)
+                if exact and line == end_line:
+                    site.writer = _writer(node.style)
+                    site.verify = _verifier(text, node, flow)
+                out.sites.append(site)
         elif isinstance(node, yaml.SequenceNode):
-            stack.extend((item, kind) for item in reversed(node.value))
+            inner = flow or bool(node.flow_style)
+            stack.extend((item, kind, inner) for item in reversed(node.value))
         elif isinstance(node, yaml.MappingNode):
+            inner = flow or bool(node.flow_style)
             for key, value in reversed(node.value):
                 name = key.value if isinstance(key, yaml.ScalarNode) else None
                 child = NAMES.get(name) if isinstance(name, str) else None
                 if child and isinstance(value, (yaml.ScalarNode, yaml.SequenceNode)):
-                    stack.append((value, child))
+                    stack.append((value, child, inner))
                 elif not isinstance(value, yaml.ScalarNode):
-                    stack.append((value, None))
+                    stack.append((value, None, inner))
     if "cwql:" in text:
         for n, row in enumerate(text.split("\n"), 1):
             m = COMMENT.search(row)
