@@ -219,6 +219,16 @@ def test_stdin() -> None:
     assert (fixed.returncode, fixed.stdout) == (0, "a = 1 and b=2\n")
 
 
+def test_diff_shows_the_fixes_and_changes_nothing(project: Path) -> None:
+    before = {p.name: p.read_bytes() for p in project.iterdir()}
+    r = cwql("lint", "--diff", ".", cwd=project)
+    assert r.returncode == 1
+    assert "-status/id = 1 AND board/id in (2)\n" in r.stdout
+    assert "+status/id = 1 and board/id=2\n" in r.stdout
+    assert {p.name: p.read_bytes() for p in project.iterdir()} == before
+    assert cwql("lint", "--diff", "clean.cwql", cwd=project).returncode == 0
+
+
 def test_fix_in_place_is_idempotent(project: Path) -> None:
     r = cwql("lint", "--fix", ".", cwd=project)
     assert r.returncode == 1  # V001 and E009 have no safe fix

@@ -95,6 +95,8 @@ def register(subs: Any) -> None:
     lint.add_argument("--fix", action="store_true", help="apply safe fixes in place")
     lint.add_argument("--unsafe-fixes", action="store_true",
                       help="with --fix, apply fixes that may change what a query matches")
+    lint.add_argument("--diff", action="store_true",
+                      help="change nothing; print the fixes as a diff (exit 1 if there are any)")
     lint.add_argument("--output-format", choices=("text", "json", "github", "sarif"),
                       default=os.environ.get("CWQL_OUTPUT_FORMAT", "text"),
                       help="how to print findings (default: text)")
@@ -203,6 +205,8 @@ def run_lint(args: argparse.Namespace) -> int:
             return 2
         for notice in notices:
             _notice(args, notice)
+        if args.diff:
+            return _diff_fixes(args, runner, targets)
         for t in targets:
             source = runner.load(t)
             if isinstance(source, str):
@@ -236,6 +240,26 @@ def run_lint(args: argparse.Namespace) -> int:
     _emit(args, results)
     findings = sum(len(r.findings) for r in results)
     return 1 if findings and not args.exit_zero else 0
+
+
+def _diff_fixes(args: argparse.Namespace, runner: Runner, targets: list[Target]) -> int:
+    """``lint --diff``: what ``--fix`` would change, as a unified diff."""
+    import difflib
+
+    changed = 0
+    for t in targets:
+        source = runner.load(t)
+        if isinstance(source, str):
+            _notice(args, f"{t.display}: skipped: {source}")
+            continue
+        new, n, _ = runner.fix_text(t.display, t.relative, t.filetype, source.text, args.unsafe_fixes)
+        if n:
+            changed += 1
+            sys.stdout.writelines(difflib.unified_diff(
+                source.text.splitlines(keepends=True), new.splitlines(keepends=True),
+                t.display, t.display,
+            ))
+    return 1 if changed else 0
 
 
 def _emit(args: argparse.Namespace, results: list[FileResult]) -> None:
