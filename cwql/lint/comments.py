@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..parser import KINDS as CONDITION_KINDS
+
 __all__ = ["KINDS", "Directive", "Noqa", "parse_comment"]
 
-#: Every parameter a query can be for.
-KINDS = ("conditions", "childConditions", "customFieldConditions", "orderBy", "fields")
+#: Every parameter a query can be for: the condition kinds, then orderBy and fields.
+KINDS: tuple[str, ...] = (*CONDITION_KINDS, "orderBy", "fields")
 
 # `cwql:` then the body, in a comment that starts with `#`.
 COMMENT = re.compile(r"#\s*cwql:[ \t]*(?P<body>[^\r\n]*)")

@@ -7,6 +7,7 @@ from collections.abc import Callable, Hashable
 from decimal import Decimal
 
 from ...literals import quote_string
+from ...parser import KINDS
 from ...syntax import Boolean, DateTime, Literal, Node, Null, Number, String
 from ..model import Applicability, Check, Context, Family, Rule, Severity
 
@@ -50,7 +51,8 @@ META = Family(
 #: Every family, in the order the docs list them.
 FAMILIES = (SYNTAX, VALUES, LOGIC, STYLE, WIRE, SCHEMA, META)
 
-CONDITION_KINDS = frozenset({"conditions", "childConditions", "customFieldConditions"})
+#: What most rules apply to: the three parameters that hold a condition.
+CONDITION_KINDS = frozenset(KINDS)
 
 
 def rule(
