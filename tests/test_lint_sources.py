@@ -346,3 +346,23 @@ def test_lint_fix_and_fmt_never_crash(text: str, filetype: str) -> None:
     again, n, _ = RUNNER.fix_text("x", "x", filetype, fixed, unsafe=True)
     assert (again, n) == (fixed, 0)  # fixes converge: a second run changes nothing
     RUNNER.format_text("x", "x", filetype, source)
+
+
+_file_bytes = st.one_of(
+    st.binary(max_size=300),
+    st.text(alphabet='ab=:-\n\r\t #"\'{}[](),\\fconditions_orderBy*%&é\x00', max_size=300)
+    .map(str.encode),
+)
+
+
+@given(_file_bytes, st.sampled_from(["cwql", "python", "json", "yaml"]))
+@examples(300)
+def test_any_bytes_are_read_or_refused(data: bytes, filetype: str) -> None:
+    from cwql.lint.files import Unreadable, decode
+
+    try:
+        text = decode(data, filetype).text
+    except Unreadable:
+        return
+    RUNNER.lint_text("x", "x", filetype, text)
+    RUNNER.fix_text("x", "x", filetype, text)
