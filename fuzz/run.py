@@ -17,6 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 MODULES = ["tests/test_properties.py", "tests/test_grammar.py"]
+MODULES.append("tests/test_lint_sources.py")  # the linter's readers, fixes and fmt
 
 
 def main() -> int:
