@@ -21,6 +21,7 @@ def lint(folder: Path, *args: str, env: dict[str, str] | None = None) -> subproc
                        text=True, timeout=120, cwd=folder, env={**os.environ, **(env or {})})
     assert "Traceback" not in r.stdout + r.stderr
     assert "internal error" not in r.stderr
+    assert "Warning" not in r.stderr
     assert r.returncode in (0, 1), r.stderr
     return r
 
@@ -42,13 +43,14 @@ CASES: dict[str, bytes] = {
     "cr.cwql": b"a = 1\rb == 2\r",
     "surrogate.py": b'f(conditions="summary = \'\\ud800\'")\n',
     "controls.cwql": "a = 1\x1b[31m\n\u202ewhat = 1\n".encode(),
+    "escapes.py": b'f(conditions="a \\d = 1")\nx = "\\q"\n',
 }
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_garbage_file(name: str, tmp_path: Path) -> None:
     (tmp_path / name).write_bytes(CASES[name])
-    lint(tmp_path)
+    lint(tmp_path, env={"PYTHONWARNINGS": "default"})  # and no warning leaks to stderr
 
 
 def test_skips_are_explained(tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ import io
 import re
 import tokenize
 import unicodedata
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -489,7 +490,10 @@ def _comments(text: str, lines: LineIndex, ast_lines: list[int]) -> Iterator[Com
 
 def read(text: str, endpoint: str | None) -> Extraction:
     try:
-        tree = ast.parse(text)
+        with warnings.catch_warnings():
+            # `"\d"` in the user's file is their linter's business, not a line on our stderr.
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text)
     except SyntaxError as e:
         out = Extraction()
         out.skipped = f"not valid Python (line {e.lineno}: {e.msg}); no queries checked"
