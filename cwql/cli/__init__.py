@@ -21,7 +21,8 @@ from collections.abc import Sequence
 __all__ = ["main"]
 
 #: The modules (in this package) that register subcommands, in help order.
-COMMAND_MODULES = ("query", "lint", "rules")
+COMMAND_MODULES: tuple[str, ...] = ("query",)
+COMMAND_MODULES += ("lint", "rules")
 
 
 def _build_parser() -> argparse.ArgumentParser:
