@@ -262,6 +262,8 @@ def render_diagnostic(text: str, diag: Diagnostic) -> str:
     line_end = text.find("\n", line_start)
     if line_end < 0:
         line_end = len(text)
+    if line_end > line_start and text[line_end - 1] == "\r":
+        line_end -= 1  # a CRLF line break is not part of the line shown
     caret_at = diag.column - 1  # within the line
     # The underline covers the span on this line, cut to the window.
     width = max(1, min(min(diag.end, line_end) - diag.start, _WINDOW))

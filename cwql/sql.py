@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from .errors import ConditionError
-from .evaluate import literal_instant
+from .evaluator import literal_instant
 from .like import ANY, ONE, CharClass, Item, contains_text, parse_like
 from .parser import parse
 from .syntax import And, Boolean, DateTime, Expr, Literal, Null, Number, Op, Or, Predicate, String

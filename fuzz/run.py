@@ -16,7 +16,12 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-MODULES = ["tests/test_properties.py", "tests/test_grammar.py", "tests/test_dsl_properties.py"]
+MODULES = [
+    "tests/test_properties.py",
+    "tests/test_grammar.py",
+    "tests/test_dsl_properties.py",
+    "tests/test_lint_sources.py",  # the linter's readers, fixes and fmt
+]
 
 
 def main() -> int:

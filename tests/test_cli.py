@@ -17,10 +17,20 @@ def cwql(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[st
 
 
 def test_check_prints_the_canonical_form() -> None:
-    r = cwql("check", 'Status/Name = "Open" AND board/id IN (1, 2) or priority/id=3')
+    r = cwql("check", 'Status/Name = "Open" and (board/id in (1, 2) or priority/id=3)')
     assert (r.returncode, r.stdout, r.stderr) == (
-        0, '(Status/Name="Open" and board/id in (1,2)) or priority/id=3\n', "",
+        0, 'Status/Name="Open" and (board/id in (1,2) or priority/id=3)\n', "",
     )
+
+
+def test_check_runs_the_lint_rules() -> None:
+    r = cwql("check", 'Status/Name = "Open" AND board/id IN (1, 2) or priority/id=3')
+    assert r.returncode == 1
+    heads = [line for line in r.stdout.splitlines() if not line.startswith(" ")]
+    assert heads == [
+        "1:1: L001 `and` inside `or` without parentheses: the server's precedence is not documented",
+        "1:22: C001 [*] keywords are written in lower case: `AND`, `IN`",
+    ]
 
 
 def test_check_reports_an_error_with_exit_status_1() -> None:
@@ -32,8 +42,8 @@ def test_check_reports_an_error_with_exit_status_1() -> None:
 
 @pytest.mark.parametrize(
     ("kind", "text", "out"),
-    [("orderBy", "id DESC, name", "id desc,name"), ("fields", "id , summary", "id,summary"),
-     ("childConditions", "value LIKE 'j*'", 'value like "j*"')],
+    [("orderBy", "id  desc", "id desc"), ("fields", "id , summary", "id,summary"),
+     ("childConditions", "value like 'j*'", 'value like "j*"')],
 )
 def test_kinds(kind: str, text: str, out: str) -> None:
     r = cwql("check", "--kind", kind, text)

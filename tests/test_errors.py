@@ -65,6 +65,12 @@ def test_rendering_control_characters_keeps_the_caret_aligned() -> None:
     assert render_diagnostic("a\tb\x01c", d).splitlines()[1:] == ["  a\ufffdb\ufffdc", "      ^"]
 
 
+def test_rendering_leaves_out_a_crlf_line_break() -> None:
+    text = "a = 1\r\nb == 2\r\n"
+    d = Diagnostic.at(text, "E009", "x", 9, 11)
+    assert render_diagnostic(text, d).splitlines()[1:] == ["  b == 2", "    ^~"]
+
+
 def test_parse_error_pickles() -> None:
     e = error_of("a=")
     again = pickle.loads(pickle.dumps(e))

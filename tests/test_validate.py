@@ -40,14 +40,14 @@ def test_every_problem_is_reported() -> None:
     # schema and policy problems together, in source order
     policy = Policy(denied_fields=["owner/*"])
     assert codes('sumary = 1 and owner/id = 5 and closedFlag > true',
-                 endpoint="/service/tickets", policy=policy) == ["T001", "P002", "T007"]
+                 endpoint="/service/tickets", policy=policy) == ["S001", "P002", "S007"]
 
 
 def test_diagnostics_are_ready_for_an_input_box() -> None:
     with pytest.raises(ValidationError) as info:
         validate("summary contains 'x' and sumary = 'y'", endpoint="/service/tickets")
     d = info.value.diagnostics[0]
-    assert (d.code, d.start, d.end, d.column) == ("T001", 25, 31, 26)
+    assert (d.code, d.start, d.end, d.column) == ("S001", 25, 31, 26)
     assert d.hint == "did you mean summary?"
     assert "sumary" in str(info.value)
     assert isinstance(info.value, cwql.CWQLError)
@@ -55,7 +55,7 @@ def test_diagnostics_are_ready_for_an_input_box() -> None:
 
 def test_schema_warnings_do_not_fail() -> None:
     v = validate('Summary contains "x"', endpoint="/service/tickets")
-    assert [d.code for d in v.warnings] == ["T002"]
+    assert [d.code for d in v.warnings] == ["S002"]
 
 
 def test_unknown_endpoint_is_the_apps_mistake() -> None:

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
+import sys
 from collections.abc import Sequence
 
 __all__ = ["main"]
 
 #: The modules (in this package) that register subcommands, in help order.
-COMMAND_MODULES = ("query", "schema", "fetch", "serve")
+COMMAND_MODULES: tuple[str, ...] = ("query", "lint", "rules", "schema", "fetch", "serve")
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -41,5 +43,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _build_parser().parse_args(argv)
     module, _, function = args.run.partition(":")
     handler = getattr(importlib.import_module(module), function)
-    status: int = handler(args)
+    try:
+        status: int = handler(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as e:  # a crash is a bug: say so in one line, never a traceback
+        if os.environ.get("CWQL_DEBUG"):
+            raise
+        print(f"cwql: internal error, please report it: {type(e).__name__}: {e} "
+              "(set CWQL_DEBUG=1 for the traceback)", file=sys.stderr)
+        return 2
     return status

@@ -1,4 +1,8 @@
-"""``cwql check``, ``cwql parse``, ``cwql encode``: one query from the command line."""
+"""``cwql check``, ``cwql parse``, ``cwql encode``: one query from the command line.
+
+``check`` runs the lint rules on the query: it prints the canonical form when
+there is nothing to report (exit 0), and the findings otherwise (exit 1).
+"""
 
 from __future__ import annotations
 
@@ -22,12 +26,19 @@ def add_query_args(sub: argparse.ArgumentParser) -> None:
 
 
 def register(subs: Any) -> None:
+    from .lint import add_config_args
+
     check = subs.add_parser(
         "check", help="check one query and print its canonical form",
-        description="Parse EXPR; print its canonical form (exit 0) or what is wrong (exit 1).",
+        description="Parse EXPR and run the lint rules on it; print its canonical form (exit 0) "
+        "or what is wrong (exit 1).",
     )
     add_query_args(check)
-    check.set_defaults(run=f"{__name__}:run")
+    check.add_argument("--output-format", choices=("text", "json", "github", "sarif"),
+                       default="text", help="how to print findings (default: text)")
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
+    add_config_args(check, kind=False)
+    check.set_defaults(run=f"{__name__}:run_check")
 
     parse = subs.add_parser(
         "parse", help="print the syntax tree of a query",
@@ -50,6 +61,33 @@ def read_expr(args: argparse.Namespace) -> str:
         return sys.stdin.read().rstrip("\n")
     text: str = args.expr
     return text
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from ..lint.config import ConfigError
+    from ..lint.engine import Linter, parse_kind
+    from .lint import load_config, load_schema
+
+    text = read_expr(args)
+    try:
+        config = load_config(args, None)
+        schema = load_schema(config)
+    except ConfigError as e:
+        print(f"cwql: {e}", file=sys.stderr)
+        return 2
+    linter = Linter(config.enabled(), config.settings, schema, verify_fixes=True)
+    result = linter.lint_query(text, args.kind, args.endpoint or config.endpoint)
+    if args.output_format != "text":
+        from ..lint.outputs import write
+
+        write([result], args.output_format, sys.stdout)
+    elif result.findings:
+        from ..lint.outputs import text_block
+
+        print("\n".join(text_block(f, text, path=False) for f in result.findings))
+    else:
+        print(parse_kind(text, args.kind))
+    return 1 if result.findings and not args.exit_zero else 0
 
 
 def run(args: argparse.Namespace) -> int:

@@ -51,37 +51,37 @@ _S = SchemaCode
 
 #: Every finding :func:`check` reports, by code.
 SCHEMA_CODES: dict[str, SchemaCode] = {c.code: c for c in (
-    _S("T001", "unknown-field", "A path names a field the endpoint's records do not have.",
+    _S("S001", "unknown-field", "A path names a field the endpoint's records do not have.",
        "error", 'sumary contains "printer"', 'summary contains "printer"'),
-    _S("T002", "field-case", "A field written in another letter case than the schema's.",
+    _S("S002", "field-case", "A field written in another letter case than the schema's.",
        "warning", "Status/Name = \"Open\"", "status/name = \"Open\""),
-    _S("T003", "reference-without-subfield",
+    _S("S003", "reference-without-subfield",
        "A reference (status, company, ...) compared as a whole instead of through a sub-field.",
        "error", "status = 1", "status/id = 1"),
-    _S("T004", "array-in-conditions",
+    _S("S004", "array-in-conditions",
        "A conditions path that goes into an array field; arrays are filtered with childConditions.",
        "error", 'communicationItems/value like "*@example.com"', "firstName = \"Ann\"",
        endpoint="/company/contacts"),
-    _S("T005", "child-path-without-array",
+    _S("S005", "child-path-without-array",
        "A childConditions path that does not go into an array field.",
        "error", 'firstName = "Ann"', 'communicationItems/value like "*@example.com"',
        endpoint="/company/contacts", kind="childConditions"),
-    _S("T006", "text-operator-on-non-text", "`contains` or `like` on a field that is not text.",
+    _S("S006", "text-operator-on-non-text", "`contains` or `like` on a field that is not text.",
        "error", 'budgetHours like "1*"', "budgetHours >= 1"),
-    _S("T007", "ordering-on-boolean", "`<`, `<=`, `>` or `>=` on a true/false field.",
+    _S("S007", "ordering-on-boolean", "`<`, `<=`, `>` or `>=` on a true/false field.",
        "error", "closedFlag > false", "closedFlag = true"),
-    _S("T008", "value-type-mismatch", "A value of another type than the field's.",
+    _S("S008", "value-type-mismatch", "A value of another type than the field's.",
        "error", 'budgetHours = "2"', "budgetHours = 2"),
-    _S("T009", "datetime-as-string",
+    _S("S009", "datetime-as-string",
        "A date written as a quoted string where the field holds a datetime; it needs brackets.",
        "error", 'requiredDate > "2024-01-01"', "requiredDate > [2024-01-01]"),
-    _S("T010", "not-a-custom-field-column",
+    _S("S010", "not-a-custom-field-column",
        "A customFieldConditions path other than the custom-field row's own fields (caption, value, ...).",
        "error", 'name = "Region"', 'caption = "Region" and value = "West"',
        kind="customFieldConditions"),
-    _S("T011", "decimal-for-integer", "A number with a decimal point for a whole-number field.",
+    _S("S011", "decimal-for-integer", "A number with a decimal point for a whole-number field.",
        "warning", "id = 5.0", "id = 5"),
-    _S("T012", "no-custom-fields", "customFieldConditions on an endpoint whose records have no custom fields.",
+    _S("S012", "no-custom-fields", "customFieldConditions on an endpoint whose records have no custom fields.",
        "error", 'caption = "Region"', 'caption = "Region"', endpoint="/service/boards",
        kind="customFieldConditions"),
 )}
@@ -130,7 +130,7 @@ class _Checker:
 
     def run(self, node: Node) -> Iterator[Diagnostic]:
         if self.kind == "customFieldConditions" and "customFields" not in self.model.fields:
-            yield self.diag("T012", f"{self.model.name} records have no custom fields", node.span,
+            yield self.diag("S012", f"{self.model.name} records have no custom fields", node.span,
                             "filter on the endpoint's own fields with conditions instead")
             return
         for current in walk(node):
@@ -148,12 +148,12 @@ class _Checker:
             yield self.unknown(path, found)
             return
         if found.case_differs:
-            yield self.diag("T002", f"`{path.name}` is spelled `{found.canonical}` in the schema",
+            yield self.diag("S002", f"`{path.name}` is spelled `{found.canonical}` in the schema",
                             path.span, f"write {found.canonical}")
         if (found.array_at is not None and self.kind == "conditions") or (sorting and found.array_at is not None):
             array = "/".join(path.name.split("/")[: found.array_at + 1])
             yield self.diag(
-                "T004", f"`{array}` is an array; conditions cannot look inside it",
+                "S004", f"`{array}` is an array; conditions cannot look inside it",
                 path.span,
                 "sort by a field that is not in an array" if sorting else
                 f"filter its members with childConditions: {path.name} ...",
@@ -162,7 +162,7 @@ class _Checker:
             arrays = [f.name for f in self.model.fields.values() if isinstance(f.type, ArrayOf)]
             listed = ", ".join(arrays[:5]) if arrays else "none"
             yield self.diag(
-                "T005", f"`{path.name}` does not go into an array field",
+                "S005", f"`{path.name}` does not go into an array field",
                 path.span,
                 f"childConditions filter array members (here: {listed}); use conditions for {path.name}",
             )
@@ -170,13 +170,13 @@ class _Checker:
     def unknown(self, path: Path, found: Unresolved) -> Diagnostic:
         start = (path.span[0] if path.span else 0) + found.offset
         span = (start, start + len(found.name)) if path.span else None
-        code = "T010" if self.kind == "customFieldConditions" and found.model == CUSTOM_FIELD_MODEL else "T001"
-        if code == "T010":
+        code = "S010" if self.kind == "customFieldConditions" and found.model == CUSTOM_FIELD_MODEL else "S001"
+        if code == "S010":
             fields = ", ".join(self.schema.model(CUSTOM_FIELD_MODEL).fields)
-            return self.diag("T010", f"`{found.name}` is not a column of a custom-field row", span,
+            return self.diag("S010", f"`{found.name}` is not a column of a custom-field row", span,
                              f"customFieldConditions filter on {fields}; e.g. caption=\"Region\" and value=\"West\"")
         hint = f"did you mean {' or '.join(found.suggestions)}?" if found.suggestions else None
-        return self.diag("T001", f"{found.reason}", span, hint)
+        return self.diag("S001", f"{found.reason}", span, hint)
 
     # ---- predicates ------------------------------------------------------------
 
@@ -184,14 +184,14 @@ class _Checker:
         findings = list(self.path(pred.path))
         yield from findings
         found = self.resolve(pred.path.name)
-        if isinstance(found, Unresolved) or any(d.code in ("T004",) for d in findings):
+        if isinstance(found, Unresolved) or any(d.code in ("S004",) for d in findings):
             return
         ftype, op, name = found.type, pred.op, found.canonical
         values = pred.value if isinstance(pred.value, tuple) else (pred.value,)
         if isinstance(ftype, Ref):
             if not all(isinstance(v, Null) for v in values):
                 yield self.diag(
-                    "T003", f"`{pred.path.name}` is a reference to {ftype.model}; compare one of its fields",
+                    "S003", f"`{pred.path.name}` is a reference to {ftype.model}; compare one of its fields",
                     pred.path.span, self.subfield_hint(pred.path.name, ftype.model),
                 )
             return
@@ -200,11 +200,11 @@ class _Checker:
         kind = ftype.name
         if op in (Op.CONTAINS, Op.NOT_CONTAINS, Op.LIKE, Op.NOT_LIKE):
             if kind not in _TEXTUAL:
-                yield self.diag("T006", f"`{op.value}` needs a text field; `{name}` is {_a(kind)}",
+                yield self.diag("S006", f"`{op.value}` needs a text field; `{name}` is {_a(kind)}",
                                 pred.span, _compare_hint(kind))
             return
         if op.is_ordering and kind == "boolean":
-            yield self.diag("T007", f"`{name}` is true or false; `{op.value}` does not order those",
+            yield self.diag("S007", f"`{name}` is true or false; `{op.value}` does not order those",
                             pred.span, f"write {name}=true or {name}=false")
         for value in values:
             finding = self.value(value, kind, name)
@@ -228,7 +228,7 @@ class _Checker:
         if kind == "integer":
             if isinstance(value, Number):
                 if "." in value.text:
-                    return self.diag("T011", f"`{name}` holds whole numbers; `{value.text}` has a decimal point",
+                    return self.diag("S011", f"`{name}` holds whole numbers; `{value.text}` has a decimal point",
                                      span, f"write {value.text.split('.')[0] or '0'}")
                 return None
             return self.mismatch(value, kind, name)
@@ -240,7 +240,7 @@ class _Checker:
             if isinstance(value, DateTime):
                 return None
             if isinstance(value, String) and _DATE_SHAPED.fullmatch(value.value):
-                return self.diag("T009", f"`{name}` holds datetimes; \"{value.value}\" is a string",
+                return self.diag("S009", f"`{name}` holds datetimes; \"{value.value}\" is a string",
                                  span, f"write [{value.value.strip()}]")
             return self.mismatch(value, kind, name)
         if kind == "string":
@@ -267,7 +267,7 @@ class _Checker:
             hint = f'quote it: "{to_text(value).strip("[]")}"'
         else:
             hint = _compare_hint(kind)
-        return self.diag("T008", f"`{name}` is {_a(kind)}, but the value is {got}", value.span, hint)
+        return self.diag("S008", f"`{name}` is {_a(kind)}, but the value is {got}", value.span, hint)
 
 
 def _a(kind: str) -> str:

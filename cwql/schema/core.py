@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -54,7 +53,7 @@ class Model:
         """Field names close to ``name``, best first."""
         names = [*self.fields, *extra]
         by_fold = {n.casefold(): n for n in names}
-        close = difflib.get_close_matches(name.casefold(), list(by_fold), n=3, cutoff=0.6)
+        close = _close_matches(name.casefold(), list(by_fold), n=3, cutoff=0.6)
         return [by_fold[c] for c in close]
 
 
@@ -94,6 +93,13 @@ class Unresolved:
     def offset(self) -> int:
         """Where the failing segment starts in ``path``."""
         return sum(len(s) + 1 for s in self.path.split("/")[: self.index])
+
+
+def _close_matches(word: str, candidates: list[str], n: int = 3, cutoff: float = 0.6) -> list[str]:
+    # difflib is imported only when a name is wrong, to keep imports light.
+    import difflib
+
+    return difflib.get_close_matches(word, candidates, n=n, cutoff=cutoff)
 
 
 _TEMPLATE = re.compile(r"\{[^/{}]+\}")
@@ -144,7 +150,7 @@ class Schema:
             return found
         raw = self._raw_models.get(name)
         if not isinstance(raw, Mapping):
-            close = difflib.get_close_matches(name, list(self._raw_models), n=3)
+            close = _close_matches(name, list(self._raw_models), n=3)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
             raise SchemaError(f"no model {name!r} in the schema{hint}")
         fields = {
@@ -176,7 +182,7 @@ class Schema:
                     break
         if template is None:
             known = list(self._exact)
-            close = difflib.get_close_matches(key, known, n=3, cutoff=0.7)
+            close = _close_matches(key, known, n=3, cutoff=0.7)
             hint = f"; did you mean {', '.join(self._exact[c] for c in close)}?" if close else ""
             raise SchemaError(f"{path!r} is not a list endpoint of the schema{hint}")
         return template, self.model(self.endpoints[template])
@@ -271,4 +277,4 @@ def _info_key(name: str) -> str | None:
 
 
 def _suggest_info(name: str) -> list[str]:
-    return difflib.get_close_matches(name, list(INFO_KEYS), n=3, cutoff=0.5)
+    return _close_matches(name, list(INFO_KEYS), n=3, cutoff=0.5)

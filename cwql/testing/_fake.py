@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from ..errors import ParseError
-from ..evaluate import compile_predicate
+from ..evaluator import compile_predicate
 from ..parser import parse_fields, parse_order_by
 from ..syntax import OrderBy
 from ._store import Store, collection_key
@@ -730,7 +730,7 @@ def _sorted(records: list[dict[str, Any]], order_by: str | None) -> list[dict[st
     except ParseError as e:
         raise _Reject(_error(400, "InvalidObject", f"orderBy is invalid: {e.diagnostics[0].message}",
                              field="orderBy")) from None
-    from ..evaluate import _getter
+    from ..evaluator import _getter
 
     result = list(records)  # already in id order: ties stay in id order
     for key in reversed(parsed.keys):

@@ -1,0 +1,59 @@
+"""The linter: rules over parsed queries, found in ``.cwql``, Python, YAML and JSON files.
+
+Most users run it as ``cwql lint``; from Python, :func:`check` lints one query::
+
+    >>> from cwql.lint import check
+    >>> [(f.code, f.diagnostic.column) for f in check('summary like "printer"')]
+    [('V001', 14)]
+
+Everything else in this package is internal except the names in ``__all__``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from .model import Context, Edit, Family, Finding, Fix, Problem, Rule, Settings
+from .rules import FAMILIES, RULES
+
+__all__ = [
+    "FAMILIES",
+    "RULES",
+    "Context",
+    "Edit",
+    "Family",
+    "Finding",
+    "Fix",
+    "Problem",
+    "Rule",
+    "Settings",
+    "check",
+]
+
+
+def check(
+    text: str,
+    kind: str = "conditions",
+    *,
+    endpoint: str | None = None,
+    select: Iterable[str] | None = None,
+    ignore: Iterable[str] = (),
+    schema: Any = None,
+    settings: Settings | None = None,
+) -> list[Finding]:
+    """Lint one query; findings are ordered by position, offsets are into ``text``.
+
+    ``select`` and ``ignore`` take codes or code prefixes as in the config
+    (default: the rules that are on by default). A fix's edits apply to ``text``.
+    Raises :class:`~cwql.lint.config.ConfigError` (a :class:`~cwql.CWQLError`)
+    for a selector that matches no rule.
+    """
+    from .config import check_selectors
+    from .config import select as choose
+    from .engine import Linter
+
+    chosen = None if select is None else check_selectors(select, "select")
+    enabled = choose(chosen, (), check_selectors(ignore, "ignore"))
+    linter = Linter(enabled, settings, schema, verify_fixes=True)
+    return linter.lint_query(text, kind, endpoint).findings

@@ -1,0 +1,269 @@
+"""Literals and values: patterns, datetimes, in-lists, string escapes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ...literals import format_datetime, quote_string
+from ...syntax import DateTime, Literal, Op, Predicate, String
+from ..model import Context, Edit, Fix, Problem, Rule
+from .base import VALUES, literal_key, literal_type, requote, rule, source, span
+
+__all__ = ["RULES"]
+
+_LIKE = (Op.LIKE, Op.NOT_LIKE)
+_CONTAINS = (Op.CONTAINS, Op.NOT_CONTAINS)
+_MEMBER = (Op.IN, Op.NOT_IN)
+
+
+@rule(
+    "V001", "like-without-wildcard", VALUES, "warning",
+    "`like` with a pattern that has no wildcard.",
+    what="""A `like` or `not like` pattern with none of the wildcards `*`, `%` or `_`.""",
+    why="""Without a wildcard, `like` matches only values equal to the whole pattern, so
+    `summary like "printer"` finds nothing about printers: a silently empty result. The author
+    almost always meant `contains` or a pattern such as `"*printer*"`.""",
+    example='summary like "printer"',
+    fix='summary like "*printer*"',
+    fixable="unsafe",
+    visits=(Predicate,),
+)
+def like_without_wildcard(node: Predicate, ctx: Context) -> Iterator[Problem]:
+    value = node.value
+    if node.op in _LIKE and isinstance(value, String) and not any(c in value.value for c in "*%_"):
+        start, end = span(value)
+        equal = "=" if node.op is Op.LIKE else "!="
+        yield Problem(
+            start, end, f"`{node.op.value}` without a wildcard matches the whole value exactly",
+            hint=f"for a substring write `{'contains' if node.op is Op.LIKE else 'not contains'}`, "
+            f"for an exact match `{equal}`, or add `*` where any text may stand",
+            fix=Fix(f"Use `{equal}`", (Edit(span(node.path)[1], start, equal),), "unsafe"),
+        )
+
+
+@rule(
+    "V002", "contains-with-wildcard", VALUES, "warning",
+    "`contains` with a `*` or `%` that looks meant as a wildcard.",
+    what="""A `contains` or `not contains` value holding `*` or `%`.""",
+    why="""`contains` already matches anywhere in the value. A `*` or `%` in it was most likely
+    meant as a wildcard; whether the server then treats it as one or as the character itself is
+    not documented, so the result depends on a detail nobody has verified.""",
+    example='summary contains "*printer*"',
+    fix='summary contains "printer"',
+    fixable="unsafe",
+    visits=(Predicate,),
+)
+def contains_with_wildcard(node: Predicate, ctx: Context) -> Iterator[Problem]:
+    value = node.value
+    if node.op not in _CONTAINS or not isinstance(value, String):
+        return
+    text = value.value
+    if "*" not in text and "%" not in text:
+        return
+    start, end = span(value)
+    inner = text.strip("*%")
+    fix = None
+    if inner and "*" not in inner and "%" not in inner:
+        fix = Fix("Drop the wildcards at the ends", (Edit(start, end, requote(ctx, value, inner)),),
+                  "unsafe")
+    like = "like" if node.op is Op.CONTAINS else "not like"
+    yield Problem(
+        start, end, f"`{node.op.value}` already matches anywhere; `*`/`%` here look like wildcards",
+        hint=f"drop the wildcards, or use `{like}` with a pattern",
+        fix=fix,
+    )
+
+
+@rule(
+    "V003", "naive-datetime", VALUES, "warning",
+    "A date-time with no time zone.",
+    what="""A bracketed date-time with a time of day but neither `Z` nor an offset.""",
+    why="""The server reads a naive time in a time zone it does not document (its own, the
+    member's, or UTC), so the same query can select different records on different servers.""",
+    example="dateEntered > [2024-01-01T12:00:00]",
+    fix="dateEntered > [2024-01-01T12:00:00Z]",
+    visits=(DateTime,),
+)
+def naive_datetime(node: DateTime, ctx: Context) -> Iterator[Problem]:
+    if node.is_naive:
+        start, end = span(node)
+        yield Problem(start, end, "date-time without a time zone; the server's zone for it is unknown",
+                      hint="add `Z` for UTC, or an offset such as `+02:00`")
+
+
+@rule(
+    "V004", "non-canonical-datetime", VALUES, "warning",
+    "A datetime written in a form other than `[YYYY-MM-DDTHH:MM:SSZ]` or `[YYYY-MM-DD]`.",
+    what="""A datetime with an offset, a space instead of `T`, minutes but no seconds, a
+    lower-case `z` or spaces inside the brackets.""",
+    why="""The only form ConnectWise documents is `[2016-08-20T18:04:26Z]`. Other forms reach
+    the server from scripts, and nobody has shown which of them it reads, or how.""",
+    example="dateEntered > [2024-01-01 09:00:00+02:00]",
+    fix="dateEntered > [2024-01-01T07:00:00Z]",
+    fixable="safe",
+    visits=(DateTime,),
+)
+def non_canonical_datetime(node: DateTime, ctx: Context) -> Iterator[Problem]:
+    canonical = format_datetime(node.value, node.fraction)
+    written = source(ctx, node)
+    if written != canonical:
+        start, end = span(node)
+        yield Problem(start, end, f"write the datetime as {canonical}",
+                      fix=Fix(f"Write {canonical}", (Edit(start, end, canonical),)))
+
+
+@rule(
+    "V005", "single-value-in", VALUES, "info",
+    "`in` or `not in` with a single value.",
+    what="""An in-list with one value: `status/id in (5)`.""",
+    why="""`=` says the same thing in fewer characters, and `=` is documented for every parameter
+    while `in` is not listed for `childConditions` and `customFieldConditions`.""",
+    example="status/id in (5)",
+    fix="status/id=5",
+    fixable="safe",
+    visits=(Predicate,),
+)
+def single_value_in(node: Predicate, ctx: Context) -> Iterator[Problem]:
+    value = node.value
+    if node.op in _MEMBER and isinstance(value, tuple) and len(value) == 1:
+        equal = "=" if node.op is Op.IN else "!="
+        start, end = span(node)
+        yield Problem(
+            start, end, f"`{node.op.value}` with one value: write `{equal}`",
+            fix=Fix(f"Use `{equal}`",
+                    (Edit(span(node.path)[1], end, equal + source(ctx, value[0])),)),
+        )
+
+
+@rule(
+    "V006", "duplicate-in-value", VALUES, "warning",
+    "The same value twice in one in-list.",
+    what="""An in-list that repeats a value (`1` and `1.0` are the same number).""",
+    why="""The repeat changes nothing but the URL's length, and is often a typo for a value
+    that was meant and is now missing.""",
+    example="board/id in (1,2,1)",
+    fix="board/id in (1,2)",
+    fixable="safe",
+    visits=(Predicate,),
+)
+def duplicate_in_value(node: Predicate, ctx: Context) -> Iterator[Problem]:
+    values = node.value
+    if not isinstance(values, tuple) or len(values) < 2:
+        return
+    seen: dict[object, Literal] = {}
+    for i, value in enumerate(values):
+        key = literal_key(value)
+        first = seen.get(key)
+        if first is None:
+            seen[key] = value
+            continue
+        start, end = span(value)
+        yield Problem(
+            start, end, f"{source(ctx, value)} is already in the list",
+            fix=Fix("Remove the repeated value", (Edit(span(values[i - 1])[1], end, ""),)),
+            related=(span(first),),
+        )
+
+
+@rule(
+    "V007", "mixed-in-list-types", VALUES, "warning",
+    "An in-list mixing numbers, strings, datetimes or booleans.",
+    what="""An in-list whose values are not all of one type: `id in (1, "2")`.""",
+    why="""A field has one type, so some of the values can never match, or the server rejects
+    the list. It is usually a quoting mistake.""",
+    example='board/id in (1, "2")',
+    fix="board/id in (1, 2)",
+    visits=(Predicate,),
+)
+def mixed_in_list_types(node: Predicate, ctx: Context) -> Iterator[Problem]:
+    values = node.value
+    if not isinstance(values, tuple) or len(values) < 2:
+        return
+    first = literal_type(values[0])
+    for value in values[1:]:
+        kind = literal_type(value)
+        if kind != first:
+            start, end = span(value)
+            yield Problem(start, end, f"a {kind} in a list of {first}s",
+                          hint="a field has one type: write every value the same way",
+                          related=(span(values[0]),))
+            return
+
+
+@rule(
+    "V008", "escaped-quote", VALUES, "warning",
+    "A quote inside a string written with a backslash or doubled.",
+    what="""A string holding `\\"`, `\\'` or a doubled delimiter (`'it''s'`).""",
+    why="""How the server reads a quote inside a string is not documented: clients send both
+    forms, and nobody has shown which the server understands. Quoting the string with the
+    other quote character needs no escape at all.""",
+    example="summary contains 'it\\'s'",
+    fix='summary contains "it\'s"',
+    fixable="safe",
+    visits=(String,),
+)
+def escaped_quote(node: String, ctx: Context) -> Iterator[Problem]:
+    written = source(ctx, node)
+    quote, inner = written[0], written[1:-1]
+    if "\\'" not in inner and '\\"' not in inner and quote * 2 not in inner:
+        return
+    start, end = span(node)
+    value = node.value
+    both = '"' in value and "'" in value
+    yield Problem(
+        start, end, "a quote escaped inside a string; the server's escaping is not documented",
+        hint=(
+            "the value holds both quote characters, which no form is known to carry safely: "
+            "match the text around the quote with `like` and `_` instead"
+            if both else "quote the string with the other quote character"
+        ),
+        fix=None if both else Fix("Quote with the other quote character",
+                                  (Edit(start, end, quote_string(value)),)),
+    )
+
+
+@rule(
+    "V009", "unescaped-bracket", VALUES, "warning",
+    "A literal `[` in a `like` or `contains` value not written `[[]`.",
+    what="""A `[` in a `like` or `contains` value, other than the escape `[[]`.""",
+    why="""The server matches these values with SQL Server's LIKE, where `[...]` is a character
+    class: `"[urgent]"` matches one of the letters u, r, g, e, n, t. ConnectWise documents
+    `[[]` as the way to match a literal `[`.""",
+    example='summary contains "[urgent]"',
+    fix='summary contains "[[]urgent]"',
+    fixable="unsafe",
+    visits=(Predicate,),
+)
+def unescaped_bracket(node: Predicate, ctx: Context) -> Iterator[Problem]:
+    value = node.value
+    if node.op not in _LIKE + _CONTAINS or not isinstance(value, String) or "[" not in value.value:
+        return
+    text = value.value
+    out: list[str] = []
+    found = False
+    i = 0
+    while i < len(text):
+        if text.startswith("[[]", i):
+            out.append("[[]")
+            i += 3
+            continue
+        if text[i] == "[":
+            found = True
+            out.append("[[]")
+        else:
+            out.append(text[i])
+        i += 1
+    if found:
+        start, end = span(value)
+        yield Problem(
+            start, end, "`[` starts a character class in a pattern; a literal `[` is written `[[]`",
+            hint="write `[[]` for a literal `[`; keep `[...]` only if a character class is meant",
+            fix=Fix("Escape `[` as `[[]`", (Edit(start, end, requote(ctx, value, "".join(out))),),
+                    "unsafe"),
+        )
+
+
+RULES: tuple[Rule, ...] = (
+    like_without_wildcard, contains_with_wildcard, naive_datetime, non_canonical_datetime,
+    single_value_in, duplicate_in_value, mixed_in_list_types, escaped_quote, unescaped_bracket,
+)

@@ -1,0 +1,347 @@
+"""``cwql lint``, ``fmt``, ``rule``, ``rules`` and ``check`` through a real subprocess.
+
+Output formats are checked by structure, not by string; exit codes, noqa,
+config discovery, stdin and fixes are checked the way CI and pre-commit use them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ENV = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR", "CWQL_OUTPUT_FORMAT")}
+
+
+def cwql(*args: str, cwd: Path | None = None, stdin: str | None = None,
+         env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "cwql", *args], capture_output=True, text=True,
+                          timeout=120, cwd=cwd, input=stdin, env={**ENV, **(env or {})})
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "queries.cwql").write_text(
+        "# open tickets\n"
+        'summary like "printer"\n'
+        "status/id = 1 AND board/id in (2)\n"
+        'summary like "%x%" or summary like "%x%"\n', encoding="utf-8")
+    (tmp_path / "app.py").write_text(
+        'client.get("/service/tickets", params={"conditions": "a == 1"})\n', encoding="utf-8")
+    (tmp_path / "clean.cwql").write_text("status/id=1\n", encoding="utf-8")
+    return tmp_path
+
+
+# ---- exit codes ------------------------------------------------------------------
+
+
+def test_exit_codes(project: Path) -> None:
+    assert cwql("lint", "clean.cwql", cwd=project).returncode == 0
+    assert cwql("lint", ".", cwd=project).returncode == 1
+    assert cwql("lint", "--exit-zero", ".", cwd=project).returncode == 0
+    for bad in (["lint", "nope.cwql"], ["lint", "--select", "Q9", "."], ["lint", "--output-format", "xml"],
+                ["lint", "--config", "colour = 'blue'", "."], ["rule", "Z999"], ["fmt", "missing/"]):
+        r = cwql(*bad, cwd=project)
+        assert r.returncode == 2, bad
+        assert "Traceback" not in r.stderr
+
+
+def test_text_output(project: Path) -> None:
+    r = cwql("lint", "--isolated", ".", cwd=project)
+    lines = r.stdout.splitlines()
+    assert "app.py:1:57: E009 `==` is not an operator" in lines
+    assert "queries.cwql:2:14: V001 `like` without a wildcard matches the whole value exactly" in lines
+    assert "queries.cwql:3:15: C001 [*] keywords are written in lower case: `AND`" in lines
+    assert lines[-1].startswith("[*]") or lines[-1].startswith(("Found", "1 more", "2 more"))
+    assert "\x1b[" not in r.stdout
+    colored = cwql("lint", "--isolated", "--color", ".", cwd=project)
+    assert "\x1b[" in colored.stdout
+
+
+def test_json_has_ruffs_shape(project: Path) -> None:
+    r = cwql("lint", "--output-format", "json", ".", cwd=project)
+    items = json.loads(r.stdout)
+    assert {"cell", "code", "end_location", "filename", "fix", "location", "message", "noqa_row",
+            "url"} <= set(items[0])
+    by_code = {i["code"]: i for i in items}
+    e = by_code["E009"]
+    assert (e["filename"], e["location"], e["end_location"]) == (
+        "app.py", {"row": 1, "column": 57}, {"row": 1, "column": 59})
+    fix = by_code["V005"]["fix"]
+    assert fix["applicability"] == "safe"
+    assert fix["edits"] == [{"content": "=2", "location": {"row": 3, "column": 27},
+                             "end_location": {"row": 3, "column": 34}}]
+    assert by_code["V001"]["url"].endswith("#v001-like-without-wildcard")
+
+
+def test_github_escapes_percent_and_newlines(project: Path) -> None:
+    (project / "multi.py").write_text(
+        'f(conditions="summary like \'50%\' and\\n a == 1")\n', encoding="utf-8")
+    r = cwql("lint", "--output-format", "github", ".", cwd=project)
+    lines = r.stdout.splitlines()
+    assert all(line.startswith(("::error ", "::warning ", "::notice ")) for line in lines)
+    v001 = next(line for line in lines if "V001" in line)
+    assert v001.startswith("::warning title=cwql (V001),file=queries.cwql,line=2,col=14,endLine=2,endColumn=23::")
+    l002 = next(line for line in lines if "L002" in line)
+    assert '"%25x%25"' in l002
+    assert '"%x%"' not in l002
+    e009 = next(line for line in lines if "E009" in line and "multi.py" in line)
+    assert "line=1,col=42" in e009
+
+
+def test_github_property_escaping() -> None:
+    from cwql.lint.outputs import _escape_data, _escape_property
+
+    assert _escape_data("50% a\r\nb") == "50%25 a%0D%0Ab"
+    assert _escape_property("a:b,c%") == "a%3Ab%2Cc%25"
+
+
+def test_sarif(project: Path) -> None:
+    r = cwql("lint", "--output-format", "sarif", ".", cwd=project)
+    log = json.loads(r.stdout)
+    assert log["version"] == "2.1.0"
+    assert log["$schema"].endswith("sarif-2.1.0.json")
+    (run,) = log["runs"]
+    rules = run["tool"]["driver"]["rules"]
+    ids = [rule["id"] for rule in rules]
+    assert "V001" in ids
+    assert "E009" in ids
+    for rule in rules:
+        assert {"id", "name", "shortDescription", "fullDescription", "helpUri",
+                "defaultConfiguration"} <= set(rule)
+        assert rule["defaultConfiguration"]["level"] in ("error", "warning", "note")
+    results = run["results"]
+    assert results
+    for result in results:
+        assert ids[result["ruleIndex"]] == result["ruleId"]
+        assert result["level"] in ("error", "warning", "note")
+        assert result["message"]["text"]
+        (loc,) = result["locations"]
+        region = loc["physicalLocation"]["region"]
+        assert set(region) == {"startLine", "startColumn", "endLine", "endColumn"}
+        assert loc["physicalLocation"]["artifactLocation"]["uri"] in ("app.py", "queries.cwql")
+
+
+def test_output_file_and_statistics(project: Path) -> None:
+    r = cwql("lint", "--output-format", "json", "-o", "out.json", ".", cwd=project)
+    assert r.returncode == 1
+    assert r.stdout == ""
+    assert json.loads((project / "out.json").read_text(encoding="utf-8"))
+    stats = cwql("lint", "--statistics", ".", cwd=project)
+    rows = [line.split() for line in stats.stdout.splitlines()]
+    assert ["1", "E009", "unexpected-token"] not in rows
+    assert ["1", "V005", "[*]", "single-value-in"] in rows
+    assert ["1", "E009", "double-equals"] in rows
+
+
+# ---- noqa, config --------------------------------------------------------------
+
+
+def test_noqa(tmp_path: Path) -> None:
+    (tmp_path / "q.cwql").write_text(
+        'summary like "x"  # cwql: noqa\n'
+        'summary like "x"  # cwql: noqa: V001\n'
+        'summary like "x"  # cwql: noqa: L001\n', encoding="utf-8")
+    (tmp_path / "q.py").write_text(
+        'f(conditions=("summary like \'x\'"  # cwql: noqa: V001\n'
+        '              " and a=1"))\n', encoding="utf-8")
+    r = cwql("lint", "--output-format", "json", ".", cwd=tmp_path)
+    found = sorted((i["filename"], i["code"], i["location"]["row"]) for i in json.loads(r.stdout))
+    assert found == [("q.cwql", "M001", 3), ("q.cwql", "V001", 3)]
+
+
+def test_config_discovery_and_settings(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.cwql]\nignore = ["V005"]\nextend-select = ["C003"]\nexclude = ["legacy/"]\n'
+        '[tool.cwql.per-file-ignores]\n"tests/**" = ["V001"]\n'
+        '[tool.cwql.per-file-settings]\n"child/*.cwql" = { kind = "childConditions" }\n',
+        encoding="utf-8")
+    for folder in ("src", "tests", "legacy", "child"):
+        (tmp_path / folder).mkdir()
+    query = 'summary like "x" and id in (1) and (a=1 or a=2)\n'
+    for folder in ("src", "tests", "legacy"):
+        (tmp_path / folder / "q.cwql").write_text(query, encoding="utf-8")
+    (tmp_path / "child" / "q.cwql").write_text("value in (1, 2)\n", encoding="utf-8")
+    (tmp_path / ".gitignore").write_text("ignored.cwql\n", encoding="utf-8")
+    (tmp_path / "src" / "ignored.cwql").write_text("a == 1\n", encoding="utf-8")
+
+    def codes(*args: str, cwd: Path = tmp_path) -> set[tuple[str, str]]:
+        r = cwql("lint", "--output-format", "json", *args, cwd=cwd)
+        assert r.returncode in (0, 1), r.stderr
+        return {(i["filename"].split("/")[0], i["code"]) for i in json.loads(r.stdout)}
+
+    found = codes(".")
+    assert found == {("src", "V001"), ("src", "C003"), ("tests", "C003"), ("child", "L005")}
+    # From a subfolder, the same config is found; paths print relative to the cwd.
+    assert codes(".", cwd=tmp_path / "src") == {("q.cwql", "V001"), ("q.cwql", "C003")}
+    assert ("src", "V005") in codes("--config", "ignore = []", ".")
+    assert ("legacy", "V001") in codes("--isolated", ".")
+    (tmp_path / "cwql.toml").write_text('select = ["V005"]\n', encoding="utf-8")
+    assert codes(".") == {("src", "V005"), ("tests", "V005"), ("legacy", "V005")}
+    (tmp_path / "cwql.toml").write_text('select = ["V005"\n', encoding="utf-8")
+    broken = cwql("lint", ".", cwd=tmp_path)
+    assert broken.returncode == 2
+    assert "cwql.toml: not valid TOML" in broken.stderr
+
+
+def test_endpoint_reaches_the_url_budget(tmp_path: Path) -> None:
+    import cwql as lib
+    from cwql.lint.model import Settings
+
+    def length(n: int) -> int:
+        query = "id in (" + ",".join(str(10**6 + i) for i in range(n)) + ")"
+        return len(Settings().base_url) + len("?conditions=") + len(lib.encode(query))
+
+    n = max(n for n in range(1, 400) if length(n) <= 2000)
+    query = "id in (" + ",".join(str(10**6 + i) for i in range(n)) + ")"
+    (tmp_path / "q.cwql").write_text(query + "\n", encoding="utf-8")
+    assert cwql("lint", "--select", "W001", ".", cwd=tmp_path).returncode == 0
+    long_endpoint = "/" + "x" * 400
+    r = cwql("lint", "--select", "W001", "--endpoint", long_endpoint, ".", cwd=tmp_path)
+    assert r.returncode == 1
+    assert "W001" in r.stdout
+
+
+# ---- stdin, fixes, fmt ---------------------------------------------------------
+
+
+def test_stdin() -> None:
+    r = cwql("lint", "-", stdin="a == 1\nb=1\n")
+    assert r.returncode == 1
+    assert r.stdout.startswith("-:1:3: E009")
+    py = cwql("lint", "--stdin-filename", "x.py", "-", stdin='f(orderBy="id asc")\n')
+    assert py.stdout.startswith("x.py:1:15: C002")
+    fixed = cwql("lint", "--fix", "-", stdin="a = 1 AND b in (2)\n")
+    assert (fixed.returncode, fixed.stdout) == (0, "a = 1 and b=2\n")
+
+
+def test_diff_shows_the_fixes_and_changes_nothing(project: Path) -> None:
+    before = {p.name: p.read_bytes() for p in project.iterdir()}
+    r = cwql("lint", "--diff", ".", cwd=project)
+    assert r.returncode == 1
+    assert "-status/id = 1 AND board/id in (2)\n" in r.stdout
+    assert "+status/id = 1 and board/id=2\n" in r.stdout
+    assert {p.name: p.read_bytes() for p in project.iterdir()} == before
+    assert cwql("lint", "--diff", "clean.cwql", cwd=project).returncode == 0
+
+
+def test_fix_in_place_is_idempotent(project: Path) -> None:
+    r = cwql("lint", "--fix", ".", cwd=project)
+    assert r.returncode == 1  # V001 and E009 have no safe fix
+    assert "fixed 3 problems" in r.stderr
+    assert (project / "queries.cwql").read_text(encoding="utf-8").splitlines()[2:] == [
+        "status/id = 1 and board/id=2", 'summary like "%x%"']
+    before = {p.name: p.read_bytes() for p in project.iterdir()}
+    again = cwql("lint", "--fix", ".", cwd=project)
+    assert "fixed" not in again.stderr
+    assert {p.name: p.read_bytes() for p in project.iterdir()} == before
+
+
+def test_fmt(project: Path) -> None:
+    (project / "app.py").write_text(
+        'x = 1  # nothing else changes\nclient.get("/t", params={"conditions": "Status/Name = \'Open\' AND id IN (1, 2)"})  # keep\n',
+        encoding="utf-8")
+    check = cwql("fmt", "--check", ".", cwd=project)
+    assert check.returncode == 1
+    assert "Would reformat: app.py" in check.stdout
+    diff = cwql("fmt", "--diff", ".", cwd=project)
+    assert diff.returncode == 1
+    assert "+client.get(\"/t\", params={\"conditions\": \"Status/Name='Open' and id in (1,2)\"})  # keep" in diff.stdout
+    assert (project / "app.py").read_text(encoding="utf-8").startswith("x = 1")
+    done = cwql("fmt", ".", cwd=project)
+    assert done.returncode == 0
+    assert (project / "app.py").read_text(encoding="utf-8").splitlines() == [
+        "x = 1  # nothing else changes",
+        'client.get("/t", params={"conditions": "Status/Name=\'Open\' and id in (1,2)"})  # keep',
+    ]
+    assert (project / "queries.cwql").read_text(encoding="utf-8").splitlines()[1:] == [
+        'summary like "printer"', "status/id=1 and board/id in (2)",
+        'summary like "%x%" or summary like "%x%"']
+    again = cwql("fmt", "--check", ".", cwd=project)
+    assert again.returncode == 0
+
+
+def test_fmt_reports_queries_that_do_not_parse(tmp_path: Path) -> None:
+    (tmp_path / "q.cwql").write_text("a == 1\nb = 2\n", encoding="utf-8")
+    r = cwql("fmt", ".", cwd=tmp_path)
+    assert r.returncode == 1
+    assert "q.cwql:1:3: E009" in r.stderr
+    assert (tmp_path / "q.cwql").read_text(encoding="utf-8") == "a == 1\nb=2\n"
+    out = cwql("fmt", "-", stdin="A = 1 OR b = 'x'\n")
+    assert (out.returncode, out.stdout) == (0, 'A=1 or b="x"\n')
+    check = cwql("fmt", "--check", "-", stdin="A = 1\n")
+    assert (check.returncode, check.stdout) == (1, "Would reformat: -\n")
+    py = cwql("fmt", "--stdin-filename", "x.py", "-", stdin='f(orderBy="id  DESC")\n')
+    assert py.stdout == 'f(orderBy="id desc")\n'
+
+
+# ---- rule, rules, check ----------------------------------------------------------
+
+
+def test_rule_and_rules() -> None:
+    r = cwql("rule", "V001")
+    assert r.returncode == 0
+    assert r.stdout.startswith("# V001 like-without-wildcard")
+    assert cwql("rule", "like-without-wildcard").stdout == r.stdout
+    listing = cwql("rules")
+    assert "  V001  [~] like-without-wildcard" in listing.stdout
+    assert "S  Schema" in listing.stdout
+    assert "  S002  [*] field-case" in listing.stdout
+    data = json.loads(cwql("rules", "--output-format", "json").stdout)
+    assert len(data) >= 50
+    assert {"code", "name", "family", "severity", "fix", "default", "url"} <= set(data[0])
+
+
+def test_check_stays_light(tmp_path: Path) -> None:
+    """`cwql check` loads no HTTP, YAML or file-reading code (cold start is benchmarked)."""
+    code = ("import sys, runpy; sys.argv = ['cwql', 'check', 'a=1']\n"
+            "try:\n    runpy.run_module('cwql', run_name='__main__')\n"
+            "except SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('httpx', 'yaml', 'tomllib', 'difflib', 'cwql.lint.sources.python')"
+            " if m in sys.modules))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path,
+                       timeout=60)
+    assert r.stdout.splitlines() == ["a=1", "[]"]
+
+
+def test_pre_commit_hooks() -> None:
+    import yaml
+
+    hooks = yaml.safe_load((Path(__file__).parent.parent / ".pre-commit-hooks.yaml").read_text())
+    by_id = {h["id"]: h for h in hooks}
+    assert set(by_id) == {"cwql-lint", "cwql-fmt"}
+    for hook in hooks:
+        assert hook["language"] == "python"
+        command = hook["entry"].split()
+        assert command[0] == "cwql"
+        assert cwql(*command[1:], "--help").returncode == 0
+    assert any(d.startswith("pyyaml") for d in by_id["cwql-lint"]["additional_dependencies"])
+
+
+def test_check_output_formats_and_options() -> None:
+    r = cwql("check", "--output-format", "json", 'summary like "x"')
+    assert [i["code"] for i in json.loads(r.stdout)] == ["V001"]
+    assert cwql("check", "--ignore", "V001", 'summary like "x"').returncode == 0
+    child = cwql("check", "--kind", "childConditions", "value in (1, 2)")
+    assert "L005" in child.stdout
+    huge = cwql("check", "-", stdin="a=1 and " * 20_000 + "a=1")
+    assert huge.returncode == 1
+    assert "E019" in huge.stdout
+    empty = cwql("check", "-", stdin="  ")
+    assert "E018" in empty.stdout
+    deep = cwql("check", "(" * 100 + "a=1" + ")" * 100)
+    assert (deep.returncode, deep.stdout.split()[1]) == (1, "E020")
+
+
+def test_limit_rules_in_files(tmp_path: Path) -> None:
+    (tmp_path / "q.py").write_text(
+        'f(conditions="")\n'
+        f'f(conditions="{"(" * 100}a=1{")" * 100}")\n'
+        f'f(conditions="{"a=1 or " * 30_000}a=1")\n', encoding="utf-8")
+    r = cwql("lint", "--output-format", "json", ".", cwd=tmp_path)
+    assert [(i["code"], i["location"]["row"]) for i in json.loads(r.stdout)] == [
+        ("E018", 1), ("E020", 2), ("E019", 3)]

@@ -1,0 +1,148 @@
+"""Every rule firing and not firing, and its fixes, through the real ``cwql lint`` command.
+
+Cases live in tests/rules/<CODE>.yaml (see the README there); the syntax rules
+take theirs from ERROR_CODES. All cases are linted by one subprocess; fixes
+by one subprocess per rule, run twice to check they are idempotent.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from cwql.errors import ERROR_CODES
+from cwql.lint.rules import RULES
+from cwql.schema import SCHEMA_CODES
+
+HERE = Path(__file__).parent / "rules"
+
+
+def _load() -> list[dict[str, Any]]:
+    cases: list[dict[str, Any]] = []
+    for path in sorted(HERE.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert data["rule"] == path.stem, path
+        for i, case in enumerate(data["cases"], 1):
+            cases.append({"rule": data["rule"], "id": f"{data['rule']}-{i}", **case})
+    for c in ERROR_CODES.values():
+        # Limits need huge texts, and a blank line in a .cwql file is no query:
+        # tests/test_lint_cli.py has those.
+        if c.kind == "limits" or c.code == "E018":
+            continue
+        cases.append({"rule": c.code, "id": f"{c.code}-example", "fail": c.example, "kind": c.kind})
+        cases.append({"rule": c.code, "id": f"{c.code}-fix", "pass": c.fix, "kind": c.kind})
+    for s in SCHEMA_CODES.values():
+        # The schema rules' documented example and fix, on their endpoint.
+        common = {"rule": s.code, "kind": s.kind, "endpoint": s.endpoint}
+        cases.append({**common, "id": f"{s.code}-example", "fail": s.example})
+        if s.code != "S012":  # its fix is another endpoint: see tests/rules/S012.yaml
+            cases.append({**common, "id": f"{s.code}-fix", "pass": s.fix})
+    return cases
+
+
+CASES = _load()
+
+
+def _file_text(case: dict[str, Any]) -> str:
+    for key in ("fail_file", "pass_file"):
+        if key in case:
+            return str(case[key])
+    query = case.get("fail", case.get("pass"))
+    settings = []
+    if case.get("kind"):
+        settings.append(f"kind={case['kind']}")
+    if case.get("endpoint"):
+        settings.append(f"endpoint={case['endpoint']}")
+    head = f"# cwql: {' '.join(settings)}\n" if settings else ""
+    return f"{head}{query}\n"
+
+
+def cwql(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "cwql", *args], capture_output=True, text=True,
+                          timeout=120, cwd=cwd)
+
+
+@pytest.fixture(scope="module")
+def linted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, set[str]]:
+    """The codes found in each case's file, by case id."""
+    root = tmp_path_factory.mktemp("rule-cases")
+    for case in CASES:
+        (root / f"{case['id']}.cwql").write_text(_file_text(case), encoding="utf-8")
+    r = cwql("lint", "--isolated", "--select", "ALL", "--output-format", "json", str(root))
+    assert r.returncode == 1, r.stderr
+    found: dict[str, set[str]] = {case["id"]: set() for case in CASES}
+    for item in json.loads(r.stdout):
+        found[Path(item["filename"]).stem].add(item["code"])
+    return found
+
+
+def test_every_rule_has_cases() -> None:
+    covered = {c["rule"] for c in CASES if "fail" in c or "fail_file" in c}
+    passing = {c["rule"] for c in CASES if "pass" in c or "pass_file" in c}
+    limits = {"E018", "E019", "E020", "E021"}  # see _load
+    assert set(RULES) - limits <= covered
+    assert set(RULES) - limits <= passing
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_rule_case(case: dict[str, Any], linted: dict[str, set[str]]) -> None:
+    codes = linted[case["id"]]
+    if "fail" in case or "fail_file" in case:
+        assert case["rule"] in codes, f"{case['rule']} did not fire; found {sorted(codes)}"
+    else:
+        assert case["rule"] not in codes, f"{case['rule']} fired on a passing case"
+
+
+FIXES = sorted({(c["rule"], key == "unsafe_fix") for c in CASES for key in ("fix", "unsafe_fix")
+                if key in c})
+
+
+@pytest.mark.parametrize(("rule", "unsafe"), FIXES,
+                         ids=[f"{r}-{'unsafe' if u else 'safe'}" for r, u in FIXES])
+def test_fixes(rule: str, unsafe: bool, tmp_path: Path) -> None:
+    key = "unsafe_fix" if unsafe else "fix"
+    cases = [c for c in CASES if c["rule"] == rule and key in c]
+    for case in cases:
+        (tmp_path / f"{case['id']}.cwql").write_text(_file_text(case), encoding="utf-8")
+    args = ["lint", "--isolated", "--select", rule, "--fix", "--exit-zero", "-q", str(tmp_path)]
+    if unsafe:
+        args.insert(-1, "--unsafe-fixes")
+    r = cwql(*args)
+    assert r.returncode == 0, r.stderr
+    first = {p.name: p.read_text(encoding="utf-8") for p in tmp_path.iterdir()}
+    for case in cases:
+        got = first[f"{case['id']}.cwql"]
+        want = case[key] if "fail_file" in case else _file_text({**case, "fail": case[key]})
+        assert got == want
+    again = cwql(*args)
+    assert again.returncode == 0
+    assert {p.name: p.read_text(encoding="utf-8") for p in tmp_path.iterdir()} == first
+
+
+def test_rule_examples_fire_and_fixes_do_not() -> None:
+    """The example and fix in each rule's documentation are true (checked in-process)."""
+    from cwql.lint.engine import Linter
+
+    for rule in RULES.values():
+        if rule.check is None:
+            continue
+        linter = Linter([rule.code])
+        assert [r.code for r, _ in linter.problems(rule.example, rule.example_kind)] != [], rule.code
+        assert [r.code for r, _ in linter.problems(rule.fix, rule.example_kind)] == [], rule.code
+
+
+def test_case_files_are_written_as_cases() -> None:
+    assert shutil.which(sys.executable)
+    for path in HERE.glob("*.yaml"):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert set(data) == {"rule", "cases"}, path
+        for case in data["cases"]:
+            assert set(case) <= {"fail", "pass", "fail_file", "pass_file", "kind", "endpoint",
+                                 "fix", "unsafe_fix", "note"}, (path, case)
