@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import hashlib
 import importlib.resources
+import os
 import re
 from collections.abc import Callable
 from contextvars import ContextVar
@@ -22,7 +24,6 @@ from typing import Literal as _Lit
 from lark import Lark, Token
 from lark.exceptions import UnexpectedInput
 
-from .diagnose import explain
 from .errors import Diagnostic, NestingError, ParseError
 from .lexer import GrammarLexer
 from .literals import LiteralError, read_datetime, read_string
@@ -90,15 +91,44 @@ def _grammar_text() -> str:
     )
 
 
+def _cache_file(grammar: str) -> str | bool:
+    """Where Lark keeps its analysis of the grammar between runs, or False for nowhere.
+
+    Building the LALR tables costs more than everything else at start-up, so
+    they are kept in the user's cache folder (``$XDG_CACHE_HOME/cwql``, or
+    ``CWQL_CACHE_DIR``; set it empty to keep nothing). The file name carries
+    the grammar's and Lark's versions, so installs never overwrite each
+    other's; Lark checks the content again before it trusts it, and rebuilds
+    and rewrites a stale or broken file. Not the shared temporary folder: a
+    file another user could plant there would be unpickled.
+    """
+    root = os.environ.get("CWQL_CACHE_DIR")
+    if root == "":
+        return False
+    if root is None:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        root = os.path.join(base, "cwql")
+    try:
+        os.makedirs(root, exist_ok=True)
+    except OSError:
+        return False
+    import lark
+
+    key = hashlib.sha256(f"{grammar}\0{lark.__version__}".encode()).hexdigest()[:16]
+    return os.path.join(root, f"grammar-{key}.lark-cache")
+
+
 @functools.cache
 def _lark() -> Lark:
+    grammar = _grammar_text()
     return Lark(
-        _grammar_text(),
+        grammar,
         parser="lalr",
         lexer=GrammarLexer,
         start=["conditions", "order_by", "fields"],
         transformer=_Builder(),
         maybe_placeholders=False,
+        cache=_cache_file(grammar),
     )
 
 
@@ -385,6 +415,8 @@ def _run(text: str, start: str, limits: Limits) -> Node:
         _problems.reset(token)
     if isinstance(failure, UnexpectedInput):
         found.sort(key=lambda d: d.start)
+        from .diagnose import explain  # only a failed parse needs it
+
         found.append(explain(text, failure, start, _lexer()))
     elif failure is not None:
         found.append(Diagnostic.at(text, "E020", str(failure), 0, len(text)))

@@ -21,3 +21,11 @@ settings.load_profile("cwql")
 def examples(n: int) -> settings:
     """Hypothesis settings for ``n`` examples, times the fuzz scale."""
     return settings(max_examples=n * SCALE)
+
+# Lark's grammar analysis is cached between runs in the user's cache folder
+# (cwql.parser._cache_file); the tests, and the subprocesses they start, keep
+# theirs in a folder of their own.
+if "CWQL_CACHE_DIR" not in os.environ:
+    import tempfile
+
+    os.environ["CWQL_CACHE_DIR"] = tempfile.mkdtemp(prefix="cwql-test-cache-")

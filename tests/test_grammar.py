@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -81,3 +83,31 @@ def test_token_before_agrees_with_lexing() -> None:
 def test_packaged_grammar_is_the_one_in_use() -> None:
     assert "conditions: or_expr" in _grammar_text()
     assert cwql.parse("a=1") is not None
+
+
+def _check(env: dict[str, str]) -> str:
+    import subprocess
+    import sys
+
+    r = subprocess.run([sys.executable, "-m", "cwql", "check", "a = 1"], capture_output=True,
+                       text=True, env=env, timeout=60)
+    assert (r.returncode, r.stderr) == (0, ""), r.stderr
+    return r.stdout
+
+
+def test_grammar_cache_is_written_reused_and_repaired(tmp_path: Path) -> None:
+    import os
+
+    env = {**os.environ, "CWQL_CACHE_DIR": str(tmp_path / "cache")}
+    assert _check(env) == "a=1\n"
+    files = list((tmp_path / "cache").iterdir())
+    assert len(files) == 1
+    assert files[0].name.startswith("grammar-")
+    assert _check(env) == "a=1\n"  # read back
+    files[0].write_bytes(b"not a cache\x00\xff")
+    assert _check(env) == "a=1\n"  # a broken file is rebuilt and rewritten
+    assert files[0].read_bytes() != b"not a cache\x00\xff"
+    blocked = tmp_path / "a-file"
+    blocked.write_text("")
+    assert _check({**env, "CWQL_CACHE_DIR": str(blocked)}) == "a=1\n"  # no folder: no cache
+    assert _check({**env, "CWQL_CACHE_DIR": ""}) == "a=1\n"  # switched off

@@ -9,7 +9,7 @@ linter, the validator and the docs share one implementation.
 
 from __future__ import annotations
 
-from ...schema.check import SCHEMA_CODES
+from ...schema.codes import SCHEMA_CODES
 from ..model import Rule
 from .base import SCHEMA
 
