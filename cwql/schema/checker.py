@@ -59,7 +59,8 @@ class _Checker:
         self.model = model
         self.kind = kind
         self.text = text
-        self.cache: dict[str, Resolved | Unresolved] = {}
+        # orderBy and fields name plain fields: they resolve as conditions do.
+        self.path_kind = "conditions" if kind in ("orderBy", "fields") else kind
 
     def diag(self, code: str, message: str, span: tuple[int, int] | None, hint: str | None = None) -> Diagnostic:
         start, end = span if span is not None else (0, 0)
@@ -69,11 +70,7 @@ class _Checker:
                              severity=SCHEMA_CODES[code].severity)
 
     def resolve(self, path: str) -> Resolved | Unresolved:
-        found = self.cache.get(path)
-        if found is None:
-            kind = "conditions" if self.kind in ("orderBy", "fields") else self.kind
-            found = self.cache[path] = self.schema.resolve(self.model, path, kind=kind)
-        return found
+        return self.schema.resolve(self.model, path, kind=self.path_kind)  # remembered by the schema
 
     def run(self, node: Node) -> Iterator[Diagnostic]:
         if self.kind == "customFieldConditions" and "customFields" not in self.model.fields:

@@ -102,6 +102,9 @@ def _close_matches(word: str, candidates: list[str], n: int = 3, cutoff: float =
     return difflib.get_close_matches(word, candidates, n=n, cutoff=cutoff)
 
 
+# Bound on remembered path resolutions; past it the memory starts afresh.
+_RESOLVED_MAX = 10_000
+
 _TEMPLATE = re.compile(r"\{[^/{}]+\}")
 
 
@@ -122,6 +125,7 @@ class Schema:
         self.version: str = str(data.get("api_version", ""))
         self._raw_models = models
         self._models: dict[str, Model] = {}
+        self._resolved: dict[tuple[str, str, str], Resolved | Unresolved] = {}
         self.endpoints: Mapping[str, str] = MappingProxyType(dict(endpoints))
         # Endpoint templates as regexes: `{parentId}` matches one segment.
         self._templates: list[tuple[re.Pattern[str], str]] = []
@@ -197,9 +201,20 @@ class Schema:
         matched loosely, as the server does; :attr:`Resolved.canonical` tells
         the schema's spelling. Bare ``lastUpdated`` and the other ``_info``
         keys resolve on any model that has ``_info`` (LANGUAGE.md §2.13).
+        Answers are remembered (a project uses the same paths over and over,
+        and an unknown one costs a did-you-mean search).
         """
-        current = self.model(CUSTOM_FIELD_MODEL if kind == "customFieldConditions" else
-                             (model if isinstance(model, str) else model.name))
+        key = (model if isinstance(model, str) else model.name, path, kind)
+        found = self._resolved.get(key)
+        if found is None:
+            found = self._resolve(key[0], path, kind)
+            if len(self._resolved) >= _RESOLVED_MAX:
+                self._resolved.clear()
+            self._resolved[key] = found
+        return found
+
+    def _resolve(self, model: str, path: str, kind: str) -> Resolved | Unresolved:
+        current = self.model(CUSTOM_FIELD_MODEL if kind == "customFieldConditions" else model)
         segments = path.split("/")
         canonical: list[str] = []
         fields: list[Field] = []
