@@ -486,3 +486,61 @@ def test_api_errors_pickle() -> None:
 
 def iterate(api: Client) -> Iterator[Any]:
     return api.iter("/service/tickets")
+
+
+class Altered(httpx.BaseTransport):
+    """The fake PSA behind a proxy that drops a request header or the Link header of answers."""
+
+    def __init__(self, psa: FakePSA, *, drop_request_header: str = "", drop_link: bool = False) -> None:
+        self.inner = psa.transport()
+        self.drop_request_header = drop_request_header
+        self.drop_link = drop_link
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if self.drop_request_header:
+            request.headers.pop(self.drop_request_header, None)
+        response = self.inner.handle_request(request)
+        if self.drop_link:
+            response.headers.pop("link", None)
+        return response
+
+
+def test_forward_only_ignored_hands_over_to_keyset() -> None:
+    psa = FakePSA.demo()
+    transport = Altered(psa, drop_request_header="pagination-type")  # as on audit-trail endpoints
+    with Client(base_url=psa.base_url, transport=transport, retry=FAST_RETRY,
+                requests_per_minute=100_000, **psa.credentials()) as api:
+        pages = list(api.pages("/service/tickets", OPEN, paging="forward", page_size=400))
+    got = [r["id"] for p in pages for r in p.records]
+    assert sorted(got) == got == expected(psa, "/service/tickets", OPEN)
+    assert [p.mode for p in pages][:2] == ["forward", "keyset"]
+    assert len(psa.requests) == len(pages)  # the last keyset page came back short
+
+
+def test_no_link_headers_hand_over_to_page_numbers() -> None:
+    psa = FakePSA.demo()
+    transport = Altered(psa, drop_link=True)
+    with Client(base_url=psa.base_url, transport=transport, retry=FAST_RETRY,
+                requests_per_minute=100_000, **psa.credentials()) as api:
+        pages = list(api.pages("/service/tickets", Query(OPEN, order_by="summary"), paging="link",
+                               page_size=400))
+    got = [r["id"] for p in pages for r in p.records]
+    assert sorted(got) == expected(psa, "/service/tickets", OPEN)
+    assert len(got) == len(set(got))
+    assert [p.mode for p in pages][:2] == ["link", "page"]
+
+
+def test_no_link_headers_end_forward_paging_at_a_short_page() -> None:
+    psa = FakePSA.demo()
+    with Client(base_url=psa.base_url, transport=Altered(psa, drop_link=True), retry=FAST_RETRY,
+                requests_per_minute=100_000, **psa.credentials()) as api:
+        got = [r["id"] for r in api.iter("/service/priorities", paging="forward")]
+    assert got == [r["id"] for r in psa.records("/service/priorities")]
+
+
+def test_redacted_urls_keep_their_encoding() -> None:
+    from cwql.http.errors import redact_url
+
+    assert redact_url("https://user:pw@h.example/x?conditions=a%20b%2Bc&clientId=abc&privateKey=k") == (
+        "https://h.example/x?conditions=a%20b%2Bc&clientId=REDACTED&privateKey=REDACTED"
+    )

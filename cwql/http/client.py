@@ -183,6 +183,57 @@ class _Base:
             return [make_pager(paging, self.base_url, path, query, page_size, search=True)]
         raise QueryTooLongError(self._url_length(query, path), self.max_url_length, path)
 
+    def _count_plan(self, path: str, q: Query) -> list[Query] | None:
+        """The /count requests for ``q``: one, or chunks whose counts add up; None to count ids."""
+        if q.url_length(self.base_url, path + "/count") <= self.max_url_length:
+            return [q]
+        split = split_query(q, lambda c: c.url_length(self.base_url, path + "/count") <= self.max_url_length)
+        if split is None:
+            raise QueryTooLongError(q.url_length(self.base_url, path + "/count"), self.max_url_length, path)
+        return list(split.queries) if split.counts_add_up else None
+
+    # The sync and async clients send in the same loop, differing only in how
+    # they wait; what to do after each try is decided here, once.
+
+    def _reserve(self) -> float:
+        """Book a slot with the rate limiter; the seconds to wait for it."""
+        wait = self.limiter.reserve()
+        self.stats.waited += wait
+        self.stats.requests += 1
+        return wait
+
+    def _after_no_answer(self, error: httpx.TransportError, request: Request, attempt: int,
+                         sent: float, started: float, idempotent: bool) -> float:
+        """The wait before trying again; raises :class:`TransportError` when giving up."""
+        self._log(request, 0, sent, attempt)
+        delay = self._decide(attempt, started, 0, "", None, idempotent)
+        if delay is None:
+            raise _errors.TransportError(
+                0, f"{type(error).__name__}: {error}" if str(error) else type(error).__name__,
+                url=redact_url(request.url), method=request.method, attempts=attempt,
+            ) from None
+        self.stats.retries += 1
+        return delay
+
+    def _after_answer(self, response: httpx.Response, request: Request, attempt: int,
+                      sent: float, started: float, idempotent: bool) -> float | None:
+        """None to return ``response``; else the wait before trying again. Raises when giving up."""
+        self._log(request, response.status_code, sent, attempt)
+        self.limiter.observe(response.headers)
+        if response.is_success:
+            return None
+        error = self._error(response, request, attempt)
+        retry_after = getattr(error, "retry_after", None)
+        if response.status_code == 429:
+            # Everyone waits, not only this request: the limit is the API member's.
+            self.limiter.pause(retry_after if retry_after is not None else self.retry.delay(attempt))
+        delay = self._decide(attempt, started, response.status_code, error.code, retry_after, idempotent)
+        if delay is None:
+            raise error
+        log.info("cwql.http: %s %s, retrying in %.1f s", response.status_code, error.code or "", delay)
+        self.stats.retries += 1
+        return 0.0 if response.status_code == 429 else delay  # the limiter holds the 429 wait
+
     def _decide(self, attempt: int, started: float, status: int, code: str,
                 retry_after: float | None, idempotent: bool) -> float | None:
         """Seconds to wait before retrying, or None to give up."""
@@ -286,44 +337,20 @@ class Client(_Base):
         attempt = 0
         while True:
             attempt += 1
-            wait = self.limiter.reserve()
-            if wait > 0:
-                self.stats.waited += wait
-                self.limiter.sleep(wait)
+            self.limiter.sleep(self._reserve())
             sent = time.monotonic()
-            self.stats.requests += 1
             try:
                 response = self._http.request(
                     request.method, request.url, headers=self._headers(request), json=request.json,
                 )
                 response.read()
             except httpx.TransportError as e:
-                self._log(request, 0, sent, attempt)
-                delay = self._decide(attempt, started, 0, "", None, idempotent)
-                if delay is None:
-                    raise _errors.TransportError(
-                        0, f"{type(e).__name__}: {e}" if str(e) else type(e).__name__,
-                        url=redact_url(request.url), method=request.method, attempts=attempt,
-                    ) from None
-                self.stats.retries += 1
-                self.limiter.sleep(delay)
+                self.limiter.sleep(self._after_no_answer(e, request, attempt, sent, started, idempotent))
                 continue
-            self._log(request, response.status_code, sent, attempt)
-            self.limiter.observe(response.headers)
-            if response.is_success:
-                return response
-            error = self._error(response, request, attempt)
-            retry_after = getattr(error, "retry_after", None)
-            if response.status_code == 429:
-                self.limiter.pause(retry_after if retry_after is not None else self.retry.delay(attempt))
-            delay = self._decide(attempt, started, response.status_code, error.code, retry_after, idempotent)
+            delay = self._after_answer(response, request, attempt, sent, started, idempotent)
             if delay is None:
-                raise error
-            log.info("cwql.http: %s %s, retrying in %.1f s", response.status_code, error.code or "",
-                     delay)
-            self.stats.retries += 1
-            if response.status_code != 429:  # for a 429 the limiter already holds everyone back
-                self.limiter.sleep(delay)
+                return response
+            self.limiter.sleep(delay)
 
     # ---- the API ----------------------------------------------------------------------
 
@@ -352,10 +379,11 @@ class Client(_Base):
         while request is not None:
             response = self._send(request)
             records = self._records(self._read(response, request), request)
+            mode = pager.current_mode  # the strategy that asked for this page
             fresh = pager.feed(records, _links(response), request.url)
             self.stats.pages += 1
             self.stats.records += len(fresh)
-            yield Page(fresh, pager.pages, redact_url(request.url), pager.mode)
+            yield Page(fresh, pager.pages, redact_url(request.url), mode)
             request = pager.next
 
     @staticmethod
@@ -375,14 +403,6 @@ class Client(_Base):
             request = Request("GET", part.url(self.base_url, path + "/count"), {})
             total += _count_of(self._read(self._send(request), request), request)
         return total
-
-    def _count_plan(self, path: str, q: Query) -> list[Query] | None:
-        if q.url_length(self.base_url, path + "/count") <= self.max_url_length:
-            return [q]
-        split = split_query(q, lambda c: c.url_length(self.base_url, path + "/count") <= self.max_url_length)
-        if split is None:
-            raise QueryTooLongError(q.url_length(self.base_url, path + "/count"), self.max_url_length, path)
-        return list(split.queries) if split.counts_add_up else None
 
     def get(self, path: str, id: int, *, fields: Any = None) -> Any:
         """One record by id (``GET {path}/{id}``); raises :class:`NotFoundError` if there is none."""
@@ -433,44 +453,20 @@ class AsyncClient(_Base):
         attempt = 0
         while True:
             attempt += 1
-            wait = self.limiter.reserve()
-            if wait > 0:
-                self.stats.waited += wait
-                await asyncio.sleep(wait)
+            await asyncio.sleep(self._reserve())
             sent = time.monotonic()
-            self.stats.requests += 1
             try:
                 response = await self._http.request(
                     request.method, request.url, headers=self._headers(request), json=request.json,
                 )
                 await response.aread()
             except httpx.TransportError as e:
-                self._log(request, 0, sent, attempt)
-                delay = self._decide(attempt, started, 0, "", None, idempotent)
-                if delay is None:
-                    raise _errors.TransportError(
-                        0, f"{type(e).__name__}: {e}" if str(e) else type(e).__name__,
-                        url=redact_url(request.url), method=request.method, attempts=attempt,
-                    ) from None
-                self.stats.retries += 1
-                await asyncio.sleep(delay)
+                await asyncio.sleep(self._after_no_answer(e, request, attempt, sent, started, idempotent))
                 continue
-            self._log(request, response.status_code, sent, attempt)
-            self.limiter.observe(response.headers)
-            if response.is_success:
-                return response
-            error = self._error(response, request, attempt)
-            retry_after = getattr(error, "retry_after", None)
-            if response.status_code == 429:
-                self.limiter.pause(retry_after if retry_after is not None else self.retry.delay(attempt))
-            delay = self._decide(attempt, started, response.status_code, error.code, retry_after, idempotent)
+            delay = self._after_answer(response, request, attempt, sent, started, idempotent)
             if delay is None:
-                raise error
-            log.info("cwql.http: %s %s, retrying in %.1f s", response.status_code, error.code or "",
-                     delay)
-            self.stats.retries += 1
-            if response.status_code != 429:
-                await asyncio.sleep(delay)
+                return response
+            await asyncio.sleep(delay)
 
     async def pages(self, path: str, query: QueryLike = None, *, page_size: int = 1000,
                     paging: str = "auto", limit: int | None = None) -> AsyncIterator[Page]:
@@ -509,16 +505,17 @@ class AsyncClient(_Base):
         while request is not None:
             response = await self._send(request)
             records = self._records(self._read(response, request), request)
+            mode = pager.current_mode  # the strategy that asked for this page
             fresh = pager.feed(records, _links(response), request.url)
             self.stats.pages += 1
             self.stats.records += len(fresh)
-            yield Page(fresh, pager.pages, redact_url(request.url), pager.mode)
+            yield Page(fresh, pager.pages, redact_url(request.url), mode)
             request = pager.next
 
     async def count(self, path: str, query: QueryLike = None) -> int:
         path = _normal_path(path)
         q = _count_query(_as_query(query))
-        plan = Client._count_plan(self, path, q)  # type: ignore[arg-type]
+        plan = self._count_plan(path, q)
         if plan is None:
             total = 0
             async for _ in self.iter(path, q.replace(fields="id")):

@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from ..errors import CWQLError
 
@@ -157,15 +157,18 @@ _TAG = re.compile(r"<[^>]+>")
 
 
 def redact_url(url: str) -> str:
-    """``url`` without credentials in its authority or secret-looking query parameters."""
+    """``url`` without credentials in its authority or secret-looking query parameters.
+
+    The rest of the query string is kept byte for byte, so what a log or an
+    error shows is what went on the wire.
+    """
     parts = urlsplit(url)
     netloc = parts.netloc.rsplit("@", 1)[-1]
-    query = urlencode(
-        [(k, "REDACTED" if k.lower() in _SECRET_PARAMS else v)
-         for k, v in parse_qsl(parts.query, keep_blank_values=True)],
-        safe="/",
-    ) if parts.query else ""
-    return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
+    pairs = []
+    for pair in parts.query.split("&") if parts.query else []:
+        name = unquote(pair.split("=", 1)[0])
+        pairs.append(f"{pair.split('=', 1)[0]}=REDACTED" if name.lower() in _SECRET_PARAMS else pair)
+    return urlunsplit((parts.scheme, netloc, parts.path, "&".join(pairs), ""))
 
 
 def error_for(

@@ -38,10 +38,12 @@ class Request:
 
 
 class Pager:
-    """Base of the strategies: ``first()``, then ``feed(records, links, url)`` until it says None.
+    """Base of the strategies: ``first()``, then ``feed(records, links, url)`` until ``next`` is None.
 
     ``feed`` returns the records to yield from that answer (already freed of
-    duplicates) and sets :attr:`next` to the next request, or None when done.
+    duplicates) and leaves the request after it in :attr:`next`, or None when
+    done. A strategy that finds the server does not support it hands over to
+    another with :meth:`hand_over`; from then on that one pages.
     """
 
     mode = ""
@@ -53,8 +55,17 @@ class Pager:
         self.query = query
         self.page_size = page_size
         self.search = search
-        self.next: Request | None = None
         self.pages = 0
+        self._next: Request | None = None
+        self._successor: Pager | None = None
+
+    @property
+    def next(self) -> Request | None:
+        return self._successor.next if self._successor is not None else self._next
+
+    @property
+    def current_mode(self) -> str:
+        return self._successor.current_mode if self._successor is not None else self.mode
 
     def request(self, query: Query, extra_headers: Mapping[str, str] | None = None) -> Request:
         headers = dict(query.headers())
@@ -70,9 +81,25 @@ class Pager:
         return Request("GET", query.url(self.base_url, self.path), headers)
 
     def first(self) -> Request:
-        raise NotImplementedError
+        self._next = self._first()
+        return self._next
 
     def feed(self, records: list[Any], links: Mapping[str, Mapping[str, str]], url: str) -> list[Any]:
+        self.pages += 1
+        if self._successor is not None:
+            return self._successor.feed(records, links, url)
+        return self._feed(records, links, url)
+
+    def hand_over(self, successor: Pager) -> None:
+        """Let ``successor`` page from here on; its first request is the next one."""
+        self._successor = successor
+        self._next = None
+        successor.first()
+
+    def _first(self) -> Request:
+        raise NotImplementedError
+
+    def _feed(self, records: list[Any], links: Mapping[str, Mapping[str, str]], url: str) -> list[Any]:
         raise NotImplementedError
 
 
@@ -110,7 +137,7 @@ class ForwardPager(_ByIdentity):
 
     Stops when the ``Link`` header names no next page, or names the page it
     just served again (a quirk some endpoints have). If the server ignores the
-    header (its next link has no ``pageId``), it carries on as :class:`KeysetPager`.
+    header (its next link has no ``pageId``), it hands over to :class:`KeysetPager`.
     """
 
     mode = "forward"
@@ -118,33 +145,27 @@ class ForwardPager(_ByIdentity):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.page_id: int | None = None
-        self.fallback: KeysetPager | None = None
 
-    def first(self) -> Request:
-        self.next = self.request(self.query.replace(page_size=self.page_size), _FORWARD_HEADERS)
-        return self.next
+    def _first(self) -> Request:
+        return self.request(self.query.replace(page_size=self.page_size), _FORWARD_HEADERS)
 
-    def feed(self, records: list[Any], links: Mapping[str, Mapping[str, str]], url: str) -> list[Any]:
-        self.pages += 1
-        if self.fallback is not None:
-            return self.fallback.feed(records, links, url)
+    def _feed(self, records: list[Any], links: Mapping[str, Mapping[str, str]], url: str) -> list[Any]:
         fresh = self.fresh(records)
         nxt = links.get("next", {}).get("url")
-        self.next = None
+        self._next = None
         if nxt is None or not records:
             return fresh
         page_id = _query_int(nxt, "pageId")
         if page_id is None:
             # Not honoured (a page-numbered Link came back): walk by id ourselves.
-            self.fallback = KeysetPager(self.base_url, self.path, self.query, self.page_size)
-            self.fallback.last_id = self.last_id
-            self.fallback.pages = self.pages
-            self.next = self.fallback.request_after()
+            keyset = KeysetPager(self.base_url, self.path, self.query, self.page_size)
+            keyset.last_id = self.last_id
+            self.hand_over(keyset)
             return fresh
         if page_id == self.page_id or not fresh:
             return fresh  # the server named the same page again: that was the last one
         self.page_id = page_id
-        self.next = self.request(
+        self._next = self.request(
             self.query.replace(page_size=self.page_size, page_id=page_id), _FORWARD_HEADERS
         )
         return fresh
@@ -159,7 +180,7 @@ class KeysetPager(_ByIdentity):
 
     mode = "keyset"
 
-    def request_after(self) -> Request:
+    def _first(self) -> Request:
         query = self.query.replace(page_size=self.page_size, order_by="id")
         if self.last_id is not None:
             after = Predicate(Path("id"), Op.GT, Number(str(self.last_id)))
@@ -168,14 +189,9 @@ class KeysetPager(_ByIdentity):
             query = query.replace(conditions=combined)
         return self.request(query)
 
-    def first(self) -> Request:
-        self.next = self.request_after()
-        return self.next
-
-    def feed(self, records: list[Any], links: Mapping[str, Mapping[str, str]], url: str) -> list[Any]:
-        self.pages += 1
+    def _feed(self, records: list[Any], links: Mapping[str, Mapping[str, str]], url: str) -> list[Any]:
         fresh = self.fresh(records)
-        self.next = self.request_after() if len(records) >= self.page_size and fresh else None
+        self._next = self._first() if len(records) >= self.page_size and fresh else None
         return fresh
 
 
@@ -212,63 +228,49 @@ class PagePager(_Remembering):
         super().__init__(*args, **kwargs)
         self.page = start
 
-    def first(self) -> Request:
-        self.next = self.request(self.query.replace(page=self.page, page_size=self.page_size))
-        return self.next
+    def _first(self) -> Request:
+        return self.request(self.query.replace(page=self.page, page_size=self.page_size))
 
-    def feed(self, records: list[Any], links: Mapping[str, Mapping[str, str]], url: str) -> list[Any]:
-        self.pages += 1
+    def _feed(self, records: list[Any], links: Mapping[str, Mapping[str, str]], url: str) -> list[Any]:
         fresh = self.fresh(records)
         if len(records) < self.page_size:
-            self.next = None
+            self._next = None
         else:
             self.page += 1
-            self.next = self.request(self.query.replace(page=self.page, page_size=self.page_size))
+            self._next = self._first()
         return fresh
 
 
 class LinkPager(_Remembering):
     """Follow ``rel="next"`` in the ``Link`` header (RFC 8288).
 
-    With no ``Link`` at all and a full page, carries on by page numbers. A next
+    With no ``Link`` at all and a full page, hands over to page numbers. A next
     link to another origin than the API's is refused: credentials go nowhere else.
     """
 
     mode = "link"
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fallback: PagePager | None = None
+    def _first(self) -> Request:
+        return self.request(self.query.replace(page=1, page_size=self.page_size))
 
-    def first(self) -> Request:
-        self.next = self.request(self.query.replace(page=1, page_size=self.page_size))
-        return self.next
-
-    def feed(self, records: list[Any], links: Mapping[str, Mapping[str, str]], url: str) -> list[Any]:
-        self.pages += 1
-        if self.fallback is not None:
-            return self.fallback.feed(records, links, url)
+    def _feed(self, records: list[Any], links: Mapping[str, Mapping[str, str]], url: str) -> list[Any]:
         fresh = self.fresh(records)
         nxt = links.get("next", {}).get("url")
-        self.next = None
+        self._next = None
         if nxt is None:
             if not links and len(records) >= self.page_size:
-                self.fallback = PagePager(self.base_url, self.path, self.query, self.page_size,
-                                          start=2, search=self.search)
-                self.fallback.seen = self.seen
-                self.fallback.pages = self.pages
-                self.next = self.fallback.first()
+                pages = PagePager(self.base_url, self.path, self.query, self.page_size,
+                                  start=2, search=self.search)
+                pages.seen = self.seen
+                self.hand_over(pages)
             return fresh
         if not records or _same_url(nxt, url):
             return fresh
         if not _same_origin(nxt, self.base_url):
             raise ResponseError(f"the next-page link points away from the API ({_origin(nxt)}); not followed")
-        previous = self.next_template()
-        self.next = Request(previous.method, nxt, previous.headers, previous.json)
+        template = self.request(self.query.replace(page_size=self.page_size))
+        self._next = Request(template.method, nxt, template.headers, template.json)
         return fresh
-
-    def next_template(self) -> Request:
-        return self.request(self.query.replace(page_size=self.page_size))
 
 
 def make_pager(mode: str, base_url: str, path: str, query: Query, page_size: int,
