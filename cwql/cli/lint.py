@@ -187,15 +187,23 @@ def _read_stdin(filetype: str) -> str:
     return decode(sys.stdin.buffer.read(), filetype).text
 
 
+def _start(args: argparse.Namespace) -> tuple[list[str], bool, Config, Runner]:
+    """The paths to read (``-`` for stdin), the config found from them, and the runner.
+
+    Raises ConfigError.
+    """
+    paths = args.paths or ["."]
+    use_stdin = paths == ["-"]
+    config = load_config(args, None if use_stdin else paths[0])
+    return paths, use_stdin, config, _runner(args, config)
+
+
 def run_lint(args: argparse.Namespace) -> int:
     from ..lint.config import ConfigError
     from ..lint.files import Unreadable, discover, save
 
-    paths = args.paths or ["."]
-    use_stdin = paths == ["-"]
     try:
-        config = load_config(args, None if use_stdin else paths[0])
-        runner = _runner(args, config)
+        paths, use_stdin, config, runner = _start(args)
     except ConfigError as e:
         print(f"cwql: {e}", file=sys.stderr)
         return 2
@@ -300,11 +308,8 @@ def run_fmt(args: argparse.Namespace) -> int:
     from ..lint.files import Unreadable, discover, save
     from ..lint.outputs import text_block
 
-    paths = args.paths or ["."]
-    use_stdin = paths == ["-"]
     try:
-        config = load_config(args, None if use_stdin else paths[0])
-        runner = _runner(args, config)
+        paths, use_stdin, config, runner = _start(args)
     except ConfigError as e:
         print(f"cwql: {e}", file=sys.stderr)
         return 2
