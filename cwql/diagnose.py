@@ -62,7 +62,11 @@ _BARE_DATETIME = re.compile(
 )
 _BAD_NUMBER = re.compile(r"[-+]*[0-9.]+(?:[eE][-+]?[0-9]+)?[A-Za-z0-9_.]*")
 _SQL_NULL = re.compile(r"is(\s+not)?\s+null\b", re.IGNORECASE)
-_IN_LIST_HEAD = re.compile(r"([A-Za-z_][A-Za-z0-9_/]*)\s+(not\s+)?in\s*\(", re.IGNORECASE)
+# Anchored at the list's `(`: matched on a short window, never across the text.
+_IN_LIST_HEAD = re.compile(r"([A-Za-z_][A-Za-z0-9_/]*)\s+(not\s+)?in\s*\($", re.IGNORECASE)
+# How far around an error the explainer looks: it runs once per failed parse,
+# and every look is bounded so a megabyte of text costs no more than a line.
+_WINDOW = 200
 
 # Characters that editors, chat tools and word processors put in place of ASCII.
 _LOOKALIKES = {
@@ -221,11 +225,12 @@ class _Explainer:
     def dotted_path(self, pos: int) -> Diagnostic | None:
         """`status.id`, `status . id`, `status..id`: a path written with dots."""
         text = self.text
-        before = re.search(r"([A-Za-z_][A-Za-z0-9_/]*)\s*$", text[max(0, pos - 200):pos])
-        after = re.match(r"[\s.]*\.[\s.]*[A-Za-z_][A-Za-z0-9_./ ]*?(?=\s*(?:[^A-Za-z0-9_./ ]|$))", text[pos:])
+        window = text[max(0, pos - _WINDOW):pos]
+        before = re.search(r"([A-Za-z_][A-Za-z0-9_/]*)\s*$", window)
+        after = re.match(r"[\s.]*\.[\s.]*[A-Za-z_][A-Za-z0-9_./ ]*", text[pos:pos + _WINDOW])
         if before is None or after is None:
             return None
-        begin = pos - (len(text[max(0, pos - 200):pos]) - before.start(1))
+        begin = pos - (len(window) - before.start(1))
         end = pos + len(after.group().rstrip())
         dotted = text[begin:end]
         fixed = re.sub(r"\s*\.+\s*", "/", dotted)
@@ -367,11 +372,12 @@ class _Explainer:
                          f"close the list with `)` before {_describe(tok)}")
 
     def null_in_list(self, pos: int, end: int) -> Diagnostic:
-        heads = list(_IN_LIST_HEAD.finditer(self.text, 0, pos))
-        if not heads:
+        paren = self.text.rfind("(", max(0, pos - _WINDOW), pos)
+        head = _IN_LIST_HEAD.search(self.text, max(0, paren - _WINDOW), paren + 1) if paren >= 0 else None
+        if head is None:
             return self.diag("E016", "`null` cannot be in a list", pos, end,
                              "test for null on its own with `= null` or `!= null`")
-        field, negated = heads[-1].group(1), heads[-1].group(2) is not None
+        field, negated = head.group(1), head.group(2) is not None
         hint = (
             f"write `({field} not in (...) and {field} != null)`" if negated
             else f"write `({field} in (...) or {field} = null)`"

@@ -34,7 +34,7 @@ from typing import NoReturn
 
 from .combine import not_a_condition
 from .errors import CWQLTypeError, Diagnostic, InvalidValueError, ParseError, UnsafeValueError
-from .literals import quote_string
+from .literals import MAX_DIGITS, digit_count, needs_escape
 from .syntax import (
     And,
     Boolean,
@@ -62,7 +62,6 @@ _PATH = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:/[A-Za-z_][A-Za-z0-9_]*)*")
 
 # Longer numbers are refused rather than written: formatting Decimal("1e999999999")
 # would build a gigabyte of digits, and no field holds such a number.
-_MAX_DIGITS = 1000
 
 
 # ---- values ------------------------------------------------------------------
@@ -185,7 +184,7 @@ def _check_string(value: str, allow_escapes: bool) -> None:
                 f"(U+{ord(value[e.start]):04X} at offset {e.start}), which cannot be sent as "
                 "UTF-8; decode the text it came from with errors='replace'"
             ) from None
-    if allow_escapes or quote_string(value)[1:-1] == value:
+    if allow_escapes or not needs_escape(value):
         return
     if '"' in value and "'" in value:
         why = "holds both \" and ', so one of them would need a backslash escape"
@@ -203,10 +202,19 @@ def _preview(value: str) -> str:
     return shown if len(shown) <= 60 else shown[:50] + "..." + shown[-7:]
 
 
+def _digits_checked(text: str, shown: str) -> str:
+    if digit_count(text) > MAX_DIGITS:
+        raise InvalidValueError(
+            f"{shown} is too long to write: the server's numbers hold at most {MAX_DIGITS} digits "
+            "(a long identifier or code is a string)"
+        )
+    return text
+
+
 def _int_text(value: int) -> str:
-    if value.bit_length() > _MAX_DIGITS * 3:  # about 900 decimal digits
+    if value.bit_length() > MAX_DIGITS * 4:  # far past MAX_DIGITS: do not even write it out
         raise InvalidValueError(f"an int of {value.bit_length()} bits is too long to write")
-    return str(value)
+    return _digits_checked(str(value), f"the int {value}")
 
 
 def _float_text(value: float) -> str:
@@ -217,7 +225,7 @@ def _float_text(value: float) -> str:
         )
     # repr is the shortest text that reads back as the same float; Decimal
     # then writes it without an exponent (1e+16 becomes 10000000000000000).
-    return format(Decimal(float.__repr__(value)), "f")
+    return _digits_checked(format(Decimal(float.__repr__(value)), "f"), f"the float {value!r}")
 
 
 def _decimal_text(value: Decimal) -> str:
@@ -228,9 +236,9 @@ def _decimal_text(value: Decimal) -> str:
         )
     exponent = value.as_tuple().exponent
     assert isinstance(exponent, int)
-    if abs(value.adjusted()) > _MAX_DIGITS or exponent < -_MAX_DIGITS:
+    if abs(value.adjusted()) > MAX_DIGITS or exponent < -MAX_DIGITS:
         raise InvalidValueError(f"Decimal({str(value)!r}) is too long to write without an exponent")
-    return format(value, "f")
+    return _digits_checked(format(value, "f"), f"Decimal({str(value)!r})")
 
 
 def _datetime(value: _dt.datetime) -> DateTime:

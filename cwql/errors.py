@@ -26,12 +26,17 @@ __all__ = [
     "QueryError",
     "SchemaError",
     "UnsafeValueError",
+    "UsageError",
     "ValidationError",
 ]
 
 
 class CWQLError(Exception):
     """Root of every exception cwql raises."""
+
+
+class UsageError(CWQLError, ValueError):
+    """An argument a cwql function cannot take: an unknown kind, a limit below 1, a bad option."""
 
 
 class NestingError(CWQLError, ValueError):

@@ -30,9 +30,10 @@ from decimal import Decimal
 from itertools import product
 from typing import Any, TypeAlias
 
-from .errors import ConditionError
+from .errors import ConditionError, CWQLTypeError, UsageError
 from .like import ANY, parse_like, to_regex
 from .like import contains_text as _contains_text
+from .literals import MAX_DIGITS, digit_count
 from .parser import KINDS, Kind, parse
 from .syntax import (
     And,
@@ -46,9 +47,10 @@ from .syntax import (
     Or,
     Predicate,
     String,
+    check_predicate,
 )
 
-__all__ = ["Record", "RecordPredicate", "compile_predicate", "evaluate"]
+__all__ = ["Record", "RecordPredicate", "compile_predicate", "evaluate", "getter"]
 
 #: What the evaluator reads: a JSON object as Python holds it.
 Record: TypeAlias = Mapping[str, Any]
@@ -80,11 +82,11 @@ def compile_predicate(expr: Expr | str, kind: Kind = "conditions") -> RecordPred
     :class:`~cwql.ConditionError` for a tree the grammar would refuse.
     """
     if kind not in KINDS:
-        raise ValueError(f"kind must be one of {', '.join(KINDS)}; got {kind!r}")
+        raise UsageError(f"kind must be one of {', '.join(KINDS)}; got {kind!r}")
     if isinstance(expr, str):
         return _compile_text(expr, kind)
     if not isinstance(expr, Expr):
-        raise TypeError(f"compile_predicate takes a condition or its text, not {type(expr).__name__}")
+        raise CWQLTypeError(f"compile_predicate takes a condition or its text, not {type(expr).__name__}")
     return _compile_tree(expr, kind)
 
 
@@ -186,7 +188,7 @@ def _child_conditions(expr: Expr) -> RecordPredicate:
             if head not in spellings:
                 spellings.append(head)
     inner = _compile(expr)
-    getters = [(_getter(spellings[0]), spellings) for spellings in arrays.values()]
+    getters = [(getter(spellings[0]), spellings) for spellings in arrays.values()]
 
     if len(getters) == 1:
         (get, names), = getters
@@ -227,7 +229,7 @@ def _child_conditions(expr: Expr) -> RecordPredicate:
 def _custom_field_conditions(expr: Expr) -> RecordPredicate:
     """Some row of ``customFields`` satisfies the condition (paths are row fields)."""
     inner = _compile(expr)
-    get = _getter("customFields")
+    get = getter("customFields")
 
     def custom_fields(r: Record) -> bool:
         rows = get(r)
@@ -241,7 +243,7 @@ def _custom_field_conditions(expr: Expr) -> RecordPredicate:
 # ---- paths ----------------------------------------------------------------------
 
 
-def _getter(name: str) -> _Get:
+def getter(name: str) -> _Get:
     """A function reading ``name`` from a record; ``None`` when it is not there.
 
     The exact spelling is tried first, as plain subscripts inside ``try``
@@ -285,7 +287,7 @@ def _getter(name: str) -> _Get:
 
 def _lookup(record: Any, segments: tuple[str, ...]) -> Any:
     if not isinstance(record, Mapping):
-        raise TypeError(f"a record is a mapping (a dict), not {type(record).__name__}")
+        raise CWQLTypeError(f"a record is a mapping (a dict), not {type(record).__name__}")
     value = _walk(record, segments)
     if value is not _MISSING:
         return value
@@ -341,7 +343,8 @@ def _as_number(v: Any) -> Any:
     if t is int or t is float:
         return v
     if t is str:
-        if _NUMERIC.fullmatch(v):
+        # Past MAX_DIGITS the server's decimals (and Python's int()) give up too.
+        if len(v) <= MAX_DIGITS + 2 and _NUMERIC.fullmatch(v) and digit_count(v) <= MAX_DIGITS:
             return float(v) if "." in v else int(v)
         return None
     if t is bool:
@@ -421,23 +424,14 @@ def _predicate(node: Predicate) -> RecordPredicate:
 
 def _test(node: Predicate) -> _Code:
     """The test on the field's value, specialised per operator and literal type."""
+    check_predicate(node)
     op, value = node.op, node.value
     if isinstance(value, tuple):
-        if op not in (Op.IN, Op.NOT_IN):
-            raise ConditionError(f"`{op.value}` takes one value, not a list")
         return _membership(op, value)
-    if op in (Op.IN, Op.NOT_IN):
-        raise ConditionError(f"`{op.value}` takes a list of values")
     if type(value) is Null:
-        if op is Op.EQ:
-            return _Code("return v is None")
-        if op is Op.NE:
-            return _Code("return v is not None")
-        raise ConditionError(f"null cannot be compared with `{op.value}`; use = null or != null")
+        return _Code("return v is None" if op is Op.EQ else "return v is not None")
     if op in (Op.CONTAINS, Op.NOT_CONTAINS, Op.LIKE, Op.NOT_LIKE):
-        if type(value) is not String:
-            raise ConditionError(f"`{op.value}` takes a string, not {type(value).__name__}")
-        return _match(op, value.value)
+        return _match(op, value.value)  # type: ignore[attr-defined]
     return _compare(op, value)
 
 
@@ -454,7 +448,7 @@ def _compare(op: Op, lit: Literal) -> _Code:
             f"    return v {sym} _n\n"
             "x = _coerce(v)\n"
             f"return x is not None and x {sym} _n",
-            _n=_number(lit), _coerce=_as_number,  # type: ignore[arg-type]
+            _n=lit.scalar, _coerce=_as_number,  # type: ignore[attr-defined]
         )
     if cls is DateTime:
         return _Code(
@@ -466,13 +460,6 @@ def _compare(op: Op, lit: Literal) -> _Code:
             return _Code("return v is _b", _b=lit.value)  # type: ignore[attr-defined]
         return _Code(f"return type(v) is bool and v {sym} _b", _b=lit.value)  # type: ignore[attr-defined]
     raise ConditionError(f"cannot compare with {cls.__name__}")
-
-
-def _number(lit: Number) -> int | float:
-    # Decimal literals compare as IEEE doubles: that is what a JSON number
-    # becomes in Python, so `0.1` in a record equals the literal 0.1.
-    value = lit.value
-    return value if isinstance(value, int) else float(value)
 
 
 def _match(op: Op, pattern: str) -> _Code:
@@ -505,8 +492,6 @@ def _membership(op: Op, values: tuple[Literal, ...]) -> _Code:
 
     Values are grouped by type; each group is a set of the coerced literals.
     """
-    if not values:
-        raise ConditionError(f"`{op.value}` needs at least one value")
     strings: set[str] = set()
     numbers: set[int | float] = set()
     instants: set[_dt.datetime] = set()
@@ -516,15 +501,11 @@ def _membership(op: Op, values: tuple[Literal, ...]) -> _Code:
         if cls is String:
             strings.add(lit.value.lower())  # type: ignore[attr-defined]
         elif cls is Number:
-            numbers.add(_number(lit))  # type: ignore[arg-type]
+            numbers.add(lit.scalar)  # type: ignore[attr-defined]
         elif cls is DateTime:
             instants.add(literal_instant(lit))  # type: ignore[arg-type]
         elif cls is Boolean:
             booleans.add(lit.value)  # type: ignore[attr-defined]
-        elif cls is Null:
-            raise ConditionError(f"null cannot be in an `{op.value}` list; use = null or != null")
-        else:
-            raise ConditionError(f"`{op.value}` lists hold values, not {cls.__name__}")
     groups: list[tuple[Callable[[Any], Any], set[Any]]] = []
     if strings:
         groups.append((_lower_or_none, strings))

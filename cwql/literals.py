@@ -13,7 +13,25 @@ import re
 
 from .errors import CWQLError
 
-__all__ = ["LiteralError", "format_datetime", "quote_string", "read_datetime", "read_string"]
+__all__ = [
+    "MAX_DIGITS",
+    "LiteralError",
+    "digit_count",
+    "format_datetime",
+    "needs_escape",
+    "quote_string",
+    "read_datetime",
+    "read_string",
+]
+
+#: The most digits a number may have: SQL Server's decimals hold 38, and
+#: Python refuses to read integers past 4300.
+MAX_DIGITS = 38
+
+
+def digit_count(text: str) -> int:
+    """How many digits a number's text holds (its sign and point aside)."""
+    return len(text) - text.startswith("-") - ("." in text)
 
 
 class LiteralError(CWQLError, ValueError):
@@ -88,6 +106,16 @@ def quote_string(value: str) -> str:
             out.append(c)
     out.append(quote)
     return "".join(out)
+
+
+def needs_escape(value: str) -> bool:
+    """Whether the canonical text of ``value`` needs a backslash escape.
+
+    How the server reads backslash escapes is unverified (LANGUAGE.md §2.6),
+    so a value that needs one is where an injection could start: the DSL and
+    the validator refuse it unless told otherwise.
+    """
+    return quote_string(value)[1:-1] != value
 
 
 # ---- datetimes ---------------------------------------------------------------

@@ -24,9 +24,9 @@ from typing import Literal as _Lit
 from lark import Lark, Token
 from lark.exceptions import UnexpectedInput
 
-from .errors import Diagnostic, NestingError, ParseError
+from .errors import CWQLTypeError, Diagnostic, NestingError, ParseError, UsageError
 from .lexer import GrammarLexer
-from .literals import LiteralError, read_datetime, read_string
+from .literals import MAX_DIGITS, LiteralError, digit_count, read_datetime, read_string
 from .syntax import (
     And,
     Boolean,
@@ -71,7 +71,7 @@ class Limits:
         for name in ("max_length", "max_depth", "max_nodes"):
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise ValueError(f"Limits.{name} must be a positive int, not {value!r}")
+                raise UsageError(f"Limits.{name} must be a positive int, not {value!r}")
 
 
 DEFAULT_LIMITS = Limits()
@@ -153,6 +153,11 @@ def _string_scanner() -> re.Pattern[str]:
 # str; hashing and comparing a Token goes through Python-level methods).
 _tuple_new = tuple.__new__
 _set = object.__setattr__
+# The grammar has checked these already: build them without the checks
+# constructors make for trees built in Python.
+_new_path: Callable[..., Path] = Path._unchecked  # type: ignore[attr-defined]
+_new_number: Callable[..., Number] = Number._unchecked  # type: ignore[attr-defined]
+_new_predicate: Callable[..., Predicate] = Predicate._unchecked  # type: ignore[attr-defined]
 
 # Literal errors (a bad date, `< null`) do not stop the parse: they are
 # collected here, per parse, so a single pass reports all of them.
@@ -208,7 +213,12 @@ def _string(t: Token) -> String:
 
 
 def _number(t: Token) -> Number:
-    return Number(t.value, span=_tuple_new(Span, (t.start_pos, t.end_pos)))
+    text = t.value
+    if len(text) > MAX_DIGITS and digit_count(text) > MAX_DIGITS:
+        _report("E017", f"`{text[:24]}...` has {digit_count(text)} digits; the server's numbers hold "
+                f"at most {MAX_DIGITS}", t.start_pos, t.end_pos,  # type: ignore[arg-type]
+                "a long identifier or code is a string: put it in quotes")
+    return _new_number(text, span=_tuple_new(Span, (t.start_pos, t.end_pos)))
 
 
 def _true(t: Token) -> Boolean:
@@ -280,8 +290,8 @@ class _Builder:
         operator = _CMP_OPS[op.value]
         if tok.type == "NULL" and operator is not Op.EQ and operator is not Op.NE:
             _report_null_op(op, tok)
-        return Predicate(
-            Path(path.value, span=_tuple_new(Span, (start, path.end_pos))),
+        return _new_predicate(
+            _new_path(path.value, span=_tuple_new(Span, (start, path.end_pos))),
             operator,
             _LITERALS[tok.type](tok),
             span=_tuple_new(Span, (start, tok.end_pos)),
@@ -290,8 +300,8 @@ class _Builder:
     def _match(self, c: list[Any], op: Op) -> Predicate:
         path, tok = c[0], c[-1]
         start = path.start_pos
-        return Predicate(
-            Path(path.value, span=_tuple_new(Span, (start, path.end_pos))),
+        return _new_predicate(
+            _new_path(path.value, span=_tuple_new(Span, (start, path.end_pos))),
             op,
             String(read_string(tok.value), span=_tuple_new(Span, (tok.start_pos, tok.end_pos))),
             span=_tuple_new(Span, (start, tok.end_pos)),
@@ -312,8 +322,8 @@ class _Builder:
     def _member(self, c: list[Any], op: Op) -> Predicate:
         path = c[0]
         start = path.start_pos
-        return Predicate(
-            Path(path.value, span=_tuple_new(Span, (start, path.end_pos))),
+        return _new_predicate(
+            _new_path(path.value, span=_tuple_new(Span, (start, path.end_pos))),
             op,
             tuple(c[-2]),
             span=_tuple_new(Span, (start, c[-1].end_pos)),
@@ -346,7 +356,7 @@ class _Builder:
     def sort_key(self, c: list[Any]) -> SortKey:
         path, last = c[0], c[-1]
         return SortKey(
-            Path(path.value, span=_tuple_new(Span, (path.start_pos, path.end_pos))),
+            _new_path(path.value, span=_tuple_new(Span, (path.start_pos, path.end_pos))),
             last.type == "DESC",
             span=_tuple_new(Span, (path.start_pos, last.end_pos)),
         )
@@ -358,7 +368,7 @@ class _Builder:
     def fields(self, c: list[Any]) -> Fields:
         toks = c[0]
         return Fields(
-            tuple(Path(t.value, span=_tuple_new(Span, (t.start_pos, t.end_pos))) for t in toks),
+            tuple(_new_path(t.value, span=_tuple_new(Span, (t.start_pos, t.end_pos))) for t in toks),
             span=_tuple_new(Span, (toks[0].start_pos, toks[-1].end_pos)),
         )
 
@@ -373,7 +383,7 @@ def parse(text: str, kind: Kind = "conditions", *, limits: Limits = DEFAULT_LIMI
     (the linter and validator apply rules per kind). Raises :class:`ParseError`.
     """
     if kind not in KINDS:
-        raise ValueError(f"kind must be one of {', '.join(KINDS)}; got {kind!r}")
+        raise UsageError(f"kind must be one of {', '.join(KINDS)}; got {kind!r}")
     return _run(text, "conditions", limits)  # type: ignore[return-value]
 
 
@@ -389,7 +399,7 @@ def parse_fields(text: str, *, limits: Limits = DEFAULT_LIMITS) -> Fields:
 
 def _run(text: str, start: str, limits: Limits) -> Node:
     if not isinstance(text, str):
-        raise TypeError(f"cwql parses str, not {type(text).__name__}")
+        raise CWQLTypeError(f"cwql parses str, not {type(text).__name__}")
     if len(text) > limits.max_length:
         raise _fail(
             text, "E019",

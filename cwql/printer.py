@@ -9,6 +9,7 @@ always parenthesised, so nothing cwql prints depends on how the server ranks
 
 from __future__ import annotations
 
+from .errors import CWQLTypeError, UsageError
 from .literals import format_datetime, quote_string
 from .syntax import (
     And,
@@ -47,7 +48,7 @@ def to_text(node: Node) -> str:
         return ",".join(to_text(key) for key in node.keys)
     if isinstance(node, Fields):
         return ",".join(path.name for path in node.paths)
-    raise TypeError(f"not a cwql node: {type(node).__name__}")
+    raise CWQLTypeError(f"not a cwql node: {type(node).__name__}")
 
 
 def _literal(node: Literal) -> str:
@@ -62,7 +63,7 @@ def _literal(node: Literal) -> str:
         return "true" if node.value else "false"  # type: ignore[attr-defined]
     if cls is Null:
         return "null"
-    raise TypeError(f"not a literal: {cls.__name__}")
+    raise CWQLTypeError(f"not a literal: {cls.__name__}")
 
 
 def _predicate(node: Predicate) -> str:
@@ -113,7 +114,7 @@ def normalize(text: str, kind: str = "conditions") -> str:
     if kind == "fields":
         return to_text(parse_fields(text))
     if kind not in KINDS:
-        raise ValueError(
+        raise UsageError(
             f"kind must be one of {', '.join(KINDS)}, orderBy, fields; got {kind!r}"
         )
     return to_text(parse(text, kind))

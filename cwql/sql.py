@@ -19,11 +19,24 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .errors import ConditionError
+from .errors import ConditionError, CWQLTypeError, UsageError
 from .evaluator import literal_instant
 from .like import ANY, ONE, CharClass, Item, contains_text, parse_like
 from .parser import parse
-from .syntax import And, Boolean, DateTime, Expr, Literal, Null, Number, Op, Or, Predicate, String
+from .syntax import (
+    And,
+    Boolean,
+    DateTime,
+    Expr,
+    Literal,
+    Null,
+    Number,
+    Op,
+    Or,
+    Predicate,
+    String,
+    check_predicate,
+)
 
 __all__ = ["to_sql"]
 
@@ -54,11 +67,11 @@ def to_sql(
     ('(typeof("status/name") = \\'text\\' AND "status/name" = ? COLLATE NOCASE) AND (typeof("budgetHours") IN (\\'integer\\', \\'real\\') AND "budgetHours" > ?)', ['Open', 2.5])
     """
     if not _IDENT.fullmatch(collation):
-        raise ValueError(f"collation must be a plain SQL name, not {collation!r}")
+        raise UsageError(f"collation must be a plain SQL name, not {collation!r}")
     if isinstance(expr, str):
         expr = parse(expr)
     if not isinstance(expr, Expr):
-        raise TypeError(f"to_sql takes a condition or its text, not {type(expr).__name__}")
+        raise CWQLTypeError(f"to_sql takes a condition or its text, not {type(expr).__name__}")
     column = _column_function(columns)
     done: dict[int, tuple[str, list[Any]]] = {}
     stack: list[tuple[Expr, bool]] = [(expr, False)]
@@ -102,29 +115,20 @@ def _column_function(columns: Mapping[str, str] | Callable[[str], str] | None) -
 
 
 def _predicate(node: Predicate, c: str, collation: str) -> tuple[str, list[Any]]:
+    check_predicate(node)
     op, value = node.op, node.value
     if isinstance(value, tuple):
-        if op not in (Op.IN, Op.NOT_IN):
-            raise ConditionError(f"`{op.value}` takes one value, not a list")
         return _membership(op, value, c, collation)
-    if op in (Op.IN, Op.NOT_IN):
-        raise ConditionError(f"`{op.value}` takes a list of values")
     cls = type(value)
     if cls is Null:
-        if op is Op.EQ:
-            return f"{c} IS NULL", []
-        if op is Op.NE:
-            return f"{c} IS NOT NULL", []
-        raise ConditionError(f"null cannot be compared with `{op.value}`; use = null or != null")
+        return (f"{c} IS NULL", []) if op is Op.EQ else (f"{c} IS NOT NULL", [])
     if op in (Op.CONTAINS, Op.NOT_CONTAINS, Op.LIKE, Op.NOT_LIKE):
-        if cls is not String:
-            raise ConditionError(f"`{op.value}` takes a string, not {cls.__name__}")
         return _match(op, value.value, c)  # type: ignore[attr-defined]
     sym = _SYMBOLS[op]
     if cls is String:
         return f"({_TEXT.format(c=c)} AND {c} {sym} ? COLLATE {collation})", [value.value]  # type: ignore[attr-defined]
     if cls is Number:
-        return f"({_NUMBER.format(c=c)} AND {c} {sym} ?)", [_number(value)]  # type: ignore[arg-type]
+        return f"({_NUMBER.format(c=c)} AND {c} {sym} ?)", [value.scalar]  # type: ignore[attr-defined]
     if cls is Boolean:
         return f"({_BOOLEAN.format(c=c)} AND {c} {sym} ?)", [int(value.value)]  # type: ignore[attr-defined]
     if cls is DateTime:
@@ -133,11 +137,6 @@ def _predicate(node: Predicate, c: str, collation: str) -> tuple[str, list[Any]]
             [_instant(value)],  # type: ignore[arg-type]
         )
     raise ConditionError(f"cannot compare with {cls.__name__}")
-
-
-def _number(lit: Number) -> int | float:
-    value = lit.value
-    return value if isinstance(value, int) else float(value)
 
 
 def _instant(lit: DateTime) -> str:
@@ -224,23 +223,17 @@ def _glob_class(cc: CharClass) -> str | None:
 def _membership(
     op: Op, values: tuple[Literal, ...], c: str, collation: str
 ) -> tuple[str, list[Any]]:
-    if not values:
-        raise ConditionError(f"`{op.value}` needs at least one value")
     groups: dict[type, list[Any]] = {}
     for lit in values:
         cls = type(lit)
-        if cls is Null:
-            raise ConditionError(f"null cannot be in an `{op.value}` list; use = null or != null")
         if cls is String:
             groups.setdefault(cls, []).append(lit.value)  # type: ignore[attr-defined]
         elif cls is Number:
-            groups.setdefault(cls, []).append(_number(lit))  # type: ignore[arg-type]
+            groups.setdefault(cls, []).append(lit.scalar)  # type: ignore[attr-defined]
         elif cls is Boolean:
             groups.setdefault(cls, []).append(int(lit.value))  # type: ignore[attr-defined]
         elif cls is DateTime:
             groups.setdefault(cls, []).append(_instant(lit))  # type: ignore[arg-type]
-        else:
-            raise ConditionError(f"`{op.value}` lists hold values, not {cls.__name__}")
     keyword = "IN" if op is Op.IN else "NOT IN"
     parts: list[str] = []
     params: list[Any] = []

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
+import re
 from collections.abc import Iterator
 from dataclasses import MISSING, dataclass, field, fields
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, TypeAlias, TypeVar
 
-from .errors import CWQLTypeError, NestingError
+from .errors import ConditionError, CWQLTypeError, NestingError, UsageError
+from .literals import MAX_DIGITS, digit_count
 
 if TYPE_CHECKING:
     from .combine import Empty
@@ -46,10 +48,15 @@ __all__ = [
     "Span",
     "String",
     "as_data",
+    "check_predicate",
     "walk",
 ]
 
 _UTC = _dt.UTC
+# What the grammar's PATH and NUMBER terminals match, for nodes built in Python.
+_PATH = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:/[A-Za-z_][A-Za-z0-9_]*)*")
+_NUMBER = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+_KEYWORDS = frozenset({"and", "or", "not", "in", "contains", "like", "true", "false", "null", "asc", "desc"})
 
 #: The deepest nesting of alternating ``and``/``or`` groups a tree may have.
 MAX_HEIGHT = 100
@@ -66,6 +73,10 @@ def _fast_init(cls: type[_N]) -> type[_N]:
     descriptor is about twice as fast, and the parser builds several nodes per
     condition. Signature, defaults and ``__post_init__`` stay exactly as the
     dataclass declares them (a test compares the two).
+
+    It also gives the class ``_unchecked``: the same construction without
+    ``__post_init__``'s checks, for the parser, whose nodes the grammar has
+    already checked. Nothing else may use it.
     """
     positional: list[str] = []
     keyword: list[str] = []
@@ -82,15 +93,20 @@ def _fast_init(cls: type[_N]) -> type[_N]:
         param = f.name if f.default is MISSING else f"{f.name}=_default_{f.name}"
         (keyword if f.kw_only else positional).append(param)
         body.append(f"{setter}(self, {f.name})")
-    if hasattr(cls, "__post_init__"):
-        body.append("self.__post_init__()")
-    params = ", ".join(["self", *positional, *(["*", *keyword] if keyword else [])])
-    source = f"def __init__({params}):\n    " + "\n    ".join(body or ["pass"])
+    params = ", ".join([*positional, *(["*", *keyword] if keyword else [])])
+    checks = ["self.__post_init__()"] if hasattr(cls, "__post_init__") else []
+    namespace["_new"], namespace["_cls"] = object.__new__, cls
+    source = (
+        f"def __init__(self, {params}):\n    " + "\n    ".join([*body, *checks] or ["pass"])
+        + f"\ndef _unchecked({params}):\n    self = _new(_cls)\n    "
+        + "\n    ".join([*body, "return self"])
+    )
     exec(source, namespace)  # noqa: S102 - the source is built from field names only
     init = namespace["__init__"]
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     init.__doc__ = cls.__init__.__doc__
     cls.__init__ = init  # type: ignore[method-assign]
+    cls._unchecked = staticmethod(namespace["_unchecked"])  # type: ignore[attr-defined]
     return cls
 
 
@@ -124,6 +140,14 @@ class Path(Node):
 
     name: str
 
+    def __post_init__(self) -> None:
+        name = self.name
+        if not isinstance(name, str) or not _PATH.fullmatch(name) or name.lower() in _KEYWORDS:
+            raise ConditionError(
+                f"{name!r} is not a field path: segments of letters, digits and _ (not starting "
+                "with a digit) joined by /, and not a keyword"
+            )
+
     @property
     def segments(self) -> tuple[str, ...]:
         return tuple(self.name.split("/"))
@@ -150,10 +174,27 @@ class Number(Literal):
 
     text: str
 
+    def __post_init__(self) -> None:
+        text = self.text
+        if not isinstance(text, str) or not _NUMBER.fullmatch(text) or digit_count(text) > MAX_DIGITS:
+            raise ConditionError(
+                f"{text!r} is not a number the language can hold: digits, an optional point and "
+                f"leading minus, at most {MAX_DIGITS} digits"
+            )
+
     @property
     def value(self) -> int | Decimal:
         """The number as ``int`` when it has no decimal point, else as ``Decimal``."""
         return Decimal(self.text) if "." in self.text else int(self.text)
+
+    @property
+    def scalar(self) -> int | float:
+        """The number as Python reads a JSON number: an ``int``, or a ``float`` with a point.
+
+        Records arrive as JSON, so this is what comparisons with them use.
+        """
+        value = self.value
+        return value if isinstance(value, int) else float(value)
 
 
 @_fast_init
@@ -187,21 +228,21 @@ class DateTime(Literal):
         value, fraction = self.value, self.fraction
         if not isinstance(value, _dt.datetime):
             if fraction:
-                raise ValueError("a date has no fractional seconds")
+                raise UsageError("a date has no fractional seconds")
             return
         if value.tzinfo is not None and value.tzinfo is not _UTC:
             try:
                 value = value.astimezone(_UTC)
             except OverflowError:
-                raise ValueError(f"{value.isoformat()} is outside years 0001-9999 in UTC") from None
+                raise UsageError(f"{value.isoformat()} is outside years 0001-9999 in UTC") from None
             object.__setattr__(self, "value", value)
         if not fraction:
             if value.microsecond:
                 object.__setattr__(self, "fraction", f"{value.microsecond:06d}".rstrip("0"))
         elif not (fraction.isascii() and fraction.isdigit() and len(fraction) <= 7):
-            raise ValueError(f"fraction must be 1-7 digits, not {fraction!r}")
+            raise UsageError(f"fraction must be 1-7 digits, not {fraction!r}")
         elif int(fraction[:6].ljust(6, "0")) != value.microsecond:
-            raise ValueError(f"fraction .{fraction} disagrees with microsecond {value.microsecond}")
+            raise UsageError(f"fraction .{fraction} disagrees with microsecond {value.microsecond}")
 
     @property
     def is_date(self) -> bool:
@@ -305,6 +346,14 @@ class Predicate(Expr):
     op: Op
     value: Operand
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.path, Path) or not isinstance(self.op, Op):
+            raise ConditionError(
+                f"a predicate takes a Path and an Op, not {type(self.path).__name__} and "
+                f"{type(self.op).__name__}"
+            )
+        check_predicate(self)
+
 
 @_fast_init
 @dataclass(frozen=True, slots=True)
@@ -327,13 +376,13 @@ class _Connective(Expr):
                 flat.append(operand)
                 below = operand.height
             else:
-                raise TypeError(
+                raise CWQLTypeError(
                     f"{cls.__name__} takes condition nodes, not {type(operand).__name__}"
                 )
             if below > height:
                 height = below
         if len(flat) < 2:
-            raise ValueError(f"{cls.__name__} needs at least two operands")
+            raise UsageError(f"{cls.__name__} needs at least two operands")
         if height >= MAX_HEIGHT:
             raise NestingError(
                 f"conditions nest deeper than {MAX_HEIGHT} alternating and/or groups"
@@ -352,6 +401,41 @@ class And(_Connective):
 @dataclass(frozen=True, slots=True)
 class Or(_Connective):
     """At least one operand holds."""
+
+
+def check_predicate(node: Predicate) -> None:
+    """Refuse a predicate the grammar could not have produced.
+
+    Trees built in Python can say things the language cannot (``< null``,
+    ``contains`` a number, an empty ``in`` list); the consumers that run a
+    tree (the evaluator, the SQL translation) call this first. Raises
+    :class:`~cwql.ConditionError`.
+    """
+    op, value = node.op, node.value
+    if isinstance(value, tuple):
+        if op not in (Op.IN, Op.NOT_IN):
+            raise ConditionError(f"`{op.value}` takes one value, not a list")
+        if not value:
+            raise ConditionError(f"`{op.value}` needs at least one value")
+        for member in value:
+            if type(member) is Null:
+                raise ConditionError(f"null cannot be in an `{op.value}` list; use = null or != null")
+            if not isinstance(member, Literal):
+                raise ConditionError(f"`{op.value}` lists hold values, not {type(member).__name__}")
+        values: tuple[Literal, ...] = value
+    elif op in (Op.IN, Op.NOT_IN):
+        raise ConditionError(f"`{op.value}` takes a list of values")
+    elif type(value) is Null and op is not Op.EQ and op is not Op.NE:
+        raise ConditionError(f"null cannot be compared with `{op.value}`; use = null or != null")
+    elif op in (Op.CONTAINS, Op.NOT_CONTAINS, Op.LIKE, Op.NOT_LIKE) and type(value) is not String:
+        raise ConditionError(f"`{op.value}` takes a string, not {type(value).__name__}")
+    elif not isinstance(value, Literal):
+        raise ConditionError(f"cannot compare with {type(value).__name__}")
+    else:
+        values = (value,)
+    for member in values:
+        if type(member) is Number and digit_count(member.text) > MAX_DIGITS:
+            raise ConditionError(f"{member.text[:20]}... has more than {MAX_DIGITS} digits")
 
 
 # ---- orderBy and fields ------------------------------------------------------

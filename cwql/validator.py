@@ -14,7 +14,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .errors import Diagnostic, ParseError, SchemaError, ValidationError
+from .errors import CWQLTypeError, Diagnostic, ParseError, UsageError, ValidationError
+from .literals import needs_escape
 from .parser import KINDS, Kind, Limits, parse
 from .schema.core import INFO_KEYS, Schema
 from .syntax import And, Expr, Node, Op, Path, Predicate, String, walk
@@ -30,18 +31,28 @@ POLICY_CODES: dict[str, tuple[str, str]] = {
     "P005": ("in-list-too-long", "An in-list longer than the policy allows."),
     "P006": ("leading-wildcard", "A `like` pattern that starts with a wildcard, which the policy forbids."),
     "P007": ("control-character", "A control character inside a string value."),
+    "P008": ("escape-needed", "A string value that can only be written with a backslash escape."),
 }
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
+_INFO_KEYS = frozenset(k.casefold() for k in INFO_KEYS)
+
+
 def _field_key(path: str) -> str:
-    """One spelling per field: case folded, ``_info/`` dropped from the known _info keys."""
-    folded = path.casefold()
-    for key in INFO_KEYS:
-        if folded == f"_info/{key.casefold()}":
-            return key.casefold()
-    return folded
+    """One spelling per field: case folded, and every ``_info`` key under ``_info/``.
+
+    The server reads ``lastUpdated`` as ``_info/lastUpdated`` at any depth
+    (``company/lastUpdated`` too), so a policy must see them as one field,
+    whichever spelling it lists and whichever the user types.
+    """
+    segments: list[str] = []
+    for segment in path.casefold().split("/"):
+        if segment in _INFO_KEYS and (not segments or segments[-1] != "_info"):
+            segments.append("_info")
+        segments.append(segment)
+    return "/".join(segments)
 
 
 def _op(value: Op | str) -> Op:
@@ -51,7 +62,7 @@ def _op(value: Op | str) -> Op:
     for op in Op:
         if op.value == text:
             return op
-    raise ValueError(f"unknown operator {value!r}; operators are {', '.join(o.value for o in Op)}")
+    raise UsageError(f"unknown operator {value!r}; operators are {', '.join(o.value for o in Op)}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +77,9 @@ class Policy:
     ``allowed_operators`` (None allows all) takes :class:`~cwql.syntax.Op`
     members or their spellings (``"="``, ``"not in"``). Strings may not hold
     control or invisible formatting characters (tabs and line breaks are
-    fine) unless ``allow_control_characters``; ``like`` patterns may not
+    fine) unless ``allow_control_characters``, nor need a backslash escape
+    to be written (both quote characters, a backslash next to a quote)
+    unless ``allow_escapes``; ``like`` patterns may not
     start with a wildcard (a full scan on the server) unless
     ``leading_wildcard``.
     """
@@ -80,6 +93,7 @@ class Policy:
     max_in_list: int = 100
     leading_wildcard: bool = False
     allow_control_characters: bool = False
+    allow_escapes: bool = False
     _allowed: tuple[frozenset[str], tuple[str, ...]] | None = field(
         default=None, init=False, repr=False, compare=False)
     _denied: tuple[frozenset[str], tuple[str, ...]] = field(
@@ -97,13 +111,14 @@ class Policy:
         max_in_list: int = 100,
         leading_wildcard: bool = False,
         allow_control_characters: bool = False,
+        allow_escapes: bool = False,
     ) -> None:
         if isinstance(allowed_fields, str) or isinstance(denied_fields, str):
-            raise TypeError("allowed_fields and denied_fields take a collection of paths, not one str")
+            raise CWQLTypeError("allowed_fields and denied_fields take a collection of paths, not one str")
         for name, value in (("max_length", max_length), ("max_depth", max_depth),
                             ("max_predicates", max_predicates), ("max_in_list", max_in_list)):
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise ValueError(f"Policy.{name} must be a positive int, not {value!r}")
+                raise UsageError(f"Policy.{name} must be a positive int, not {value!r}")
         allowed = None if allowed_fields is None else frozenset(allowed_fields)
         denied = frozenset(denied_fields)
         ops = None if allowed_operators is None else frozenset(_op(o) for o in allowed_operators)
@@ -117,6 +132,7 @@ class Policy:
         set_(self, "max_in_list", max_in_list)
         set_(self, "leading_wildcard", bool(leading_wildcard))
         set_(self, "allow_control_characters", bool(allow_control_characters))
+        set_(self, "allow_escapes", bool(allow_escapes))
         set_(self, "_allowed", None if allowed is None else _compile(allowed))
         set_(self, "_denied", _compile(denied))
 
@@ -131,7 +147,7 @@ def _compile(entries: frozenset[str]) -> tuple[frozenset[str], tuple[str, ...]]:
     exact, prefixes = set(), []
     for entry in entries:
         if not isinstance(entry, str) or not entry.strip("/*"):
-            raise ValueError(f"a field entry must be a path such as 'status/id' or 'company/*', not {entry!r}")
+            raise UsageError(f"a field entry must be a path such as 'status/id' or 'company/*', not {entry!r}")
         if entry.endswith("/*"):
             prefixes.append(_field_key(entry[:-2]) + "/")
         else:
@@ -141,7 +157,7 @@ def _compile(entries: frozenset[str]) -> tuple[frozenset[str], tuple[str, ...]]:
 
 def _matches(compiled: tuple[frozenset[str], tuple[str, ...]], key: str) -> bool:
     exact, prefixes = compiled
-    return key in exact or key.startswith(prefixes) or any(key + "/" == p for p in prefixes)
+    return key in exact or key.startswith(prefixes) or key + "/" in prefixes
 
 
 DEFAULT_POLICY = Policy()
@@ -166,7 +182,7 @@ class Validated:
         """
         app = parse(app_condition) if isinstance(app_condition, str) else app_condition
         if not isinstance(app, Expr):
-            raise TypeError(f"the application's condition must be a condition node or str, not {type(app).__name__}")
+            raise CWQLTypeError(f"the application's condition must be a condition node or str, not {type(app).__name__}")
         return And((app, self.expr))
 
     def __cwql_expr__(self) -> Expr:
@@ -201,9 +217,9 @@ def validate(
     checked against ``schema`` (the bundled Manage schema by default).
     """
     if not isinstance(text, str):
-        raise TypeError(f"validate takes the filter as str, not {type(text).__name__}")
+        raise CWQLTypeError(f"validate takes the filter as str, not {type(text).__name__}")
     if kind not in KINDS:
-        raise ValueError(f"kind must be one of {', '.join(KINDS)}; got {kind!r}")
+        raise UsageError(f"kind must be one of {', '.join(KINDS)}; got {kind!r}")
     policy = policy or DEFAULT_POLICY
     # The parser's node limit stays at its default: it bounds work, and the
     # policy's own counts (predicates, list sizes) get precise findings below.
@@ -217,11 +233,9 @@ def validate(
     if endpoint is not None:
         from .schema import check, load
 
-        try:
-            found = check(expr, schema=schema or load(), endpoint=endpoint, kind=kind, text=text)
-        except SchemaError as e:
-            # The endpoint is the application's, not the user's: a programming error.
-            raise ValueError(str(e)) from None
+        # An unknown endpoint is the application's mistake, not the user's: it
+        # raises SchemaError rather than joining the user's ValidationError.
+        found = check(expr, schema=schema or load(), endpoint=endpoint, kind=kind, text=text)
         problems += [d for d in found if d.severity == "error"]
         warnings = [d for d in found if d.severity != "error"]
     if problems:
@@ -279,8 +293,12 @@ def _policy_findings(expr: Node, text: str, policy: Policy) -> list[Diagnostic]:
             ):
                 add("P006", "a pattern may not start with a wildcard here", node.value,
                     "start the pattern with text, e.g. \"abc*\"")
-        elif isinstance(node, String) and not policy.allow_control_characters:
-            bad = _CONTROL.search(node.value)
+        elif isinstance(node, String):
+            if not policy.allow_escapes and needs_escape(node.value):
+                add("P008", "this string can only be sent with a backslash escape, which the server "
+                    "may read differently", node,
+                    "use one kind of quote inside the text, or no backslash next to a quote")
+            bad = None if policy.allow_control_characters else _CONTROL.search(node.value)
             if bad is not None:
                 add("P007", f"the string holds the control character U+{ord(bad.group()):04X}", node,
                     "remove invisible and control characters")

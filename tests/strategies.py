@@ -6,10 +6,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from hypothesis import strategies as st
 
-from cwql.literals import quote_string
+from cwql.literals import MAX_DIGITS, digit_count, quote_string
 from cwql.syntax import (
     And,
     Boolean,
@@ -186,8 +187,13 @@ aware_datetimes = st.datetimes(
 safe_text = st.text(max_size=20).filter(lambda s: quote_string(s)[1:-1] == s)
 orderable_values = st.one_of(
     st.integers(-(10**15), 10**15),
-    st.floats(allow_nan=False, allow_infinity=False),
-    st.decimals(allow_nan=False, allow_infinity=False, min_value=-(10**12), max_value=10**12),
+    # Floats whose exact decimal form fits the server's 38 digits (others are refused: test_dsl.py).
+    st.floats(allow_nan=False, allow_infinity=False).filter(
+        lambda f: digit_count(format(Decimal(repr(f)), "f")) <= MAX_DIGITS
+    ),
+    st.decimals(allow_nan=False, allow_infinity=False, min_value=-(10**12), max_value=10**12).filter(
+        lambda d: d.as_tuple().exponent >= -MAX_DIGITS and digit_count(format(d, "f")) <= MAX_DIGITS  # type: ignore[operator]
+    ),
     st.dates(),
     aware_datetimes,
     safe_text,

@@ -476,3 +476,27 @@ def test_a_failure_inside_the_fake_is_answered_not_raised(monkeypatch: pytest.Mo
     r = get(psa, "/x")
     assert (r.status, r.json()["code"]) == (500, "FakeError")
     assert "boom" in r.json()["message"]
+
+
+def test_fields_keep_the_apis_spelling_and_never_change_the_store() -> None:
+    psa = FakePSA.from_records({"/service/tickets": [{"id": 1, "summary": "a", "status": {"id": 2, "name": "Open"}}]})
+    url = "https://x.invalid" + psa.base_path + "/service/tickets?fields=ID,Summary,STATUS/name,status,status/NAME"
+    answer = psa.handle("GET", url, psa.auth_headers())
+    assert json.loads(answer.body) == [{"id": 1, "summary": "a", "status": {"id": 2, "name": "Open"}}]
+    assert psa.records("/service/tickets") == [{"id": 1, "summary": "a", "status": {"id": 2, "name": "Open"}}]
+
+
+def test_an_unreadable_url_gets_a_400() -> None:
+    psa = FakePSA.demo()
+    answer = psa.handle("GET", "http://[::1/v4_6_release/apis/3.0/service/tickets", psa.auth_headers())
+    assert answer.status == 400
+    assert psa.requests[-1].status == 400
+
+
+def test_over_long_numbers_get_a_400_not_a_500() -> None:
+    psa = FakePSA.demo()
+    url = "https://x.invalid" + psa.base_path + "/service/tickets?conditions=id%3D" + "1" * 5000
+    assert psa.handle("GET", url, psa.auth_headers()).status == 400
+    psa.add("/service/tickets", {"big": "9" * 5000})
+    url = "https://x.invalid" + psa.base_path + "/service/tickets?conditions=big%3D5"
+    assert psa.handle("GET", url, psa.auth_headers()).status == 200

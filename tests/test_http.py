@@ -514,7 +514,9 @@ def test_forward_only_ignored_hands_over_to_keyset() -> None:
     got = [r["id"] for p in pages for r in p.records]
     assert sorted(got) == got == expected(psa, "/service/tickets", OPEN)
     assert [p.mode for p in pages][:2] == ["forward", "keyset"]
-    assert len(psa.requests) == len(pages)  # the last keyset page came back short
+    # Keyset starts again from the first id (the first page came in the server's
+    # default order), so its first page only repeats what was yielded: one more request.
+    assert len(psa.requests) == len(pages) + 1
 
 
 def test_no_link_headers_hand_over_to_page_numbers() -> None:
@@ -544,3 +546,154 @@ def test_redacted_urls_keep_their_encoding() -> None:
     assert redact_url("https://user:pw@h.example/x?conditions=a%20b%2Bc&clientId=abc&privateKey=k") == (
         "https://h.example/x?conditions=a%20b%2Bc&clientId=REDACTED&privateKey=REDACTED"
     )
+
+
+class IgnoresForwardOnly(httpx.BaseTransport):
+    """A server that ignores pagination-type and lists records in its own default order."""
+
+    def __init__(self, ids: list[int]) -> None:
+        self.order = ids
+        self.calls = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.calls += 1
+        params = httpx.QueryParams(request.url.query.decode())
+        size = int(params.get("pageSize", "25"))
+        rows = sorted(self.order) if params.get("orderBy") == "id" else list(self.order)
+        conditions = params.get("conditions", "")
+        if "id>" in conditions:
+            last = int(conditions.rsplit("id>", 1)[1])
+            rows = [i for i in rows if i > last]
+        page = int(params.get("page", "1"))
+        chunk = rows[(page - 1) * size:page * size] if "id>" not in conditions else rows[:size]
+        headers = {}
+        if len(chunk) == size:
+            nxt = request.url.copy_set_param("page", str(page + 1))
+            headers["Link"] = f'<{nxt}>; rel="next"'
+        return httpx.Response(200, json=[{"id": i} for i in chunk], headers=headers)
+
+
+def test_forward_only_ignored_in_default_order_loses_nothing() -> None:
+    order = [5, 2, 9, 1, 7, 3, 10, 4, 8, 6]
+    server = IgnoresForwardOnly(order)
+    with Client(base_url="https://h.invalid/v4_6_release/apis/3.0", transport=server, retry=FAST_RETRY,
+                requests_per_minute=100_000, company_id="c", public_key="p", private_key="k",
+                client_id="x") as api:
+        got = [r["id"] for r in api.iter("/service/tickets", page_size=3, paging="forward")]
+    assert sorted(got) == list(range(1, 11))
+    assert len(got) == len(set(got))
+
+
+def test_records_out_of_id_order_are_an_error_not_a_skip() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=[{"id": 3}, {"id": 1}])
+
+    with Client(base_url="https://h.invalid/x/apis/3.0", transport=httpx.MockTransport(handler),
+                retry=FAST_RETRY, company_id="c", public_key="p", private_key="k", client_id="x") as api:
+        with pytest.raises(cwql.http.ResponseError, match="out of id order"):
+            list(api.iter("/service/tickets", paging="keyset"))
+
+
+def test_a_cycle_of_next_links_ends() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        page = int(httpx.QueryParams(request.url.query.decode()).get("page", "1"))
+        other = request.url.copy_set_param("page", str(2 if page == 1 else 1))
+        return httpx.Response(200, json=[{"id": page * 10 + i} for i in range(2)],
+                              headers={"Link": f'<{other}>; rel="next"'})
+
+    with Client(base_url="https://h.invalid/x/apis/3.0", transport=httpx.MockTransport(handler),
+                retry=FAST_RETRY, company_id="c", public_key="p", private_key="k", client_id="x") as api:
+        got = [r["id"] for r in api.iter("/service/tickets", Query(order_by="id"), paging="link", page_size=2)]
+    assert got == [10, 11, 20, 21]
+
+
+def test_split_values_the_server_takes_as_equal_count_once() -> None:
+    psa = FakePSA.from_records({"/service/tickets": [{"id": i, "code": f"c{i % 50}"} for i in range(1, 601)]})
+    codes = [f"C{i}" for i in range(50)] + [f"c{i}" for i in range(50)] + [f"c{i} " for i in range(50)]
+    query = Query(F.code.in_(codes * 3) & (F.id > 0))
+    with client(psa, max_url_length=400) as api:
+        got = ids(list(api.iter("/service/tickets", query)))
+        assert len(got) == len(set(got)) == 600
+        assert api.count("/service/tickets", query) == 600
+    numbers = Query(cwql.parse("id in (" + ",".join(f"{i},0{i}" for i in range(1, 301)) + ")"))
+    with client(psa, max_url_length=400) as api:
+        assert api.count("/service/tickets", numbers) == 300
+
+
+def test_ordered_queries_are_never_split(demo: FakePSA) -> None:
+    query = Query(F.id.in_(range(1, 2500)), order_by="summary desc")
+    with client(demo) as api:
+        got = list(api.iter("/service/tickets", query, limit=50))
+        assert demo.requests[-1].method == "POST"  # /service/tickets has a search endpoint
+        keys = [r["summary"].lower() for r in got]
+        assert keys == sorted(keys, reverse=True)
+        with pytest.raises(QueryTooLongError, match="ordered query is not split"):
+            list(api.iter("/company/companies", Query(F.id.in_(range(1, 2500)), order_by="name")))
+
+
+def test_a_split_query_without_id_in_fields(demo: FakePSA) -> None:
+    query = Query(F.id.in_(range(1, 2500)), fields=["summary"])
+    with client(demo) as api:
+        got = list(api.iter("/service/tickets", query, paging="page"))
+    assert len(got) == 2499
+
+
+def test_async_limit_zero_sends_nothing(demo: FakePSA) -> None:
+    async def main() -> list[Any]:
+        async with demo.async_client() as api:
+            return [r async for r in api.iter("/service/tickets", limit=0)] + \
+                   [r async for r in api.search("/service/tickets", limit=0)]
+
+    before = len(demo.requests)
+    assert asyncio.run(main()) == []
+    assert len(demo.requests) == before
+
+
+def test_async_split_streams_in_id_order(demo: FakePSA) -> None:
+    query = Query(F.id.in_(range(3000, 0, -2)))
+
+    async def main() -> list[int]:
+        async with demo.async_client(retry=FAST_RETRY) as api:
+            return [r["id"] async for r in api.iter("/service/tickets", query)]
+
+    got = asyncio.run(main())
+    assert got == list(range(2, 3001, 2))
+
+
+def test_count_too_long_on_a_search_endpoint_counts_by_walking(demo: FakePSA) -> None:
+    query = Query(F.summary.not_contains("x" * 2100))
+    with client(demo) as api:
+        assert api.count("/service/tickets", query) == 3000
+
+
+@pytest.mark.parametrize("value", ["86400", "inf", "1e400", "nan"])
+def test_retry_after_is_capped_and_must_be_finite(value: str) -> None:
+    clock = VirtualTime()
+    limiter = RateLimiter(100_000, clock=clock.time, wall=clock.time, sleep=clock.sleep)
+    answered: list[int] = []
+    psa = FakePSA.demo()
+    inner = psa.transport()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if not answered:
+            answered.append(429)
+            return httpx.Response(429, headers={"Retry-After": value}, json={"error": "TooMany"})
+        answered.append(200)
+        return inner.handle_request(request)
+
+    policy = RetryPolicy(attempts=3, base=0.5, cap=1, max_retry_after=60, total_seconds=600)
+    with Client(base_url=psa.base_url, transport=httpx.MockTransport(handler), retry=policy,
+                limiter=limiter, **psa.credentials()) as api:
+        assert api.count("/service/tickets") == 3000
+        assert clock.now - 1_700_000_000.0 <= 60.1
+        assert api.count("/service/tickets") == 3000  # the limiter still works afterwards
+
+
+def test_undecodable_bodies_are_cwql_errors() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=b"not gzip at all", headers={"Content-Encoding": "gzip"})
+
+    with Client(base_url="https://h.invalid/x/apis/3.0", transport=httpx.MockTransport(handler),
+                retry=FAST_RETRY, company_id="c", public_key="p", private_key="k", client_id="x") as api:
+        with pytest.raises(cwql.CWQLError):
+            api.count("/service/tickets")

@@ -226,3 +226,25 @@ def test_cli_schema_errors(tmp_path: Path) -> None:
     r = cwql_cli("schema", "fields", "/nope")
     assert r.returncode == 2
     assert "not a list endpoint" in r.stderr
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        {"openapi": "3.0.0", "components": []},
+        {"openapi": "3.0.0", "paths": [1]},
+        {"openapi": "3.0.0", "components": {"schemas": {"X": {"allOf": 5}}}},
+        {"openapi": "3.0.0", "components": {"schemas": {"X": {"properties": []}}}},
+        {"openapi": "3.0.0", "paths": {"/x": {"get": {"responses": {"200": {"content": []}}}}}},
+    ],
+)
+def test_malformed_openapi_documents(spec: dict[str, Any]) -> None:
+    try:
+        from_openapi(spec)
+    except cwql.SchemaError:
+        pass  # refused cleanly, or read as far as it makes sense
+
+
+def test_schema_endpoints_name_models() -> None:
+    with pytest.raises(cwql.SchemaError, match="model names"):
+        Schema({"format": "cwql-schema/1", "endpoints": {"/x": 5}, "models": {}})

@@ -8,6 +8,7 @@ import datetime as dt
 import inspect
 import pickle
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -195,3 +196,35 @@ def test_str_of_every_node_kind() -> None:
     assert str(Path("a/b")) == "a/b"
     assert str(Null()) == "null"
     assert str(Boolean(True)) == "true"
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: Path("summary or 1"),
+        lambda: Path("a b"),
+        lambda: Path("and"),
+        lambda: Path("1abc"),
+        lambda: Path("status/"),
+        lambda: Number("1 or id>0"),
+        lambda: Number("1e5"),
+        lambda: Number("1" * 39),
+        lambda: Predicate(Path("a"), Op.LT, Null()),
+        lambda: Predicate(Path("a"), Op.IN, ()),
+        lambda: Predicate(Path("a"), Op.CONTAINS, Number("1")),
+        lambda: Predicate("a", Op.EQ, Number("1")),  # type: ignore[arg-type]
+        lambda: Predicate(Path("a"), "=", Number("1")),  # type: ignore[arg-type]
+    ],
+)
+def test_constructors_refuse_what_the_grammar_would(build: Any) -> None:
+    # A node that prints as text the parser reads differently could widen a query:
+    # `summary=1 or id>0` from a Number an app built out of user text.
+    with pytest.raises(cwql.ConditionError):
+        build()
+
+
+def test_hand_built_trees_print_what_they_mean() -> None:
+    app = cwql.parse("company/id = 5")
+    user = Predicate(Path("summary"), Op.EQ, String("1 or id>0"))
+    assert str(app & user) == 'company/id=5 and summary="1 or id>0"'
+    assert cwql.parse(str(app & user)) == app & user

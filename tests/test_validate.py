@@ -16,7 +16,7 @@ from .conftest import examples
 from .strategies import expressions
 
 PERMISSIVE = Policy(max_length=100_000, max_depth=64, max_predicates=10_000, max_in_list=10_000,
-                    leading_wildcard=True, allow_control_characters=True)
+                    leading_wildcard=True, allow_control_characters=True, allow_escapes=True)
 
 
 def codes(text: str, **kw: object) -> list[str]:
@@ -255,3 +255,40 @@ def test_validated_joins_and_but_never_or() -> None:
         app | v  # type: ignore[operator]
     with pytest.raises(TypeError):
         v | app  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(
+    ("policy", "text", "allowed"),
+    [
+        (Policy(denied_fields={"_info/*"}), "_info/enteredBy = 'bob'", False),
+        (Policy(denied_fields={"_info/*"}), "enteredBy = 'bob'", False),
+        (Policy(denied_fields={"company/_info/lastUpdated"}), "company/lastUpdated > [2024-01-01]", False),
+        (Policy(denied_fields={"lastUpdated"}), "_INFO/LASTUPDATED > [2024-01-01]", False),
+        (Policy(allowed_fields={"_info/*", "id"}), "_info/lastUpdated > [2024-01-01]", True),
+        (Policy(allowed_fields={"_info/*", "id"}), "lastUpdated > [2024-01-01]", True),
+        (Policy(allowed_fields={"company/*"}), "company/lastUpdated > [2024-01-01]", True),
+    ],
+)
+def test_info_fields_have_one_spelling_at_every_depth(policy: Policy, text: str, allowed: bool) -> None:
+    assert cwql.is_valid(text, policy=policy) is allowed
+
+
+def test_unknown_endpoint_is_a_schema_error() -> None:
+    with pytest.raises(cwql.SchemaError):
+        validate("a=1", endpoint="/nope")
+
+
+@pytest.mark.parametrize(
+    ("text", "escapes"),
+    [
+        ("""summary = "a\\" or id>0 or summary=\\"'" """, True),
+        ("""summary = 'it''s "quoted"'""", True),
+        ("""summary = "C:\\\\temp\\\\" """, True),
+        ("""summary = "it's" """, False),
+        ("""summary = 'say "hi"'""", False),
+        ("""summary = "C:\\temp" """, False),
+    ],
+)
+def test_strings_that_need_escapes(text: str, escapes: bool) -> None:
+    assert (codes(text) == ["P008"]) if escapes else cwql.is_valid(text)
+    assert cwql.is_valid(text, policy=Policy(allow_escapes=True))

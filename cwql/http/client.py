@@ -15,6 +15,7 @@ import heapq
 import logging
 import os
 import time
+from collections import deque
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
@@ -22,7 +23,7 @@ from typing import Any, TypeAlias
 import httpx
 
 from ..combine import EMPTY, Condition
-from ..errors import QueryError
+from ..errors import CWQLTypeError, QueryError
 from ..query import Query
 from ..syntax import Expr
 from . import errors as _errors
@@ -82,7 +83,7 @@ def _as_query(query: QueryLike | Condition) -> Query:
         return query
     if isinstance(query, (Expr, str)):
         return Query(query)
-    raise TypeError(f"query must be a cwql.Query, a condition or text, not {type(query).__name__}")
+    raise CWQLTypeError(f"query must be a cwql.Query, a condition or text, not {type(query).__name__}")
 
 
 def _normal_path(path: str) -> str:
@@ -170,27 +171,38 @@ class _Base:
             _LONGEST_PAGING["pageId"]) + len("&orderBy=id") + len("%20and%20id%3E9999999999")
 
     def _plan(self, path: str, query: Query, paging: str, page_size: int) -> list[Pager]:
-        """The pagers one iteration needs: one, or one per chunk of a split query."""
+        """The pagers one iteration needs: one, or one per chunk of a split query.
+
+        Chunks are always walked by id (``auto`` paging), so their answers merge
+        in id order, each record once. An ordered query is never split: merging
+        it would need the server's collation, which the client does not have.
+        """
         if self._url_length(query, path) <= self.max_url_length:
             return [make_pager(paging, self.base_url, path, query, page_size)]
-        split = split_query(query, lambda q: self._url_length(q, path) <= self.max_url_length)
-        if split is not None:
-            log.info("cwql.http: %s: the URL would be too long; splitting an in-list into %d queries",
-                     path, len(split.queries))
-            return [make_pager(paging, self.base_url, path, q, page_size) for q in split.queries]
+        if query.ordering is None:
+            split = split_query(query, lambda q: self._url_length(q, path) <= self.max_url_length)
+            if split is not None:
+                log.info("cwql.http: %s: the URL would be too long; splitting an in-list into %d queries",
+                         path, len(split.queries))
+                return [make_pager("auto", self.base_url, path, q, page_size) for q in split.queries]
         if path in SEARCH_ENDPOINTS:
             log.info("cwql.http: %s: the URL would be too long; using POST %s/search", path, path)
             return [make_pager(paging, self.base_url, path, query, page_size, search=True)]
-        raise QueryTooLongError(self._url_length(query, path), self.max_url_length, path)
+        raise QueryTooLongError(
+            self._url_length(query, path), self.max_url_length, path,
+            ordered=query.ordering is not None,
+        )
 
     def _count_plan(self, path: str, q: Query) -> list[Query] | None:
         """The /count requests for ``q``: one, or chunks whose counts add up; None to count ids."""
         if q.url_length(self.base_url, path + "/count") <= self.max_url_length:
             return [q]
         split = split_query(q, lambda c: c.url_length(self.base_url, path + "/count") <= self.max_url_length)
-        if split is None:
+        if split is not None and split.counts_add_up:
+            return list(split.queries)
+        if split is None and path not in SEARCH_ENDPOINTS:
             raise QueryTooLongError(q.url_length(self.base_url, path + "/count"), self.max_url_length, path)
-        return list(split.queries) if split.counts_add_up else None
+        return None  # count the ids a split or searched walk yields
 
     # The sync and async clients send in the same loop, differing only in how
     # they wait; what to do after each try is decided here, once.
@@ -202,7 +214,7 @@ class _Base:
         self.stats.requests += 1
         return wait
 
-    def _after_no_answer(self, error: httpx.TransportError, request: Request, attempt: int,
+    def _after_no_answer(self, error: httpx.RequestError, request: Request, attempt: int,
                          sent: float, started: float, idempotent: bool) -> float:
         """The wait before trying again; raises :class:`TransportError` when giving up."""
         self._log(request, 0, sent, attempt)
@@ -226,7 +238,8 @@ class _Base:
         retry_after = getattr(error, "retry_after", None)
         if response.status_code == 429:
             # Everyone waits, not only this request: the limit is the API member's.
-            self.limiter.pause(retry_after if retry_after is not None else self.retry.delay(attempt))
+            wait = retry_after if retry_after is not None else self.retry.delay(attempt)
+            self.limiter.pause(min(wait, self.retry.max_retry_after))
         delay = self._decide(attempt, started, response.status_code, error.code, retry_after, idempotent)
         if delay is None:
             raise error
@@ -276,26 +289,13 @@ class _Base:
                   (time.monotonic() - started) * 1e3, attempt)
 
     @staticmethod
-    def _merge(streams: Sequence[Iterable[Any]], query: Query) -> Iterator[Any]:
-        """Unite the answers of split queries: in order, each record once."""
-        if len(streams) == 1:
-            yield from streams[0]
-            return
-        if query.ordering is None:
-            # Every chunk comes in id order: merge by id, drop neighbours with the same id.
-            last = None
-            for record in heapq.merge(*streams, key=lambda r: r["id"]):
-                if record["id"] != last:
-                    last = record["id"]
-                    yield record
-            return
-        seen: set[Any] = set()
-        for stream in streams:
-            for record in stream:
-                ident = record.get("id")
-                if ident is None or ident not in seen:
-                    seen.add(ident)
-                    yield record
+    def _merge(streams: Sequence[Iterable[Any]]) -> Iterator[Any]:
+        """Unite the answers of split queries, each in id order: in id order, each record once."""
+        last = None
+        for record in heapq.merge(*streams, key=lambda r: r["id"]):
+            if record["id"] != last:
+                last = record["id"]
+                yield record
 
 
 class Client(_Base):
@@ -344,7 +344,7 @@ class Client(_Base):
                     request.method, request.url, headers=self._headers(request), json=request.json,
                 )
                 response.read()
-            except httpx.TransportError as e:
+            except httpx.RequestError as e:
                 self.limiter.sleep(self._after_no_answer(e, request, attempt, sent, started, idempotent))
                 continue
             delay = self._after_answer(response, request, attempt, sent, started, idempotent)
@@ -365,8 +365,7 @@ class Client(_Base):
             yield from _limited_pages(self._drive(pagers[0]), limit)
             return
         streams = [self._records_of(self._drive(p)) for p in pagers]
-        merged = self._merge(streams, q)
-        yield from _limited_pages(_regroup(merged, page_size, "split"), limit)
+        yield from _limited_pages(_regroup(self._merge(streams), page_size, "split"), limit)
 
     def iter(self, path: str, query: QueryLike = None, *, page_size: int = 1000,
              paging: str = "auto", limit: int | None = None) -> Iterator[Any]:
@@ -460,7 +459,7 @@ class AsyncClient(_Base):
                     request.method, request.url, headers=self._headers(request), json=request.json,
                 )
                 await response.aread()
-            except httpx.TransportError as e:
+            except httpx.RequestError as e:
                 await asyncio.sleep(self._after_no_answer(e, request, attempt, sent, started, idempotent))
                 continue
             delay = self._after_answer(response, request, attempt, sent, started, idempotent)
@@ -474,25 +473,19 @@ class AsyncClient(_Base):
         q = _as_query(query)
         page_size = _page_size(q, page_size, limit)
         pagers = self._plan(path, q, paging, page_size)
-        taken = 0
-        if len(pagers) == 1:
-            async for page in self._drive(pagers[0]):
-                page, taken, done = _cut(page, taken, limit)
-                if page.records:
-                    yield page
-                if done:
-                    return
+        if limit == 0:
             return
-        # Split queries: collect each chunk's records (they are bounded by the
-        # server's answer to short lists), then merge as the sync client does.
-        streams = []
-        for pager in pagers:
-            records: list[Any] = []
-            async for page in self._drive(pager):
-                records.extend(page.records)
-            streams.append(records)
-        for page in _limited_pages(_regroup(self._merge(streams, q), page_size, "split"), limit):
-            yield page
+        if len(pagers) == 1:
+            pages = self._drive(pagers[0])
+        else:
+            pages = _aregroup(_amerge([self._drive(p) for p in pagers]), page_size, "split")
+        taken = 0
+        async for page in pages:
+            page, taken, done = _cut(page, taken, limit)
+            if page.records:
+                yield page
+            if done:
+                return
 
     async def iter(self, path: str, query: QueryLike = None, *, page_size: int = 1000,
                    paging: str = "auto", limit: int | None = None) -> AsyncIterator[Any]:
@@ -538,6 +531,8 @@ class AsyncClient(_Base):
         path = _normal_path(path)
         q = _as_query(query)
         pager = make_pager("auto", self.base_url, path, q, _page_size(q, page_size, limit), search=True)
+        if limit == 0:
+            return
         taken = 0
         async for page in self._drive(pager):
             page, taken, done = _cut(page, taken, limit)
@@ -597,6 +592,45 @@ def _limited_pages(pages: Iterator[Page], limit: int | None) -> Iterator[Page]:
             yield page
         if done:
             return
+
+
+async def _amerge(streams: list[AsyncIterator[Page]]) -> AsyncIterator[Any]:
+    """:meth:`_Base._merge` for async streams of pages: in id order, each record once."""
+    buffers: list[deque[Any]] = [deque() for _ in streams]
+
+    async def ready(i: int) -> bool:
+        while not buffers[i]:
+            try:
+                page = await anext(streams[i])
+            except StopAsyncIteration:
+                return False
+            buffers[i].extend(page.records)
+        return True
+
+    heap = [(buffers[i][0]["id"], i) for i in range(len(streams)) if await ready(i)]
+    heapq.heapify(heap)
+    last = None
+    while heap:
+        ident, i = heapq.heappop(heap)
+        record = buffers[i].popleft()
+        if ident != last:
+            last = ident
+            yield record
+        if await ready(i):
+            heapq.heappush(heap, (buffers[i][0]["id"], i))
+
+
+async def _aregroup(records: AsyncIterator[Any], size: int, mode: str) -> AsyncIterator[Page]:
+    batch: list[Any] = []
+    number = 0
+    async for record in records:
+        batch.append(record)
+        if len(batch) >= size:
+            number += 1
+            yield Page(batch, number, "", mode)
+            batch = []
+    if batch:
+        yield Page(batch, number + 1, "", mode)
 
 
 def _regroup(records: Iterator[Any], size: int, mode: str) -> Iterator[Page]:

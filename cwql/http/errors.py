@@ -137,12 +137,16 @@ class ResponseError(CWQLError):
 class QueryTooLongError(CWQLError, ValueError):
     """The request URL would exceed the budget and cannot be split or sent as a search."""
 
-    def __init__(self, length: int, limit: int, path: str) -> None:
+    def __init__(self, length: int, limit: int, path: str, *, ordered: bool = False) -> None:
         self.length = length
         self.limit = limit
         self.path = path
+        why = (
+            " An ordered query is not split: merging the parts would need the server's collation."
+            if ordered else ""
+        )
         super().__init__(
-            f"the request URL for {path} would be {length} characters; the limit is {limit}. "
+            f"the request URL for {path} would be {length} characters; the limit is {limit}.{why} "
             "Shorten the conditions, or split a long `in (...)` list across queries"
         )
 

@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from ..combine import EMPTY
+from ..errors import UsageError
 from ..query import Query
 from ..syntax import And, Expr, Number, Op, Path, Predicate
 from .errors import ResponseError
@@ -117,18 +118,32 @@ def _ids(records: list[Any]) -> list[int]:
 
 
 class _ByIdentity(Pager):
-    """Walks records in ascending ``id``: a record is new only if its id is past the last."""
+    """Walks records in ascending ``id``: each id must be past the last one.
+
+    A repeat of the last id is dropped; a smaller one means the server did not
+    walk in id order after all, and skipping it silently could lose records,
+    so that is an error. ``skip`` holds ids already yielded by a strategy
+    this one took over from.
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.last_id: int | None = None
+        self.skip: frozenset[int] = frozenset()
 
     def fresh(self, records: list[Any]) -> list[Any]:
         out = []
         for record, ident in zip(records, _ids(records), strict=True):
-            if self.last_id is None or ident > self.last_id:
+            if self.last_id is not None and ident <= self.last_id:
+                if ident == self.last_id:
+                    continue
+                raise ResponseError(
+                    f"records came out of id order (id {ident} after {self.last_id}) while paging by id; "
+                    "use paging='page' or 'link' for this endpoint"
+                )
+            self.last_id = ident
+            if ident not in self.skip:
                 out.append(record)
-                self.last_id = ident
         return out
 
 
@@ -150,19 +165,25 @@ class ForwardPager(_ByIdentity):
         return self.request(self.query.replace(page_size=self.page_size), _FORWARD_HEADERS)
 
     def _feed(self, records: list[Any], links: Mapping[str, Mapping[str, str]], url: str) -> list[Any]:
-        fresh = self.fresh(records)
         nxt = links.get("next", {}).get("url")
+        if nxt is not None and _query_int(nxt, "pageId") is None and self.page_id is None:
+            # Not honoured: a page-numbered Link came back, so this first page is
+            # in the server's default order, not by id. Yield it whole, then walk
+            # by id from the start ourselves, skipping what was already yielded.
+            ids = _ids(records)
+            keyset = KeysetPager(self.base_url, self.path, self.query, self.page_size)
+            keyset.skip = frozenset(ids)
+            self.hand_over(keyset)
+            return list(records)
+        before = self.last_id
+        fresh = self.fresh(records)
         self._next = None
         if nxt is None or not records:
             return fresh
         page_id = _query_int(nxt, "pageId")
         if page_id is None:
-            # Not honoured (a page-numbered Link came back): walk by id ourselves.
-            keyset = KeysetPager(self.base_url, self.path, self.query, self.page_size)
-            keyset.last_id = self.last_id
-            self.hand_over(keyset)
-            return fresh
-        if page_id == self.page_id or not fresh:
+            raise ResponseError("the server dropped forward-only paging in the middle of a walk")
+        if page_id == self.page_id or self.last_id == before:
             return fresh  # the server named the same page again: that was the last one
         self.page_id = page_id
         self._next = self.request(
@@ -190,8 +211,11 @@ class KeysetPager(_ByIdentity):
         return self.request(query)
 
     def _feed(self, records: list[Any], links: Mapping[str, Mapping[str, str]], url: str) -> list[Any]:
+        before = self.last_id
         fresh = self.fresh(records)
-        self._next = self._first() if len(records) >= self.page_size and fresh else None
+        # Carry on while pages are full and the walk moves on (a page of ids
+        # already yielded, after a hand-over, still moves it on).
+        self._next = self._first() if len(records) >= self.page_size and self.last_id != before else None
         return fresh
 
 
@@ -257,6 +281,8 @@ class LinkPager(_Remembering):
         fresh = self.fresh(records)
         nxt = links.get("next", {}).get("url")
         self._next = None
+        if records and not fresh:
+            return fresh  # a full page of repeats: the links have come round again
         if nxt is None:
             if not links and len(records) >= self.page_size:
                 pages = PagePager(self.base_url, self.path, self.query, self.page_size,
@@ -277,7 +303,7 @@ def make_pager(mode: str, base_url: str, path: str, query: Query, page_size: int
                *, search: bool = False) -> Pager:
     """The pager for ``mode`` (see :data:`MODES`) over ``query``."""
     if mode not in MODES:
-        raise ValueError(f"paging must be one of {', '.join(MODES)}; got {mode!r}")
+        raise UsageError(f"paging must be one of {', '.join(MODES)}; got {mode!r}")
     ordered = query.ordering is not None
     if search:
         # POST .../search takes page numbers; without an order, walk by id.

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from ..combine import EMPTY
 from ..query import Query
-from ..syntax import And, Expr, Literal, Op, Or, Predicate, walk
+from ..syntax import And, Expr, Literal, Number, Op, Or, Predicate, String, walk
 
 __all__ = ["Split", "split_query"]
 
@@ -51,7 +52,12 @@ def split_query(query: Query, fits: Callable[[Query], bool]) -> Split | None:
         return None
     _, attribute, target = best
     assert isinstance(target.value, tuple)
-    values = tuple(dict.fromkeys(target.value))  # repeats would only double-count
+    # Values the server takes as equal ("abc" and "ABC", 1 and 01) would match
+    # the same records from two chunks: keep one of each.
+    kept: dict[object, Literal] = {}
+    for value in target.value:
+        kept.setdefault(_server_key(value), value)
+    values = tuple(kept.values())
 
     def chunk(part: tuple[Literal, ...]) -> Query:
         replacement = Predicate(target.path, Op.IN, part)
@@ -72,6 +78,15 @@ def split_query(query: Query, fits: Callable[[Query], bool]) -> Split | None:
     root = getattr(query, attribute)
     top_level = root is target or (isinstance(root, And) and any(o is target for o in root.operands))
     return Split(tuple(queries), attribute == "conditions" and top_level)
+
+
+def _server_key(value: Literal) -> object:
+    """What the server compares: strings without case or trailing spaces, numbers by value."""
+    if isinstance(value, String):
+        return ("text", value.value.casefold().rstrip(" "))
+    if isinstance(value, Number):
+        return ("number", Decimal(value.text))
+    return (type(value).__name__, str(value))
 
 
 def _largest_fitting(fits: Callable[[int], bool], most: int) -> int:

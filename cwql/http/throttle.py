@@ -9,11 +9,14 @@ limiter serves threads and concurrent tasks alike.
 from __future__ import annotations
 
 import email.utils
+import math
 import random
 import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+
+from ..errors import UsageError
 
 __all__ = ["RateLimiter", "RetryPolicy", "parse_retry_after"]
 
@@ -34,7 +37,7 @@ class RateLimiter:
                  wall: Callable[[], float] = time.time,
                  sleep: Callable[[float], None] = time.sleep) -> None:
         if not requests_per_minute > 0:
-            raise ValueError(f"requests_per_minute must be positive, not {requests_per_minute!r}")
+            raise UsageError(f"requests_per_minute must be positive, not {requests_per_minute!r}")
         self.requests_per_minute = float(requests_per_minute)
         self._clock = clock
         self._wall = wall
@@ -77,7 +80,8 @@ class RateLimiter:
     def observe(self, headers: Mapping[str, str]) -> None:
         """Adjust to the server's ``X-RateLimit-*`` headers, when it sends them."""
         limit = _number(headers.get("x-ratelimit-limit"))
-        if limit is not None and 0 < limit < self.requests_per_minute:
+        # Below one a minute is no limit anyone means: ignore it rather than stall.
+        if limit is not None and 1 <= limit < self.requests_per_minute:
             with self._lock:
                 self.requests_per_minute = limit
         remaining = _number(headers.get("x-ratelimit-remaining"))
@@ -93,9 +97,10 @@ def _number(value: str | None) -> float | None:
     if value is None:
         return None
     try:
-        return float(value.strip())
+        number = float(value.strip())
     except ValueError:
         return None
+    return number if math.isfinite(number) else None
 
 
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
@@ -104,9 +109,11 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
         return None
     text = value.strip()
     try:
-        return max(0.0, float(text))
+        seconds = float(text)
     except ValueError:
         pass
+    else:
+        return max(0.0, seconds) if math.isfinite(seconds) else None
     try:
         when = email.utils.parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):
@@ -138,9 +145,9 @@ class RetryPolicy:
 
     def __post_init__(self) -> None:
         if self.attempts < 1:
-            raise ValueError("RetryPolicy.attempts counts the first try too, so it must be at least 1")
+            raise UsageError("RetryPolicy.attempts counts the first try too, so it must be at least 1")
         if self.base < 0 or self.cap < 0 or self.total_seconds < 0:
-            raise ValueError("RetryPolicy delays must not be negative")
+            raise UsageError("RetryPolicy delays must not be negative")
 
     @staticmethod
     def retryable_status(status: int, code: str = "") -> bool:

@@ -121,6 +121,9 @@ class Schema:
         endpoints, models = data.get("endpoints"), data.get("models")
         if not isinstance(endpoints, Mapping) or not isinstance(models, Mapping):
             raise SchemaError(f"{source}: a schema needs 'endpoints' and 'models' objects")
+        for path, model in endpoints.items():
+            if not isinstance(path, str) or not isinstance(model, str):
+                raise SchemaError(f"{source}: endpoints map paths to model names, not {path!r}: {model!r}")
         self.source = source
         self.version: str = str(data.get("api_version", ""))
         self._raw_models = models

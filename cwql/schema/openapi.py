@@ -27,8 +27,20 @@ def from_openapi(spec: Mapping[str, Any], *, source: str = "<openapi>") -> Schem
 
     Models come from ``components.schemas``; endpoints are the paths whose
     ``get`` answers 200 with an array of one of those models (a list
-    endpoint, which is where conditions apply).
+    endpoint, which is where conditions apply). Raises
+    :class:`~cwql.errors.SchemaError` for anything that is not a well-formed
+    OpenAPI 3 document.
     """
+    try:
+        return _from_openapi(spec, source)
+    except SchemaError:
+        raise
+    except (AttributeError, TypeError, KeyError) as e:
+        # A part of the document of another shape than OpenAPI gives it.
+        raise SchemaError(f"{source}: not a well-formed OpenAPI 3 document ({type(e).__name__}: {e})") from None
+
+
+def _from_openapi(spec: Mapping[str, Any], source: str) -> Schema:
     if not isinstance(spec, Mapping) or not str(spec.get("openapi", "")).startswith("3"):
         raise SchemaError(f"{source}: not an OpenAPI 3 document (no 'openapi: 3.x' field)")
     components = spec.get("components", {}).get("schemas", {})

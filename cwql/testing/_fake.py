@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import copy
 import enum
 import hmac
 import json
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from ..errors import ParseError
+from ..errors import ParseError, UsageError
 from ..evaluator import compile_predicate
 from ..parser import parse_fields, parse_order_by
 from ..syntax import OrderBy
@@ -169,11 +170,11 @@ class FakePSA:
     ) -> None:
         unknown = set(quirks) - QUIRKS
         if unknown:
-            raise ValueError(f"unknown quirks {sorted(unknown)}; known: {sorted(QUIRKS)}")
+            raise UsageError(f"unknown quirks {sorted(unknown)}; known: {sorted(QUIRKS)}")
         if requests_per_minute is not None and requests_per_minute < 1:
-            raise ValueError("requests_per_minute must be at least 1, or None for no limit")
+            raise UsageError("requests_per_minute must be at least 1, or None for no limit")
         if not codebase or "/" in codebase:
-            raise ValueError(f"codebase is one path segment such as v4_6_release, not {codebase!r}")
+            raise UsageError(f"codebase is one path segment such as v4_6_release, not {codebase!r}")
         self.company_id = company_id
         self.public_key = public_key
         self.private_key = private_key
@@ -216,9 +217,9 @@ class FakePSA:
         try:
             data = json.loads(Path(path).read_text(encoding="utf-8"))
         except (OSError, ValueError) as e:
-            raise ValueError(f"cannot read records from {path}: {e}") from None
+            raise UsageError(f"cannot read records from {path}: {e}") from None
         if not isinstance(data, dict) or not all(isinstance(v, list) for v in data.values()):
-            raise ValueError(f"{path} must hold an object of collection paths to lists of records")
+            raise UsageError(f"{path} must hold an object of collection paths to lists of records")
         return cls(data, **options)
 
     # ---- what tests use ----------------------------------------------------------------
@@ -304,9 +305,9 @@ class FakePSA:
         """
         fault = Fault(fault)
         if probability is not None and not 0.0 <= probability <= 1.0:
-            raise ValueError(f"probability must be between 0 and 1, not {probability}")
+            raise UsageError(f"probability must be between 0 and 1, not {probability}")
         if delay < 0:
-            raise ValueError("delay must not be negative")
+            raise UsageError("delay must not be negative")
         rule = _Rule(
             fault, None if on is None else frozenset(on), probability,
             None if path is None else collection_key(path), method and method.upper(), delay,
@@ -375,7 +376,11 @@ class FakePSA:
         method = method.upper()
         pairs = headers.items() if isinstance(headers, Mapping) else headers
         lowered = {k.lower(): v for k, v in pairs}
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+        except ValueError:  # a Host header such as "[::1" makes no URL
+            parts = urlsplit("/")
+            url = ""
         origin = f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
         with self._lock:
             self._count += 1
@@ -385,6 +390,8 @@ class FakePSA:
             hook(number, method, parts.path)
         fault: Fault | None = None
         try:
+            if not url:
+                raise _Reject(_error(400, "InvalidRequest", "the request URL cannot be read"))
             response, fault = self._answer(method, parts.path, parts.query, lowered, body, origin)
         except _Reject as rejected:
             response = rejected.response
@@ -644,7 +651,7 @@ def _query(raw: str) -> _Query:
             setattr(q, attr, value)
             if attr not in ("page", "page_id"):
                 q.params[name] = value
-        elif name.lower() != "pagesize":
+        else:
             q.params[name] = value
     return q
 
@@ -689,9 +696,16 @@ def _fields(text: str | None) -> list[tuple[str, ...]] | None:
 
 
 def _project(record: Mapping[str, Any], fields: list[tuple[str, ...]]) -> dict[str, Any]:
+    """The record cut down to ``fields``, under the record's own key spellings.
+
+    Field names match case-insensitively, as the server's do, but the answer
+    keeps the API's names (``fields=ID`` still answers ``id``). Values are
+    copied: the store's records are never changed in place.
+    """
     out: dict[str, Any] = {}
     for segments in fields:
         value: Any = record
+        names: list[str] = []
         for segment in segments:
             if not isinstance(value, Mapping):
                 break
@@ -700,12 +714,19 @@ def _project(record: Mapping[str, Any], fields: list[tuple[str, ...]]) -> dict[s
             )
             if key is None:
                 break
+            names.append(key)
             value = value[key]
         else:
             holder = out
-            for segment in segments[:-1]:
-                holder = holder.setdefault(segment, {})
-            holder[segments[-1]] = value
+            for name in names[:-1]:
+                inner = holder.get(name)
+                if not isinstance(inner, dict):
+                    inner = holder[name] = {}
+                holder = inner
+            if isinstance(holder.get(names[-1]), dict) and isinstance(value, Mapping):
+                holder[names[-1]].update(copy.deepcopy(dict(value)))
+            else:
+                holder[names[-1]] = copy.deepcopy(value)
     return out
 
 
@@ -730,11 +751,11 @@ def _sorted(records: list[dict[str, Any]], order_by: str | None) -> list[dict[st
     except ParseError as e:
         raise _Reject(_error(400, "InvalidObject", f"orderBy is invalid: {e.diagnostics[0].message}",
                              field="orderBy")) from None
-    from ..evaluator import _getter
+    from ..evaluator import getter
 
     result = list(records)  # already in id order: ties stay in id order
     for key in reversed(parsed.keys):
-        get = _getter(key.path.name)
+        get = getter(key.path.name)
         result.sort(key=lambda r, get=get: _sort_value(get(r)), reverse=key.descending)  # type: ignore[misc]
     return result
 

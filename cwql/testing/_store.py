@@ -8,6 +8,8 @@ import threading
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from ..errors import UsageError
+
 __all__ = ["Store", "collection_key"]
 
 
@@ -36,13 +38,13 @@ class Store:
         try:
             copied = json.loads(json.dumps({path: list(records) for path, records in collections.items()}))
         except (TypeError, ValueError) as e:
-            raise ValueError(f"records must be JSON data (dicts, lists, str, numbers, bool, None): {e}") from None
+            raise UsageError(f"records must be JSON data (dicts, lists, str, numbers, bool, None): {e}") from None
         for path, records in copied.items():
             with self._lock:
                 self._collections.setdefault(collection_key(path), {})
             for record in records:
                 if not isinstance(record, dict):
-                    raise ValueError(f"a record in {path} is not an object: {record!r:.80}")
+                    raise UsageError(f"a record in {path} is not an object: {record!r:.80}")
                 self._insert(collection_key(path), record)
 
     def names(self) -> list[str]:
@@ -79,9 +81,9 @@ class Store:
                 record_id = max(records, default=0) + 1
                 stored["id"] = record_id
             if not isinstance(record_id, int) or isinstance(record_id, bool):
-                raise ValueError(f"a record's id must be an int, not {record_id!r}")
+                raise UsageError(f"a record's id must be an int, not {record_id!r}")
             if record_id in records:
-                raise ValueError(f"{key} already has a record with id {record_id}")
+                raise UsageError(f"{key} already has a record with id {record_id}")
             records[record_id] = stored
             self._sorted.pop(key, None)
         return stored
@@ -91,7 +93,7 @@ class Store:
         with self._lock:
             records = self._collections.get(key, {})
             if record_id not in records:
-                raise ValueError(f"{key} has no record with id {record_id}")
+                raise UsageError(f"{key} has no record with id {record_id}")
             stored = {**records[record_id], **copy.deepcopy(dict(changes)), "id": record_id}
             records[record_id] = stored
             self._sorted.pop(key, None)
