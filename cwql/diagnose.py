@@ -19,6 +19,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedTok
 
 from .errors import Diagnostic
 from .lexer import GrammarLexer
+from .syntax import KEYWORDS
 
 __all__ = ["explain"]
 
@@ -46,7 +47,7 @@ _LABELS = {
     "$END": "the end of the text",
 }
 _VALUES = frozenset({"STRING", "NUMBER", "DATETIME", "TRUE", "FALSE"})
-_KEYWORDS = frozenset({"AND", "OR", "NOT", "IN", "CONTAINS", "LIKE", "TRUE", "FALSE", "NULL", "ASC", "DESC"})
+_KEYWORDS = frozenset(k.upper() for k in KEYWORDS)  # as terminal names
 
 _NOT_HINT = (
     "the language has no standalone `not`: negate the operator instead "

@@ -34,6 +34,7 @@ from typing import NoReturn
 
 from .combine import not_a_condition
 from .errors import CWQLTypeError, Diagnostic, InvalidValueError, ParseError, UnsafeValueError
+from .like import literal_contains
 from .literals import MAX_DIGITS, digit_count, needs_escape
 from .syntax import (
     And,
@@ -277,16 +278,13 @@ def _comparison_value(op: Op, value: object) -> Literal:
 
 
 def _text_value(method: str, value: object, *, literal_text: bool) -> String:
-    """The string operand of contains/like; ``literal_text`` escapes ``[`` as ``[[]``."""
+    """The string operand of contains/like; ``literal_text`` brackets the pattern characters."""
     if isinstance(value, enum.Enum):
         value = value.value
     if isinstance(value, str):
-        if literal_text:
-            # The official guide: a literal [ in contains/like is written [[].
-            value = value.replace("[", "[[]")
-        return _string(value, False)
+        return _string(literal_contains(value) if literal_text else value, False)
     if isinstance(value, AllowEscapes):
-        text = value.value.replace("[", "[[]") if literal_text else value.value
+        text = literal_contains(value.value) if literal_text else value.value
         return _string(text, True)
     if type(value) is String:
         return value
@@ -414,7 +412,8 @@ class _Comparable:
     def contains(self, text: str) -> Expr:
         """``path contains "text"``: ``text`` appears in the value, taken literally.
 
-        A ``[`` in ``text`` is written ``[[]``, as the official guide requires.
+        ``[``, ``%``, ``_`` and ``*`` are written ``[[]``, ``[%]``, ``[_]``, ``[*]``
+        (the official guide's escape), so they are never wildcards.
         """
         return self._cwql_test(Op.CONTAINS, _text_value("contains", text, literal_text=True))
 

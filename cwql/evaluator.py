@@ -3,8 +3,9 @@
 The semantics are a *model* of what the Manage server does (LANGUAGE.md §6;
 docs/evaluator.md states each rule with an example):
 
-- strings compare case-insensitively (both sides through ``str.lower``, which
-  keeps lengths, so ``_`` in a ``like`` still means one character);
+- strings compare case-insensitively (both sides through ``str.lower``; for
+  the few characters that lower into two, ``_`` in a ``like`` counts the
+  lowered text);
 - a missing or ``null`` field matches ``= null`` only; every other comparison
   with it is false, negated operators included (SQL's three-valued logic; the
   language has no standalone ``not``, so "unknown" can be treated as false);

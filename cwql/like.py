@@ -114,6 +114,21 @@ def _char_class(body: str) -> CharClass:
     return CharClass("".join(chars), tuple(ranges), negated)
 
 
+_CONTAINS_SPECIAL = re.compile(r"([\[%_*])")
+
+
+def literal_contains(text: str) -> str:
+    """A ``contains`` value that finds ``text`` itself: ``[``, ``%``, ``_``, ``*`` bracketed.
+
+    Whether the server runs ``contains`` through ``LIKE`` is unverified. The
+    official guide writes a literal ``[`` as ``[[]`` there, which suggests it
+    does, and then ``%``, ``_`` (and ``*``, which the server turns into ``%``)
+    would be wildcards; written as ``[%]``, ``[_]``, ``[*]`` they are the
+    character itself either way (:func:`contains_text` reads them back).
+    """
+    return _CONTAINS_SPECIAL.sub(r"[\1]", text)
+
+
 def contains_text(value: str) -> str:
     """The substring a ``contains`` value looks for: ``[x]`` read as ``x``."""
     if "[" not in value:

@@ -60,7 +60,9 @@ class Limits:
     """Bounds on the work one parse may do; hostile input fails fast at these.
 
     ``max_length`` counts characters; ``max_depth`` bounds nested parentheses;
-    ``max_nodes`` bounds predicates, connectives and list values together.
+    ``max_nodes`` bounds the nodes of the tree (predicates, connectives, paths
+    and values), for the code that consumes it; the parse itself is already
+    bounded by ``max_length``.
     """
 
     max_length: int = 100_000

@@ -56,7 +56,8 @@ _UTC = _dt.UTC
 # What the grammar's PATH and NUMBER terminals match, for nodes built in Python.
 _PATH = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:/[A-Za-z_][A-Za-z0-9_]*)*")
 _NUMBER = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
-_KEYWORDS = frozenset({"and", "or", "not", "in", "contains", "like", "true", "false", "null", "asc", "desc"})
+#: The language's keywords (the grammar's string terminals; a test keeps the two equal).
+KEYWORDS = frozenset({"and", "or", "not", "in", "contains", "like", "true", "false", "null", "asc", "desc"})
 
 #: The deepest nesting of alternating ``and``/``or`` groups a tree may have.
 MAX_HEIGHT = 100
@@ -142,7 +143,7 @@ class Path(Node):
 
     def __post_init__(self) -> None:
         name = self.name
-        if not isinstance(name, str) or not _PATH.fullmatch(name) or name.lower() in _KEYWORDS:
+        if not isinstance(name, str) or not _PATH.fullmatch(name) or name.lower() in KEYWORDS:
             raise ConditionError(
                 f"{name!r} is not a field path: segments of letters, digits and _ (not starting "
                 "with a digit) joined by /, and not a keyword"

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from cwql.literals import MAX_DIGITS, digit_count, quote_string
 from cwql.syntax import (
+    KEYWORDS,
     And,
     Boolean,
     DateTime,
@@ -26,7 +27,6 @@ from cwql.syntax import (
     String,
 )
 
-KEYWORDS = {"and", "or", "not", "in", "contains", "like", "true", "false", "null", "asc", "desc"}
 IDENT = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,11}", fullmatch=True)
 
 paths = st.lists(IDENT, min_size=1, max_size=3).map("/".join).filter(

@@ -111,3 +111,9 @@ def test_grammar_cache_is_written_reused_and_repaired(tmp_path: Path) -> None:
     blocked.write_text("")
     assert _check({**env, "CWQL_CACHE_DIR": str(blocked)}) == "a=1\n"  # no folder: no cache
     assert _check({**env, "CWQL_CACHE_DIR": ""}) == "a=1\n"  # switched off
+
+
+def test_keyword_lists_agree_with_the_grammar() -> None:
+    from cwql.syntax import KEYWORDS
+
+    assert set(_lexer().keywords) == set(KEYWORDS)

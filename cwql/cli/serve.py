@@ -26,7 +26,7 @@ def register(subs: Any) -> None:
         help='serve the records in a JSON file: {"/service/tickets": [{...}], ...}',
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8123, help="port (default: 8123; 0 picks a free one)")
+    serve.add_argument("--port", type=_port, default=8123, help="port (default: 8123; 0 picks a free one)")
     serve.add_argument("--seed", type=int, default=0, help="seed of the demo data and random faults")
     serve.add_argument(
         "--requests-per-minute", type=int, default=1000, metavar="N",
@@ -38,6 +38,16 @@ def register(subs: Any) -> None:
         "repeat-page-id, first-link-on-last-page, no-link-single-page, total-count-header",
     )
     serve.set_defaults(run=f"{__name__}:run")
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port: ports run 0-65535")
+    return port
 
 
 def run(args: argparse.Namespace) -> int:
