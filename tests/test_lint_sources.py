@@ -289,6 +289,38 @@ def test_yaml_fix_that_would_change_the_value_is_refused() -> None:
     assert host_edits(site, [Edit(4, 7, '"y: z"')]) is None  # `: ` would start a mapping
 
 
+def test_yaml_cwql_text_inside_a_scalar_is_data_not_a_comment() -> None:
+    source = (
+        "help: |\n"
+        "  end it with # cwql: noqa\n"
+        "  # cwql: noqa: V001\n"
+        "quoted: 'a # cwql: noqa\n"
+        "  b # cwql: noqa'\n"
+        '- {conditions: summary like "x", note: "a # cwql: noqa\n'
+        '   b"}  # a real comment\n'
+    ).replace("- {", "list:\n- {")
+    assert yamlfile.read(source, None).comments == []
+    fixed, n, result = RUNNER.fix_text("x", "x", "yaml", source)
+    assert (fixed, n) == (source, 0)  # --fix leaves the data alone
+    assert [f.code for f in result.findings] == ["V001"]  # and the fake noqa suppresses nothing
+
+
+def test_yaml_real_comments_next_to_scalars_are_read() -> None:
+    source = (
+        "help: |\n"
+        "  text\n"
+        "# cwql: noqa\n"
+        "list:\n"
+        '- {conditions: summary like "x", note: "# x"}  # cwql: noqa: V001\n'
+        "other: 'it''s' # cwql: noqa\n"
+    )
+    comments = yamlfile.read(source, None).comments
+    assert [(c.line, c.body, c.own_line) for c in comments] == [
+        (3, "noqa", True), (5, "noqa: V001", False), (6, "noqa", False)]
+    assert source[comments[1].start:comments[1].end] == "# cwql: noqa: V001"
+    assert lint(source, "yaml") == [("M001", 3, 1), ("M001", 6, 16)]
+
+
 def test_yaml_bomb_is_bounded() -> None:
     lines = ["a0: &a0 [conditions, conditions]"]
     for i in range(1, 40):
