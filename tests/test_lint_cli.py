@@ -265,6 +265,31 @@ def test_fmt(project: Path) -> None:
     assert again.returncode == 0
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="symlinks need privileges on Windows")
+def test_fmt_and_fix_write_through_a_symlink(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    store.mkdir()
+    real = store / "q.cwql"
+    work = tmp_path / "work"
+    work.mkdir()
+    link = work / "q.cwql"
+    link.symlink_to(real)
+    for command, before, after in (
+        (("fmt",), "A = 1 OR b = 'x'\n", 'A=1 or b="x"\n'),
+        (("lint", "--fix", "--exit-zero"), "a = 1 AND b in (2)\n", "a = 1 and b=2\n"),
+    ):
+        real.write_text(before, encoding="utf-8")
+        real.chmod(0o640)
+        r = cwql(*command, "q.cwql", cwd=work)
+        assert r.returncode == 0, r.stderr
+        assert link.is_symlink()
+        assert link.resolve() == real.resolve()
+        assert real.read_text(encoding="utf-8") == after
+        assert real.stat().st_mode & 0o777 == 0o640
+        assert sorted(p.name for p in store.iterdir()) == ["q.cwql"]  # no temporary file left
+        assert sorted(p.name for p in work.iterdir()) == ["q.cwql"]
+
+
 def test_fmt_reports_queries_that_do_not_parse(tmp_path: Path) -> None:
     (tmp_path / "q.cwql").write_text("a == 1\nb = 2\n", encoding="utf-8")
     r = cwql("fmt", ".", cwd=tmp_path)
