@@ -117,7 +117,8 @@ def literal_key(value: Literal) -> Hashable:
     if isinstance(value, String):
         return ("string", value.value)
     if isinstance(value, DateTime):
-        return ("datetime", value.value)
+        # ``value`` holds six fractional digits; .NET writes seven.
+        return ("datetime", value.value, value.fraction[6:7].rstrip("0"))
     if isinstance(value, Boolean):
         return ("boolean", value.value)
     assert isinstance(value, Null)
