@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from ...like import ANY, ONE, CharClass, parse_like
-from ...literals import format_datetime, quote_string
+from ...literals import format_datetime, quote_string, string_escapes
 from ...syntax import DateTime, Literal, Op, Predicate, String
 from ..model import Context, Edit, Fix, Problem, Rule
 from .base import VALUES, literal_key, literal_type, requote, rule, source, span
@@ -219,11 +219,14 @@ def mixed_in_list_types(node: Predicate, ctx: Context) -> Iterator[Problem]:
 
 @rule(
     "V008", "escaped-quote", VALUES, "warning",
-    "A quote inside a string written with a backslash or doubled.",
-    what="""A string holding `\\"`, `\\'` or a doubled delimiter (`'it''s'`).""",
-    why="""How the server reads a quote inside a string is not documented: clients send both
-    forms, and nobody has shown which the server understands. Quoting the string with the
-    other quote character needs no escape at all.""",
+    "A quote or backslash inside a string written with an escape.",
+    what="""A string holding `\\"`, `\\'`, a doubled delimiter (`'it''s'`) or an escaped
+    backslash `\\\\`.""",
+    why="""How the server reads escapes inside a string is not documented: clients send
+    backslash escapes and doubled quotes, and nobody has shown which the server understands. If
+    it reads no backslash escapes, `"C:\\\\temp"` looks for two backslashes. Quoting the
+    string with the other quote character needs no quote escape, and a backslash before any
+    character but a quote or a backslash means itself either way (`"C:\\temp"`).""",
     example="summary contains 'it\\'s'",
     fix='summary contains "it\'s"',
     fixable="safe",
@@ -231,21 +234,31 @@ def mixed_in_list_types(node: Predicate, ctx: Context) -> Iterator[Problem]:
 )
 def escaped_quote(node: String, ctx: Context) -> Iterator[Problem]:
     written = source(ctx, node)
-    quote, inner = written[0], written[1:-1]
-    if "\\'" not in inner and '\\"' not in inner and quote * 2 not in inner:
+    escapes = string_escapes(written)
+    if not escapes:
         return
     start, end = span(node)
     value = node.value
-    both = '"' in value and "'" in value
+    quotes = any(c != "\\" for _, c in escapes)
+    message = ("a quote escaped inside a string; the server's escaping is not documented" if quotes
+               else "an escaped backslash (`\\\\`) inside a string; whether the server reads "
+               "backslash escapes is not documented")
+    # The value written with no escape at all, where it can be: then it reads the same
+    # whichever way the server treats escapes.
+    plain = quote_string(value)
+    if string_escapes(plain):
+        yield Problem(
+            start, end, message,
+            hint="no form is known to carry this value safely (it holds both quote characters, "
+            "or a backslash before a quote or at the end): match the text around it with "
+            "`like` and `_` instead",
+        )
+        return
     yield Problem(
-        start, end, "a quote escaped inside a string; the server's escaping is not documented",
-        hint=(
-            "the value holds both quote characters, which no form is known to carry safely: "
-            "match the text around the quote with `like` and `_` instead"
-            if both else "quote the string with the other quote character"
-        ),
-        fix=None if both else Fix("Quote with the other quote character",
-                                  (Edit(start, end, quote_string(value)),)),
+        start, end, message,
+        hint="quote the string with the other quote character" if quotes
+        else "write the backslash once: before any other character it stands for itself",
+        fix=Fix("Write the string without escapes", (Edit(start, end, plain),)),
     )
 
 
