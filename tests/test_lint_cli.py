@@ -241,6 +241,21 @@ def test_fix_in_place_is_idempotent(project: Path) -> None:
     assert {p.name: p.read_bytes() for p in project.iterdir()} == before
 
 
+def test_fix_reports_only_what_it_changed(tmp_path: Path) -> None:
+    # An escaped backslash then a plain quote: a finding that no escape-free form can fix.
+    query = 'summary = "a\\\\\'b" and id in (1)\n'
+    (tmp_path / "q.cwql").write_text(query, encoding="utf-8")
+    r = cwql("lint", "--fix", "--select", "V", "--output-format", "json", ".", cwd=tmp_path)
+    assert r.returncode == 1
+    assert "fixed 1 problem\n" in r.stderr  # V005; nothing for V008
+    assert (tmp_path / "q.cwql").read_text(encoding="utf-8") == 'summary = "a\\\\\'b" and id=1\n'
+    (finding,) = json.loads(r.stdout)
+    assert finding["code"] == "V008"
+    assert finding["fix"] is None
+    again = cwql("lint", "--fix", "--select", "V", ".", cwd=tmp_path)
+    assert "fixed" not in again.stderr
+
+
 def test_fmt(project: Path) -> None:
     (project / "app.py").write_text(
         'x = 1  # nothing else changes\nclient.get("/t", params={"conditions": "Status/Name = \'Open\' AND id IN (1, 2)"})  # keep\n',

@@ -279,6 +279,42 @@ def test_yaml_fixes_are_written_in_the_scalars_own_style() -> None:
     )
 
 
+def test_fixing_stops_when_a_round_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataclasses import replace
+
+    from cwql.lint import engine
+    from cwql.lint.model import Edit, Fix, Problem
+    from cwql.syntax import Predicate
+
+    def same(node: Predicate, ctx: object) -> list[Problem]:  # a "fix" that rewrites nothing
+        start, end = node.span  # type: ignore[misc]
+        return [Problem(start, end, "x", fix=Fix("no-op", (Edit(start, end, str(node)),)))]
+
+    def swap(old: str, new: str) -> object:
+        def check(node: Predicate, ctx: object) -> list[Problem]:
+            start, end = node.span  # type: ignore[misc]
+            if str(node) != old:
+                return []
+            return [Problem(start, end, "x", fix=Fix("swap", (Edit(start, end, new),)))]
+        return check
+
+    base = engine.RULES["V005"]
+    rules = {
+        "X001": replace(base, code="X001", check=same, visits=(Predicate,)),
+        "X002": replace(base, code="X002", check=swap("a=1", "a=2"), visits=(Predicate,)),
+        "X003": replace(base, code="X003", check=swap("a=2", "a=1"), visits=(Predicate,)),
+    }
+    monkeypatch.setattr(engine, "RULES", {**engine.RULES, **rules})
+    runner = Runner(Config(), Linter(["X001"]))
+    fixed, n, result = runner.fix_text("x", "x", "cwql", "b=1\n")
+    assert (fixed, n) == ("b=1\n", 0)
+    assert [f.fix for f in result.findings] == [None]  # not offered as a fix either
+    # Two fixes that undo each other: one round, then the loop sees the text come back.
+    runner = Runner(Config(), Linter(["X002", "X003"]))
+    fixed, n, _ = runner.fix_text("x", "x", "cwql", "a=1\n")
+    assert (fixed, n) == ("a=2\n", 1)
+
+
 def test_yaml_fix_that_would_change_the_value_is_refused() -> None:
     from cwql.lint.engine import host_edits
     from cwql.lint.model import Edit

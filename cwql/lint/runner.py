@@ -67,18 +67,22 @@ class Runner:
         verifying = Linter(self.linter.enabled, self.linter.settings, self.linter.schema,
                            verify_fixes=True)
         runner = Runner(self.config, verifying, self.kind, self.endpoint)
+        seen = {hash(text)}
         for _ in range(_FIX_ROUNDS):
             result = runner.lint_text(display, relative, filetype, text)
             chosen = _non_overlapping(
                 f.fix for f in result.findings
                 if f.fix is not None and (unsafe or f.fix.applicability == "safe")
+                and any(text[e.start:e.end] != e.content for e in f.fix.edits)
             )
             if not chosen:
                 return text, fixed, result
             new = apply_edits(text, [e for fix in chosen for e in fix.edits])
-            # A fix must leave the file readable (for Python: still valid Python).
-            if self._extract(relative, filetype, new).skipped is not None:
+            # Stop when the fixes undo each other (a round comes back to an earlier text),
+            # and when they leave the file unreadable (for Python: no longer valid Python).
+            if hash(new) in seen or self._extract(relative, filetype, new).skipped is not None:
                 return text, fixed, result
+            seen.add(hash(new))
             text = new
             fixed += len(chosen)
         return text, fixed, runner.lint_text(display, relative, filetype, text)
