@@ -110,6 +110,33 @@ def test_pep701_nested_quotes() -> None:
     assert [code for code, _, _ in lint(source)] == ["E009"]
 
 
+def test_one_literal_under_two_keys_is_one_query() -> None:
+    source = 'x["conditions"] = y["conditions"] = "a = 1 AND b == 2"\nx["orderBy"] = y["orderBy"] = z\n'
+    extraction = python.read(source, None)
+    assert [s.text for s in extraction.sites] == ["a = 1 AND b == 2"]
+    assert len(extraction.dynamic) == 1
+    assert lint(source) == [("E009", 1, column_of(source, "=="))]
+    fixable = 'x["conditions"] = y["conditions"] = "a = 1 AND b = 2"\n'
+    done = RUNNER.format_text("x", "x", "python", fixable)
+    assert done.refused == []
+    assert done.text == 'x["conditions"] = y["conditions"] = "a=1 and b=2"\n'
+
+
+def test_a_cwql_parse_call_as_the_value_is_read_once_at_the_call() -> None:
+    source = (
+        "import cwql\n"
+        "from cwql import parse_order_by as order\n"
+        'Query(conditions=cwql.parse("id == 1"), orderBy=order("id DESC"))\n'
+        'Query(conditions=cwql.parse(text), fields=cwql.normalize(cwql.parse("x = 1")))\n'
+    )
+    extraction = python.read(source, None)
+    assert sorted((s.text, s.kind) for s in extraction.sites) == [
+        ("id == 1", "conditions"), ("id DESC", "orderBy"), ("x = 1", "conditions")]
+    # Only `text` is unknown: the calls themselves are not "not a string literal".
+    assert [why for _, why in extraction.dynamic] == ["not a string literal"]
+    assert extraction.dynamic[0][0] == source.index("text")
+
+
 def test_bytes_and_non_strings_are_not_queries() -> None:
     assert lint('f(conditions=b"a == 1", fields=["a", "a"], orderBy=None)\n') == []
 
