@@ -138,6 +138,25 @@ def test_output_file_and_statistics(project: Path) -> None:
     assert ["1", "E009", "double-equals"] in rows
 
 
+def test_output_file_that_cannot_be_written_is_a_usage_error(project: Path) -> None:
+    for where, why in (("missing/out.json", "no such folder"), (".", "cannot write it")):
+        r = cwql("lint", "-o", where, ".", cwd=project)
+        assert r.returncode == 2
+        assert r.stderr.splitlines()[-1].startswith(f"cwql: --output-file {where}: {why}")
+        assert "internal error" not in r.stderr
+
+
+def test_check_api_raises_cwql_errors_for_bad_arguments() -> None:
+    import cwql
+    from cwql.lint import check
+
+    for kwargs in ({"kind": "bogus"}, {"select": ["X9"]}):
+        with pytest.raises(cwql.CWQLError, match=r"kind must be one of|X9") as e:
+            check("id=1", **kwargs)  # type: ignore[arg-type]
+        assert isinstance(e.value, ValueError)
+    assert check("id desc", "orderBy") == []
+
+
 # ---- noqa, config --------------------------------------------------------------
 
 

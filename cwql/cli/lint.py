@@ -207,6 +207,10 @@ def run_lint(args: argparse.Namespace) -> int:
     except ConfigError as e:
         print(f"cwql: {e}", file=sys.stderr)
         return 2
+    if args.output_file and not os.path.isdir(os.path.dirname(os.path.abspath(args.output_file))):
+        # Said before linting, not after: the findings would have nowhere to go.
+        print(f"cwql: --output-file {args.output_file}: no such folder", file=sys.stderr)
+        return 2
     results: list[FileResult] = []
     fixed = 0
     if use_stdin:
@@ -265,7 +269,12 @@ def run_lint(args: argparse.Namespace) -> int:
                       "not be checked (--verbose lists them)")
     if fixed:
         _notice(args, f"fixed {fixed} problem{'s' if fixed != 1 else ''}")
-    _emit(args, results)
+    try:
+        _emit(args, results)
+    except OSError as e:
+        print(f"cwql: --output-file {args.output_file}: cannot write it: {e.strerror or e}",
+              file=sys.stderr)
+        return 2
     findings = sum(len(r.findings) for r in results)
     return 1 if findings and not args.exit_zero else 0
 

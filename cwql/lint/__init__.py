@@ -46,13 +46,18 @@ def check(
 
     ``select`` and ``ignore`` take codes or code prefixes as in the config
     (default: the rules that are on by default). A fix's edits apply to ``text``.
-    Raises :class:`~cwql.lint.config.ConfigError` (a :class:`~cwql.CWQLError`)
-    for a selector that matches no rule.
+    ``kind`` is the parameter the query is for: ``conditions``, ``childConditions``,
+    ``customFieldConditions``, ``orderBy`` or ``fields``.
+    Raises :class:`~cwql.lint.config.ConfigError` (a :class:`~cwql.CWQLError`
+    and a ValueError) for an unknown kind or a selector that matches no rule.
     """
-    from .config import check_selectors
+    from .comments import KINDS
+    from .config import ConfigError, check_selectors
     from .config import select as choose
     from .engine import Linter
 
+    if kind not in KINDS:
+        raise ConfigError(f"kind must be one of {', '.join(KINDS)}; got {kind!r}")
     chosen = None if select is None else check_selectors(select, "select")
     enabled = choose(chosen, (), check_selectors(ignore, "ignore"))
     linter = Linter(enabled, settings, schema, verify_fixes=True)
