@@ -367,6 +367,22 @@ def test_check_stays_light(tmp_path: Path) -> None:
     assert r.stdout.splitlines() == ["a=1", "[]"]
 
 
+def test_starting_the_cli_loads_neither_the_parser_nor_the_rules() -> None:
+    from cwql.lint.kinds import KINDS
+    from cwql.parser import KINDS as CONDITION_KINDS
+
+    assert (*CONDITION_KINDS, "orderBy", "fields") == KINDS
+    code = ("import sys\nfrom cwql.cli import _build_parser\n"
+            "_build_parser().parse_args(['lint', '--kind', 'orderBy'])\n"
+            "print(sorted(m for m in ('lark', 'cwql.parser', 'cwql.lint.rules', 'cwql.lint.model')"
+            " if m in sys.modules))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.stdout.splitlines() == ["[]"], r.stderr
+    bad = cwql("parse", "--kind", "bogus", "a=1")
+    assert bad.returncode == 2
+    assert "invalid choice: 'bogus' (choose from " in bad.stderr
+
+
 def test_pre_commit_hooks() -> None:
     import yaml
 

@@ -384,6 +384,17 @@ def test_yaml_real_comments_next_to_scalars_are_read() -> None:
     assert lint(source, "yaml") == [("M001", 3, 1), ("M001", 6, 16)]
 
 
+def test_json_and_yaml_readers_do_not_load_the_python_reader() -> None:
+    import subprocess
+
+    code = ("import sys\nfrom cwql.lint.sources import read\n"
+            "read('json', '{\"conditions\": \"a=1\"}', 'conditions', None)\n"
+            "read('yaml', 'conditions: a=1', 'conditions', None)\n"
+            "print('cwql.lint.sources.python' in sys.modules)")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.stdout == "False\n", r.stderr
+
+
 def test_yaml_bomb_is_bounded() -> None:
     lines = ["a0: &a0 [conditions, conditions]"]
     for i in range(1, 40):

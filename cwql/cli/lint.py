@@ -11,7 +11,7 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
-from .query import KIND_CHOICES
+from ..lint.kinds import KINDS
 
 if TYPE_CHECKING:
     from ..lint.config import Config
@@ -41,7 +41,7 @@ def add_config_args(sub: argparse.ArgumentParser, *, kind: bool = True) -> None:
     group.add_argument("--ignore", type=_codes, default=[], metavar="CODES",
                        help="rule codes or prefixes to disable")
     if kind:
-        group.add_argument("-k", "--kind", choices=KIND_CHOICES,
+        group.add_argument("-k", "--kind", choices=KINDS,
                            help="the parameter of queries whose file does not say (default: conditions)")
     group.add_argument("--endpoint", metavar="PATH",
                        help="the endpoint queries are for, e.g. /service/tickets (turns on the schema rules)")

@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CWQLError
-from .comments import KINDS
 from .globs import Pattern, compile_pattern
+from .kinds import KINDS
 from .model import Settings
 from .rules import RULES
 

@@ -13,15 +13,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import CWQLError, Diagnostic, ParseError
-from ..parser import parse, parse_fields, parse_order_by
 from ..syntax import Node, walk
 from .comments import Noqa, parse_comment
+from .kinds import parse_kind
 from .model import Context, Edit, Finding, Fix, Problem, Rule, Settings
 from .rules import RULES
 from .rules.meta import DIRECTIVE, UNUSED_NOQA
 from .sources.base import HOLE, Comment, Extraction, LineIndex, OffsetMap, Site
 
-__all__ = ["FileResult", "Linter", "apply_edits", "host_edits", "parse_kind"]
+__all__ = ["FileResult", "Linter", "apply_edits", "host_edits"]
 
 
 def _case_fix(schema: Any, ctx: Context, d: Diagnostic) -> Fix | None:
@@ -36,15 +36,6 @@ def _case_fix(schema: Any, ctx: Context, d: Diagnostic) -> Fix | None:
     if not canonical or canonical.casefold() != written.casefold():
         return None
     return Fix(f"write {canonical}", (Edit(d.start, d.end, canonical),))
-
-
-def parse_kind(text: str, kind: str) -> Node:
-    """Parse ``text`` as the value of the parameter ``kind``."""
-    if kind == "orderBy":
-        return parse_order_by(text)
-    if kind == "fields":
-        return parse_fields(text)
-    return parse(text, kind)  # type: ignore[arg-type]
 
 
 @dataclass(slots=True)

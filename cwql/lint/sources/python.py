@@ -28,23 +28,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from ..comments import COMMENT, Directive, parse_comment
+from ..kinds import NAMES
 from .base import HOLE, Comment, Extraction, LineIndex, OffsetMap, Segment, Site, Writer
 
-__all__ = ["NAMES", "read"]
+__all__ = ["read"]
 
-#: Keyword and key names that hold a query, and the parameter each is for.
-NAMES = {
-    "conditions": "conditions",
-    "childConditions": "childConditions",
-    "child_conditions": "childConditions",
-    "childconditions": "childConditions",
-    "customFieldConditions": "customFieldConditions",
-    "custom_field_conditions": "customFieldConditions",
-    "customfieldconditions": "customFieldConditions",
-    "orderBy": "orderBy",
-    "order_by": "orderBy",
-    "fields": "fields",
-}
 # cwql's own functions that take a query first, and the kind each reads.
 _FUNCTIONS = {
     "parse": "conditions", "normalize": "conditions",
@@ -369,7 +357,7 @@ class _Reader:
     def _with_holes(self, chunks: list[str], segs: list[Segment], hole_chunks: list[int],
                     kind: str, endpoint: str | None, first: int, last: int) -> None:
         from ...errors import CWQLError
-        from ..engine import parse_kind
+        from ..kinds import parse_kind
 
         for placeholder in _PLACEHOLDERS:
             text_parts = list(chunks)

@@ -19,9 +19,9 @@ from collections.abc import Callable
 from typing import Any
 
 from ..comments import COMMENT
+from ..kinds import NAMES
 from ..model import Edit
 from .base import Comment, Extraction, LineIndex, OffsetMap, Segment, Site, Writer
-from .python import NAMES
 
 __all__ = ["MAX_NODES", "read"]
 
