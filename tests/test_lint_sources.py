@@ -395,6 +395,24 @@ def test_json_and_yaml_readers_do_not_load_the_python_reader() -> None:
     assert r.stdout == "False\n", r.stderr
 
 
+def test_a_runner_builds_its_fixing_linter_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cwql.lint import runner as runner_module
+
+    built = []
+
+    class Counting(Linter):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            built.append(kwargs.get("verify_fixes", False))
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(runner_module, "Linter", Counting)
+    runner = Runner(Config(), Linter())
+    for text in ("a = 1 AND b = 2\n", "c in (1)\n", "d = 1\n"):
+        runner.fix_text("x", "x", "cwql", text)
+        runner.format_text("x", "x", "cwql", text)
+    assert sorted(built) == [False, True]  # one verifying linter, one for fmt's syntax check
+
+
 def test_yaml_bomb_is_bounded() -> None:
     lines = ["a0: &a0 [conditions, conditions]"]
     for i in range(1, 40):
