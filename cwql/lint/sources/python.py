@@ -27,8 +27,9 @@ import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from ...errors import CWQLError
 from ..comments import COMMENT, Directive, parse_comment
-from ..kinds import NAMES
+from ..kinds import NAMES, parse_kind
 from .base import HOLE, Comment, Extraction, LineIndex, OffsetMap, Segment, Site, Writer
 
 __all__ = ["read"]
@@ -356,9 +357,6 @@ class _Reader:
 
     def _with_holes(self, chunks: list[str], segs: list[Segment], hole_chunks: list[int],
                     kind: str, endpoint: str | None, first: int, last: int) -> None:
-        from ...errors import CWQLError
-        from ..kinds import parse_kind
-
         for placeholder in _PLACEHOLDERS:
             text_parts = list(chunks)
             new_segs: list[Segment] = []
