@@ -74,6 +74,8 @@ def string_escapes(token: str) -> list[tuple[int, str]]:
     quote = token[0]
     inner = token[1:-1]
     found: list[tuple[int, str]] = []
+    if "\\" not in inner and quote not in inner:
+        return found
     i, n = 0, len(inner)
     while i < n:
         c = inner[i]
