@@ -22,6 +22,7 @@ __all__ = [
     "quote_string",
     "read_datetime",
     "read_string",
+    "string_escapes",
 ]
 
 #: The most digits a number may have: SQL Server's decimals hold 38, and
@@ -77,6 +78,32 @@ def read_string(token: str) -> str:
             out.append(c)
             i += 1
     return "".join(out)
+
+
+def string_escapes(token: str) -> list[tuple[int, str]]:
+    """Where :func:`read_string` finds an escape in ``token``: (offset, the character it stands for).
+
+    Each escape is two characters of the token: a backslash before a backslash
+    or a quote, or a doubled delimiter. Read left to right, so in ``"a\\\\'b"``
+    the backslashes pair up and the ``'`` is plain text.
+    """
+    quote = token[0]
+    inner = token[1:-1]
+    found: list[tuple[int, str]] = []
+    if "\\" not in inner and quote not in inner:
+        return found
+    i, n = 0, len(inner)
+    while i < n:
+        c = inner[i]
+        if c == "\\" and i + 1 < n and inner[i + 1] in _ESCAPABLE:
+            found.append((i + 1, inner[i + 1]))
+            i += 2
+        elif c == quote:
+            found.append((i + 1, quote))
+            i += 2
+        else:
+            i += 1
+    return found
 
 
 def quote_string(value: str) -> str:

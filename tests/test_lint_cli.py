@@ -138,6 +138,25 @@ def test_output_file_and_statistics(project: Path) -> None:
     assert ["1", "E009", "double-equals"] in rows
 
 
+def test_output_file_that_cannot_be_written_is_a_usage_error(project: Path) -> None:
+    for where, why in (("missing/out.json", "no such folder"), (".", "cannot write it")):
+        r = cwql("lint", "-o", where, ".", cwd=project)
+        assert r.returncode == 2
+        assert r.stderr.splitlines()[-1].startswith(f"cwql: --output-file {where}: {why}")
+        assert "internal error" not in r.stderr
+
+
+def test_check_api_raises_cwql_errors_for_bad_arguments() -> None:
+    import cwql
+    from cwql.lint import check
+
+    for kwargs in ({"kind": "bogus"}, {"select": ["X9"]}):
+        with pytest.raises(cwql.CWQLError, match=r"kind must be one of|X9") as e:
+            check("id=1", **kwargs)  # type: ignore[arg-type]
+        assert isinstance(e.value, ValueError)
+    assert check("id desc", "orderBy") == []
+
+
 # ---- noqa, config --------------------------------------------------------------
 
 
@@ -241,6 +260,21 @@ def test_fix_in_place_is_idempotent(project: Path) -> None:
     assert {p.name: p.read_bytes() for p in project.iterdir()} == before
 
 
+def test_fix_reports_only_what_it_changed(tmp_path: Path) -> None:
+    # An escaped backslash then a plain quote: a finding that no escape-free form can fix.
+    query = 'summary = "a\\\\\'b" and id in (1)\n'
+    (tmp_path / "q.cwql").write_text(query, encoding="utf-8")
+    r = cwql("lint", "--fix", "--select", "V", "--output-format", "json", ".", cwd=tmp_path)
+    assert r.returncode == 1
+    assert "fixed 1 problem\n" in r.stderr  # V005; nothing for V008
+    assert (tmp_path / "q.cwql").read_text(encoding="utf-8") == 'summary = "a\\\\\'b" and id=1\n'
+    (finding,) = json.loads(r.stdout)
+    assert finding["code"] == "V008"
+    assert finding["fix"] is None
+    again = cwql("lint", "--fix", "--select", "V", ".", cwd=tmp_path)
+    assert "fixed" not in again.stderr
+
+
 def test_fmt(project: Path) -> None:
     (project / "app.py").write_text(
         'x = 1  # nothing else changes\nclient.get("/t", params={"conditions": "Status/Name = \'Open\' AND id IN (1, 2)"})  # keep\n',
@@ -263,6 +297,31 @@ def test_fmt(project: Path) -> None:
         'summary like "%x%" or summary like "%x%"']
     again = cwql("fmt", "--check", ".", cwd=project)
     assert again.returncode == 0
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symlinks need privileges on Windows")
+def test_fmt_and_fix_write_through_a_symlink(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    store.mkdir()
+    real = store / "q.cwql"
+    work = tmp_path / "work"
+    work.mkdir()
+    link = work / "q.cwql"
+    link.symlink_to(real)
+    for command, before, after in (
+        (("fmt",), "A = 1 OR b = 'x'\n", 'A=1 or b="x"\n'),
+        (("lint", "--fix", "--exit-zero"), "a = 1 AND b in (2)\n", "a = 1 and b=2\n"),
+    ):
+        real.write_text(before, encoding="utf-8")
+        real.chmod(0o640)
+        r = cwql(*command, "q.cwql", cwd=work)
+        assert r.returncode == 0, r.stderr
+        assert link.is_symlink()
+        assert link.resolve() == real.resolve()
+        assert real.read_text(encoding="utf-8") == after
+        assert real.stat().st_mode & 0o777 == 0o640
+        assert sorted(p.name for p in store.iterdir()) == ["q.cwql"]  # no temporary file left
+        assert sorted(p.name for p in work.iterdir()) == ["q.cwql"]
 
 
 def test_fmt_reports_queries_that_do_not_parse(tmp_path: Path) -> None:
@@ -306,6 +365,22 @@ def test_check_stays_light(tmp_path: Path) -> None:
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path,
                        timeout=60)
     assert r.stdout.splitlines() == ["a=1", "[]"]
+
+
+def test_starting_the_cli_loads_neither_the_parser_nor_the_rules() -> None:
+    from cwql.lint.kinds import KINDS
+    from cwql.parser import KINDS as CONDITION_KINDS
+
+    assert (*CONDITION_KINDS, "orderBy", "fields") == KINDS
+    code = ("import sys\nfrom cwql.cli import _build_parser\n"
+            "_build_parser().parse_args(['lint', '--kind', 'orderBy'])\n"
+            "print(sorted(m for m in ('lark', 'cwql.parser', 'cwql.lint.rules', 'cwql.lint.model')"
+            " if m in sys.modules))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.stdout.splitlines() == ["[]"], r.stderr
+    bad = cwql("parse", "--kind", "bogus", "a=1")
+    assert bad.returncode == 2
+    assert "invalid choice: 'bogus' (choose from " in bad.stderr
 
 
 def test_pre_commit_hooks() -> None:

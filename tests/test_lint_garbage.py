@@ -126,3 +126,23 @@ def test_symlink_loops_and_unreadable_paths(tmp_path: Path) -> None:
     (tmp_path / "dangling.cwql").symlink_to(tmp_path / "nowhere.cwql")
     r = lint(tmp_path)
     assert r.returncode == 0
+
+
+def test_hostile_gitignore_patterns(tmp_path: Path) -> None:
+    # Each pattern took exponential (or high-polynomial) time as a backtracking
+    # regex on the paths below; the command's timeout turns a hang into a failure.
+    (tmp_path / ".gitignore").write_text(
+        "**/" * 12 + "x.cwql\n"
+        + "*a" * 14 + "*b.cwql\n"
+        + "**/d/" * 7 + "**/e/\n", encoding="utf-8")
+    deep = tmp_path.joinpath(*["d"] * 40)
+    deep.mkdir(parents=True)
+    (deep / "e").mkdir()
+    for folder, name in ((deep, "x.cwql"), (deep, "y.cwql"), (tmp_path, "a" * 200 + "b.cwql"),
+                         (tmp_path, "a" * 200 + ".cwql"), (deep / "e", "z.cwql")):
+        (folder / name).write_text("a == 1\n", encoding="utf-8")
+    r = lint(tmp_path, "--output-format", "json")
+    import json
+
+    linted = sorted(Path(item["filename"]).name for item in json.loads(r.stdout))
+    assert linted == sorted(["y.cwql", "a" * 200 + ".cwql"])

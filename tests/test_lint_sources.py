@@ -110,6 +110,33 @@ def test_pep701_nested_quotes() -> None:
     assert [code for code, _, _ in lint(source)] == ["E009"]
 
 
+def test_one_literal_under_two_keys_is_one_query() -> None:
+    source = 'x["conditions"] = y["conditions"] = "a = 1 AND b == 2"\nx["orderBy"] = y["orderBy"] = z\n'
+    extraction = python.read(source, None)
+    assert [s.text for s in extraction.sites] == ["a = 1 AND b == 2"]
+    assert len(extraction.dynamic) == 1
+    assert lint(source) == [("E009", 1, column_of(source, "=="))]
+    fixable = 'x["conditions"] = y["conditions"] = "a = 1 AND b = 2"\n'
+    done = RUNNER.format_text("x", "x", "python", fixable)
+    assert done.refused == []
+    assert done.text == 'x["conditions"] = y["conditions"] = "a=1 and b=2"\n'
+
+
+def test_a_cwql_parse_call_as_the_value_is_read_once_at_the_call() -> None:
+    source = (
+        "import cwql\n"
+        "from cwql import parse_order_by as order\n"
+        'Query(conditions=cwql.parse("id == 1"), orderBy=order("id DESC"))\n'
+        'Query(conditions=cwql.parse(text), fields=cwql.normalize(cwql.parse("x = 1")))\n'
+    )
+    extraction = python.read(source, None)
+    assert sorted((s.text, s.kind) for s in extraction.sites) == [
+        ("id == 1", "conditions"), ("id DESC", "orderBy"), ("x = 1", "conditions")]
+    # Only `text` is unknown: the calls themselves are not "not a string literal".
+    assert [why for _, why in extraction.dynamic] == ["not a string literal"]
+    assert extraction.dynamic[0][0] == source.index("text")
+
+
 def test_bytes_and_non_strings_are_not_queries() -> None:
     assert lint('f(conditions=b"a == 1", fields=["a", "a"], orderBy=None)\n') == []
 
@@ -279,6 +306,42 @@ def test_yaml_fixes_are_written_in_the_scalars_own_style() -> None:
     )
 
 
+def test_fixing_stops_when_a_round_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataclasses import replace
+
+    from cwql.lint import engine
+    from cwql.lint.model import Edit, Fix, Problem
+    from cwql.syntax import Predicate
+
+    def same(node: Predicate, ctx: object) -> list[Problem]:  # a "fix" that rewrites nothing
+        start, end = node.span  # type: ignore[misc]
+        return [Problem(start, end, "x", fix=Fix("no-op", (Edit(start, end, str(node)),)))]
+
+    def swap(old: str, new: str) -> object:
+        def check(node: Predicate, ctx: object) -> list[Problem]:
+            start, end = node.span  # type: ignore[misc]
+            if str(node) != old:
+                return []
+            return [Problem(start, end, "x", fix=Fix("swap", (Edit(start, end, new),)))]
+        return check
+
+    base = engine.RULES["V005"]
+    rules = {
+        "X001": replace(base, code="X001", check=same, visits=(Predicate,)),
+        "X002": replace(base, code="X002", check=swap("a=1", "a=2"), visits=(Predicate,)),
+        "X003": replace(base, code="X003", check=swap("a=2", "a=1"), visits=(Predicate,)),
+    }
+    monkeypatch.setattr(engine, "RULES", {**engine.RULES, **rules})
+    runner = Runner(Config(), Linter(["X001"]))
+    fixed, n, result = runner.fix_text("x", "x", "cwql", "b=1\n")
+    assert (fixed, n) == ("b=1\n", 0)
+    assert [f.fix for f in result.findings] == [None]  # not offered as a fix either
+    # Two fixes that undo each other: one round, then the loop sees the text come back.
+    runner = Runner(Config(), Linter(["X002", "X003"]))
+    fixed, n, _ = runner.fix_text("x", "x", "cwql", "a=1\n")
+    assert (fixed, n) == ("a=2\n", 1)
+
+
 def test_yaml_fix_that_would_change_the_value_is_refused() -> None:
     from cwql.lint.engine import host_edits
     from cwql.lint.model import Edit
@@ -287,6 +350,67 @@ def test_yaml_fix_that_would_change_the_value_is_refused() -> None:
     assert host_edits(site, [Edit(4, 7, '"y"')]) == [Edit(16, 19, '"y"')]
     assert host_edits(site, [Edit(4, 7, '"y #z"')]) is None  # ` #` would start a comment
     assert host_edits(site, [Edit(4, 7, '"y: z"')]) is None  # `: ` would start a mapping
+
+
+def test_yaml_cwql_text_inside_a_scalar_is_data_not_a_comment() -> None:
+    source = (
+        "help: |\n"
+        "  end it with # cwql: noqa\n"
+        "  # cwql: noqa: V001\n"
+        "quoted: 'a # cwql: noqa\n"
+        "  b # cwql: noqa'\n"
+        '- {conditions: summary like "x", note: "a # cwql: noqa\n'
+        '   b"}  # a real comment\n'
+    ).replace("- {", "list:\n- {")
+    assert yamlfile.read(source, None).comments == []
+    fixed, n, result = RUNNER.fix_text("x", "x", "yaml", source)
+    assert (fixed, n) == (source, 0)  # --fix leaves the data alone
+    assert [f.code for f in result.findings] == ["V001"]  # and the fake noqa suppresses nothing
+
+
+def test_yaml_real_comments_next_to_scalars_are_read() -> None:
+    source = (
+        "help: |\n"
+        "  text\n"
+        "# cwql: noqa\n"
+        "list:\n"
+        '- {conditions: summary like "x", note: "# x"}  # cwql: noqa: V001\n'
+        "other: 'it''s' # cwql: noqa\n"
+    )
+    comments = yamlfile.read(source, None).comments
+    assert [(c.line, c.body, c.own_line) for c in comments] == [
+        (3, "noqa", True), (5, "noqa: V001", False), (6, "noqa", False)]
+    assert source[comments[1].start:comments[1].end] == "# cwql: noqa: V001"
+    assert lint(source, "yaml") == [("M001", 3, 1), ("M001", 6, 16)]
+
+
+def test_json_and_yaml_readers_do_not_load_the_python_reader() -> None:
+    import subprocess
+
+    code = ("import sys\nfrom cwql.lint.sources import read\n"
+            "read('json', '{\"conditions\": \"a=1\"}', 'conditions', None)\n"
+            "read('yaml', 'conditions: a=1', 'conditions', None)\n"
+            "print('cwql.lint.sources.python' in sys.modules)")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.stdout == "False\n", r.stderr
+
+
+def test_a_runner_builds_its_fixing_linter_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cwql.lint import runner as runner_module
+
+    built = []
+
+    class Counting(Linter):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            built.append(kwargs.get("verify_fixes", False))
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(runner_module, "Linter", Counting)
+    runner = Runner(Config(), Linter())
+    for text in ("a = 1 AND b = 2\n", "c in (1)\n", "d = 1\n"):
+        runner.fix_text("x", "x", "cwql", text)
+        runner.format_text("x", "x", "cwql", text)
+    assert sorted(built) == [False, True]  # one verifying linter, one for fmt's syntax check
 
 
 def test_yaml_bomb_is_bounded() -> None:

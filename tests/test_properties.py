@@ -90,3 +90,23 @@ def test_encode_decode_round_trip(text: str) -> None:
     assert unquote(encoded, errors="strict") == text
     # Only unreserved characters, `/`, and well-formed escapes remain.
     assert set(re.sub(r"%[0-9A-F]{2}", "", encoded)) <= UNRESERVED
+
+
+@examples(300)
+@given(st.sampled_from("\"'"), st.lists(st.sampled_from(["a", "\\", "\\\\", "\\'", '\\"', "''", '""']),
+                                         max_size=8))
+@example('"', ["a", "\\\\", "'", "b"])
+def test_string_escapes_are_where_read_string_reads_them(quote: str, pieces: list[str]) -> None:
+    from cwql.literals import read_string, string_escapes
+
+    token = quote + "".join(pieces) + quote
+    escapes = dict(string_escapes(token))
+    out, i = [], 1
+    while i < len(token) - 1:
+        if i in escapes:
+            out.append(escapes[i])
+            i += 2
+        else:
+            out.append(token[i])
+            i += 1
+    assert "".join(out) == read_string(token)

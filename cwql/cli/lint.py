@@ -11,7 +11,7 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
-from .query import KIND_CHOICES
+from ..lint.kinds import KINDS
 
 if TYPE_CHECKING:
     from ..lint.config import Config
@@ -41,7 +41,7 @@ def add_config_args(sub: argparse.ArgumentParser, *, kind: bool = True) -> None:
     group.add_argument("--ignore", type=_codes, default=[], metavar="CODES",
                        help="rule codes or prefixes to disable")
     if kind:
-        group.add_argument("-k", "--kind", choices=KIND_CHOICES,
+        group.add_argument("-k", "--kind", choices=KINDS,
                            help="the parameter of queries whose file does not say (default: conditions)")
     group.add_argument("--endpoint", metavar="PATH",
                        help="the endpoint queries are for, e.g. /service/tickets (turns on the schema rules)")
@@ -207,6 +207,10 @@ def run_lint(args: argparse.Namespace) -> int:
     except ConfigError as e:
         print(f"cwql: {e}", file=sys.stderr)
         return 2
+    if args.output_file and not os.path.isdir(os.path.dirname(os.path.abspath(args.output_file))):
+        # Said before linting, not after: the findings would have nowhere to go.
+        print(f"cwql: --output-file {args.output_file}: no such folder", file=sys.stderr)
+        return 2
     results: list[FileResult] = []
     fixed = 0
     if use_stdin:
@@ -265,7 +269,12 @@ def run_lint(args: argparse.Namespace) -> int:
                       "not be checked (--verbose lists them)")
     if fixed:
         _notice(args, f"fixed {fixed} problem{'s' if fixed != 1 else ''}")
-    _emit(args, results)
+    try:
+        _emit(args, results)
+    except OSError as e:
+        print(f"cwql: --output-file {args.output_file}: cannot write it: {e.strerror or e}",
+              file=sys.stderr)
+        return 2
     findings = sum(len(r.findings) for r in results)
     return 1 if findings and not args.exit_zero else 0
 

@@ -11,16 +11,15 @@ import json
 import sys
 from typing import Any
 
-__all__ = ["KIND_CHOICES", "register", "run"]
+from ..lint.kinds import KINDS
 
-#: What ``--kind`` accepts: the three condition parameters, then orderBy and fields.
-KIND_CHOICES = ("conditions", "childConditions", "customFieldConditions", "orderBy", "fields")
+__all__ = ["register", "run"]
 
 
 def add_query_args(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("expr", metavar="EXPR", help="the query text, or - to read it from stdin")
     sub.add_argument(
-        "-k", "--kind", choices=KIND_CHOICES, default="conditions",
+        "-k", "--kind", choices=KINDS, default="conditions",
         help="which parameter the text is for (default: conditions)",
     )
 
@@ -65,7 +64,8 @@ def read_expr(args: argparse.Namespace) -> str:
 
 def run_check(args: argparse.Namespace) -> int:
     from ..lint.config import ConfigError
-    from ..lint.engine import Linter, parse_kind
+    from ..lint.engine import Linter
+    from ..lint.kinds import parse_kind
     from .lint import load_config, load_schema
 
     text = read_expr(args)
@@ -93,18 +93,12 @@ def run_check(args: argparse.Namespace) -> int:
 def run(args: argparse.Namespace) -> int:
     from ..encoding import encode
     from ..errors import CWQLError, ParseError
-    from ..parser import parse, parse_fields, parse_order_by
-    from ..syntax import Node, as_data
+    from ..lint.kinds import parse_kind
+    from ..syntax import as_data
 
     text = read_expr(args)
-    node: Node
     try:
-        if args.kind == "orderBy":
-            node = parse_order_by(text)
-        elif args.kind == "fields":
-            node = parse_fields(text)
-        else:
-            node = parse(text, args.kind)
+        node = parse_kind(text, args.kind)
     except ParseError as e:
         print(e)
         return 1

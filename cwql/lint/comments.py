@@ -5,12 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..parser import KINDS as CONDITION_KINDS
+from .kinds import KINDS
 
-__all__ = ["KINDS", "Directive", "Noqa", "parse_comment"]
-
-#: Every parameter a query can be for: the condition kinds, then orderBy and fields.
-KINDS: tuple[str, ...] = (*CONDITION_KINDS, "orderBy", "fields")
+__all__ = ["Directive", "Noqa", "parse_comment"]
 
 # `cwql:` then the body, in a comment that starts with `#`.
 COMMENT = re.compile(r"#\s*cwql:[ \t]*(?P<body>[^\r\n]*)")

@@ -26,16 +26,20 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CWQLError
-from .comments import KINDS
 from .globs import Pattern, compile_pattern
+from .kinds import KINDS
 from .model import Settings
 from .rules import RULES
 
 __all__ = ["DEFAULT_EXCLUDE", "Config", "ConfigError", "find_config", "load", "select"]
 
 
-class ConfigError(CWQLError):
-    """A config file or option that cannot be used; the CLI exits 2 with its message."""
+class ConfigError(CWQLError, ValueError):
+    """A config file or option that cannot be used; the CLI exits 2 with its message.
+
+    Also what :func:`cwql.lint.check` raises for an argument it cannot use (a
+    selector that matches no rule, an unknown kind), so it is a ValueError too.
+    """
 
 
 #: Folders nobody wants linted; ``exclude`` replaces this list, ``extend-exclude`` adds to it.

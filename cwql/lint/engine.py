@@ -13,15 +13,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import CWQLError, Diagnostic, ParseError
-from ..parser import parse, parse_fields, parse_order_by
 from ..syntax import Node, walk
 from .comments import Noqa, parse_comment
+from .kinds import parse_kind
 from .model import Context, Edit, Finding, Fix, Problem, Rule, Settings
 from .rules import RULES
 from .rules.meta import DIRECTIVE, UNUSED_NOQA
 from .sources.base import HOLE, Comment, Extraction, LineIndex, OffsetMap, Site
 
-__all__ = ["FileResult", "Linter", "apply_edits", "host_edits", "parse_kind"]
+__all__ = ["FileResult", "Linter", "apply_edits", "host_edits"]
 
 
 def _case_fix(schema: Any, ctx: Context, d: Diagnostic) -> Fix | None:
@@ -36,15 +36,6 @@ def _case_fix(schema: Any, ctx: Context, d: Diagnostic) -> Fix | None:
     if not canonical or canonical.casefold() != written.casefold():
         return None
     return Fix(f"write {canonical}", (Edit(d.start, d.end, canonical),))
-
-
-def parse_kind(text: str, kind: str) -> Node:
-    """Parse ``text`` as the value of the parameter ``kind``."""
-    if kind == "orderBy":
-        return parse_order_by(text)
-    if kind == "fields":
-        return parse_fields(text)
-    return parse(text, kind)  # type: ignore[arg-type]
 
 
 @dataclass(slots=True)
@@ -132,9 +123,8 @@ class Linter:
         if ctx.endpoint is not None and self._schema_codes:
             found.extend(self._schema_problems(root, ctx))
         found.sort(key=lambda rp: (rp[1].start, rp[0].code))
-        if self.verify_fixes:
-            return [(rule, self._checked_fix(p, text, kind)) for rule, p in found]
-        return found
+        check = self._checked_fix if self.verify_fixes else _changing_fix
+        return [(rule, check(p, text, kind) if p.fix is not None else p) for rule, p in found]
 
     def _schema_problems(self, root: Node, ctx: Context) -> list[tuple[Rule, Problem]]:
         """The schema family: the type checker runs once and its findings go to their rules."""
@@ -171,15 +161,17 @@ class Linter:
             self._for_kind[kind] = tables
         return tables
 
-    def _checked_fix(self, problem: Problem, text: str, kind: str) -> Problem:
-        """Drop a fix whose result does not parse: a fix must never break a query."""
-        if problem.fix is None:
-            return problem
+    @staticmethod
+    def _checked_fix(problem: Problem, text: str, kind: str) -> Problem:
+        """Drop a fix that changes nothing, or whose result does not parse: a fix must never break a query."""
+        assert problem.fix is not None
+        fixed = apply_edits(text, problem.fix.edits)
+        if fixed == text:
+            return _without_fix(problem)
         try:
-            parse_kind(apply_edits(text, problem.fix.edits), kind)
+            parse_kind(fixed, kind)
         except CWQLError:
-            return Problem(problem.start, problem.end, problem.message, problem.hint, None,
-                           problem.related)
+            return _without_fix(problem)
         return problem
 
     def lint_query(self, text: str, kind: str, endpoint: str | None = None) -> FileResult:
@@ -303,6 +295,18 @@ class Linter:
                 out.append(self._at(path, lines, UNUSED_NOQA, comment.start, comment.end,
                                     message, fix))
         return out
+
+
+def _without_fix(problem: Problem) -> Problem:
+    return Problem(problem.start, problem.end, problem.message, problem.hint, None, problem.related)
+
+
+def _changing_fix(problem: Problem, text: str, kind: str) -> Problem:
+    """Drop a fix that leaves the query as it is: it would be offered, and counted, forever."""
+    assert problem.fix is not None
+    if all(text[e.start:e.end] == e.content for e in problem.fix.edits):
+        return _without_fix(problem)
+    return problem
 
 
 def _as_is(part: int, text: str) -> str:

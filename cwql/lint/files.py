@@ -187,11 +187,21 @@ def decode(data: bytes, filetype: str) -> Source:
 
 
 def save(path: Path, source: Source, text: str) -> None:
-    """Write ``text`` back with the file's encoding and BOM, atomically."""
+    """Write ``text`` back with the file's encoding and BOM, atomically.
+
+    A symlink stays a symlink: the file it points to is rewritten (through a
+    temporary file beside that file, so the rename stays on one file system),
+    keeping its mode.
+    """
     data = text.encode(source.encoding)
     if source.bom:
         data = codecs.BOM_UTF8 + data
-    tmp = path.with_name(f".{path.name}.cwql-tmp")
-    tmp.write_bytes(data)
-    shutil.copymode(path, tmp)
-    os.replace(tmp, path)
+    real = Path(os.path.realpath(path))
+    tmp = real.with_name(f".{real.name}.cwql-tmp")
+    try:
+        tmp.write_bytes(data)
+        shutil.copymode(real, tmp)
+        os.replace(tmp, real)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

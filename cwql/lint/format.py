@@ -14,7 +14,8 @@ import difflib
 from dataclasses import dataclass
 
 from ..syntax import String, walk
-from .engine import host_edits, parse_kind
+from .engine import host_edits
+from .kinds import parse_kind
 from .model import Edit
 from .sources.base import Site
 

@@ -43,6 +43,21 @@ class Runner:
     linter: Linter
     kind: str | None = None
     endpoint: str | None = None
+    # Made on first use and kept: the same runner verifying fixes, and the syntax rules for fmt.
+    _fixing: Runner | None = field(default=None, init=False, repr=False, compare=False)
+    _syntax: Linter | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def fixing(self) -> Runner:
+        """This runner with fixes verified (each fix re-parsed), made once and kept."""
+        if self._fixing is None:
+            if self.linter.verify_fixes:
+                self._fixing = self
+            else:
+                verifying = Linter(self.linter.enabled, self.linter.settings, self.linter.schema,
+                                   verify_fixes=True)
+                self._fixing = Runner(self.config, verifying, self.kind, self.endpoint)
+        return self._fixing
 
     def _extract(self, relative: str, filetype: str, text: str) -> Extraction:
         kind, endpoint = self.config.kind_and_endpoint(relative)
@@ -64,21 +79,23 @@ class Runner:
                  unsafe: bool = False) -> tuple[str, int, FileResult]:
         """Apply fixes until none is left; returns the text, the number applied, the last result."""
         fixed = 0
-        verifying = Linter(self.linter.enabled, self.linter.settings, self.linter.schema,
-                           verify_fixes=True)
-        runner = Runner(self.config, verifying, self.kind, self.endpoint)
+        runner = self.fixing
+        seen = {hash(text)}
         for _ in range(_FIX_ROUNDS):
             result = runner.lint_text(display, relative, filetype, text)
             chosen = _non_overlapping(
                 f.fix for f in result.findings
                 if f.fix is not None and (unsafe or f.fix.applicability == "safe")
+                and any(text[e.start:e.end] != e.content for e in f.fix.edits)
             )
             if not chosen:
                 return text, fixed, result
             new = apply_edits(text, [e for fix in chosen for e in fix.edits])
-            # A fix must leave the file readable (for Python: still valid Python).
-            if self._extract(relative, filetype, new).skipped is not None:
+            # Stop when the fixes undo each other (a round comes back to an earlier text),
+            # and when they leave the file unreadable (for Python: no longer valid Python).
+            if hash(new) in seen or self._extract(relative, filetype, new).skipped is not None:
                 return text, fixed, result
+            seen.add(hash(new))
             text = new
             fixed += len(chosen)
         return text, fixed, runner.lint_text(display, relative, filetype, text)
@@ -86,8 +103,9 @@ class Runner:
     def format_text(self, display: str, relative: str, filetype: str, text: str) -> FormattedFile:
         """The file with every query that parses in canonical form."""
         extraction = self._extract(relative, filetype, text)
-        syntax = Linter([c for c in RULES if c.startswith("E")], self.linter.settings)
-        result = syntax.lint_extraction(display, text, extraction)
+        if self._syntax is None:
+            self._syntax = Linter([c for c in RULES if c.startswith("E")], self.linter.settings)
+        result = self._syntax.lint_extraction(display, text, extraction)
         bad = {f.diagnostic.start for f in result.findings}
         edits: list[Edit] = []
         expected: list[str] = []

@@ -11,7 +11,10 @@ from ...parser import KINDS
 from ...syntax import Boolean, DateTime, Literal, Node, Null, Number, String
 from ..model import Applicability, Check, Context, Family, Rule, Severity
 
-__all__ = ["FAMILIES", "comparable", "literal_key", "literal_type", "requote", "rule", "source", "span"]
+__all__ = [
+    "FAMILIES", "comparable", "instant", "literal_key", "literal_type", "requote", "rule", "source",
+    "span",
+]
 
 SYNTAX = Family(
     "E", "syntax", "Syntax",
@@ -114,7 +117,8 @@ def literal_key(value: Literal) -> Hashable:
     if isinstance(value, String):
         return ("string", value.value)
     if isinstance(value, DateTime):
-        return ("datetime", value.value)
+        # ``value`` holds six fractional digits; .NET writes seven.
+        return ("datetime", value.value, value.fraction[6:7].rstrip("0"))
     if isinstance(value, Boolean):
         return ("boolean", value.value)
     assert isinstance(value, Null)
@@ -126,14 +130,29 @@ def literal_type(value: Literal) -> str:
             Null: "null"}[type(value)]
 
 
-def comparable(value: Literal) -> tuple[str, Decimal | _dt.date] | None:
+def instant(value: DateTime) -> tuple[_dt.datetime, int] | None:
+    """The instant a datetime literal stands for, or None for a naive time (its zone is unknown).
+
+    As LANGUAGE.md section 6 models the server: a date is midnight UTC. The
+    second item is the seventh fractional digit, which ``value`` cannot hold.
+    """
+    v = value.value
+    if not isinstance(v, _dt.datetime):
+        return _dt.datetime(v.year, v.month, v.day, tzinfo=_dt.UTC), 0
+    if v.tzinfo is None:
+        return None
+    return v, int(value.fraction[6:7] or 0)
+
+
+def comparable(value: Literal) -> tuple[str, Decimal | tuple[_dt.datetime, int]] | None:
     """``(type, value)`` for range reasoning, or None for values with no safe order.
 
-    Only values of one type are compared: numbers, dates, or instants (naive
-    times are left out, their zone is unknown).
+    Only values of one type are compared: numbers, or instants (a date is
+    midnight UTC; naive times are left out, their zone is unknown).
     """
     if isinstance(value, Number):
         return ("number", Decimal(value.text))
-    if isinstance(value, DateTime) and not value.is_naive:
-        return ("date" if value.is_date else "instant", value.value)
+    if isinstance(value, DateTime):
+        at = instant(value)
+        return None if at is None else ("instant", at)
     return None

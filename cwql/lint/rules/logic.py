@@ -6,9 +6,9 @@ import itertools
 from collections.abc import Iterator
 from typing import Any
 
-from ...syntax import And, Boolean, Literal, Null, Op, Or, Predicate, String
+from ...syntax import And, Boolean, DateTime, Literal, Null, Op, Or, Predicate, String
 from ..model import Context, Edit, Fix, Problem, Rule
-from .base import LOGIC, comparable, literal_key, rule, source, span
+from .base import LOGIC, comparable, instant, literal_key, rule, source, span
 
 __all__ = ["RULES"]
 
@@ -80,12 +80,25 @@ def duplicate_condition(node: And | Or, ctx: Context) -> Iterator[Problem]:
 
 
 def _same(a: Literal, b: Literal) -> bool | None:
-    """Whether two literals are the same value to the server; None when their types differ."""
+    """Whether two literals are the same value to the server; None when that is unknown.
+
+    The server is modelled as LANGUAGE.md section 6 has it: SQL Server's default
+    collation compares strings case-insensitively, and `=` ignores trailing
+    spaces; datetimes compare as instants, a date at midnight UTC. A naive time
+    is the same as another naive time written alike (one zone, whichever it
+    is), and unknown against anything else.
+    """
+    if isinstance(a, DateTime) and isinstance(b, DateTime):
+        x, y = instant(a), instant(b)
+        if x is None and y is None:
+            return literal_key(a) == literal_key(b)
+        if x is None or y is None:
+            return None
+        return x == y
     if type(a) is not type(b):
         return None
     if isinstance(a, String) and isinstance(b, String):
-        # SQL Server's default collation compares strings case-insensitively.
-        return a.value.casefold() == b.value.casefold()
+        return a.value.rstrip(" ").casefold() == b.value.rstrip(" ").casefold()
     return literal_key(a) == literal_key(b)
 
 
@@ -153,7 +166,10 @@ def _contradict(a: Predicate, b: Predicate) -> bool:
     "L003", "contradiction", LOGIC, "error",
     "Conditions joined by `and` that can never all hold.",
     what="""Two conditions on the same field, joined by `and`, that no value satisfies together:
-    `x=1 and x=2`, `x=null and x!=null`, `x>5 and x<3`, `x=1 and x not in (1,2)`.""",
+    `x=1 and x=2`, `x=null and x!=null`, `x>5 and x<3`, `x=1 and x not in (1,2)`. Values compare
+    as SQL Server compares them: strings without regard to case or trailing spaces (`"a"`,
+    `"A"` and `"a "` are one value), datetimes as instants with a date at midnight UTC. A
+    time without a zone is compared only with another such time.""",
     why="""The query can only return nothing. That is never what was meant: usually `or` was
     intended, or one of the values is wrong.""",
     example="status/id=1 and status/id=2",

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
-from ...literals import format_datetime, quote_string
+from ...like import ANY, ONE, CharClass, parse_like
+from ...literals import format_datetime, quote_string, string_escapes
 from ...syntax import DateTime, Literal, Op, Predicate, String
 from ..model import Context, Edit, Fix, Problem, Rule
 from .base import VALUES, literal_key, literal_type, requote, rule, source, span
@@ -14,12 +16,21 @@ __all__ = ["RULES"]
 _LIKE = (Op.LIKE, Op.NOT_LIKE)
 _CONTAINS = (Op.CONTAINS, Op.NOT_CONTAINS)
 _MEMBER = (Op.IN, Op.NOT_IN)
+# One character in brackets is that character, taken literally (cwql.like's model):
+# `[[]` is the documented escape for `[`, and `[%]`, `[_]`, `[*]` escape the wildcards.
+_ESCAPE = re.compile(r"\[[^\]]\]", re.DOTALL)
+
+
+def _masked(text: str) -> str:
+    """``text`` with each one-character bracket ``[x]`` blanked out (same length)."""
+    return _ESCAPE.sub("\0\0\0", text) if "[" in text else text
 
 
 @rule(
     "V001", "like-without-wildcard", VALUES, "warning",
     "`like` with a pattern that has no wildcard.",
-    what="""A `like` or `not like` pattern with none of the wildcards `*`, `%` or `_`.""",
+    what="""A `like` or `not like` pattern with none of the wildcards `*`, `%` or `_` and no
+    character class (`[%]` and the other one-character brackets are escapes, not wildcards).""",
     why="""Without a wildcard, `like` matches only values equal to the whole pattern, so
     `summary like "printer"` finds nothing about printers: a silently empty result. The author
     almost always meant `contains` or a pattern such as `"*printer*"`.""",
@@ -30,21 +41,33 @@ _MEMBER = (Op.IN, Op.NOT_IN)
 )
 def like_without_wildcard(node: Predicate, ctx: Context) -> Iterator[Problem]:
     value = node.value
-    if node.op in _LIKE and isinstance(value, String) and not any(c in value.value for c in "*%_"):
-        start, end = span(value)
-        equal = "=" if node.op is Op.LIKE else "!="
-        yield Problem(
-            start, end, f"`{node.op.value}` without a wildcard matches the whole value exactly",
-            hint=f"for a substring write `{'contains' if node.op is Op.LIKE else 'not contains'}`, "
-            f"for an exact match `{equal}`, or add `*` where any text may stand",
-            fix=Fix(f"Use `{equal}`", (Edit(span(node.path)[1], start, equal),), "unsafe"),
-        )
+    if node.op not in _LIKE or not isinstance(value, String):
+        return
+    items = parse_like(value.value)
+    if any(item is ANY or item is ONE or isinstance(item, CharClass) for item in items):
+        return
+    start, end = span(value)
+    equal = "=" if node.op is Op.LIKE else "!="
+    # `=` reads no escapes: `like "[[]x]"` is `="[x]"`.
+    literal = "".join(item for item in items if isinstance(item, str))
+    if literal == value.value:
+        fix = Fix(f"Use `{equal}`", (Edit(span(node.path)[1], start, equal),), "unsafe")
+    else:
+        fix = Fix(f"Use `{equal}` with the brackets' characters as they are",
+                  (Edit(span(node.path)[1], end, equal + requote(ctx, value, literal)),), "unsafe")
+    yield Problem(
+        start, end, f"`{node.op.value}` without a wildcard matches the whole value exactly",
+        hint=f"for a substring write `{'contains' if node.op is Op.LIKE else 'not contains'}`, "
+        f"for an exact match `{equal}`, or add `*` where any text may stand",
+        fix=fix,
+    )
 
 
 @rule(
     "V002", "contains-with-wildcard", VALUES, "warning",
     "`contains` with a `*` or `%` that looks meant as a wildcard.",
-    what="""A `contains` or `not contains` value holding `*` or `%`.""",
+    what="""A `contains` or `not contains` value holding `*` or `%` (but not the escapes
+    `[*]` and `[%]`, which stand for the characters themselves).""",
     why="""`contains` already matches anywhere in the value. A `*` or `%` in it was most likely
     meant as a wildcard; whether the server then treats it as one or as the character itself is
     not documented, so the result depends on a detail nobody has verified.""",
@@ -58,18 +81,22 @@ def contains_with_wildcard(node: Predicate, ctx: Context) -> Iterator[Problem]:
     if node.op not in _CONTAINS or not isinstance(value, String):
         return
     text = value.value
-    if "*" not in text and "%" not in text:
+    masked = _masked(text)  # `[%]` and `[*]` are the characters, not wildcards
+    if "*" not in masked and "%" not in masked:
         return
     start, end = span(value)
-    inner = text.strip("*%")
+    lead = len(masked) - len(masked.lstrip("*%"))
+    trail = len(masked) - len(masked.rstrip("*%"))
+    inner = masked[lead:len(masked) - trail]
     fix = None
     if inner and "*" not in inner and "%" not in inner:
-        fix = Fix("Drop the wildcards at the ends", (Edit(start, end, requote(ctx, value, inner)),),
-                  "unsafe")
+        fix = Fix("Drop the wildcards at the ends",
+                  (Edit(start, end, requote(ctx, value, text[lead:len(text) - trail])),), "unsafe")
     like = "like" if node.op is Op.CONTAINS else "not like"
     yield Problem(
         start, end, f"`{node.op.value}` already matches anywhere; `*`/`%` here look like wildcards",
-        hint=f"drop the wildcards, or use `{like}` with a pattern",
+        hint=f"drop the wildcards, or use `{like}` with a pattern; write `[%]` or `[*]` for "
+        "the character itself",
         fix=fix,
     )
 
@@ -192,11 +219,14 @@ def mixed_in_list_types(node: Predicate, ctx: Context) -> Iterator[Problem]:
 
 @rule(
     "V008", "escaped-quote", VALUES, "warning",
-    "A quote inside a string written with a backslash or doubled.",
-    what="""A string holding `\\"`, `\\'` or a doubled delimiter (`'it''s'`).""",
-    why="""How the server reads a quote inside a string is not documented: clients send both
-    forms, and nobody has shown which the server understands. Quoting the string with the
-    other quote character needs no escape at all.""",
+    "A quote or backslash inside a string written with an escape.",
+    what="""A string holding `\\"`, `\\'`, a doubled delimiter (`'it''s'`) or an escaped
+    backslash `\\\\`.""",
+    why="""How the server reads escapes inside a string is not documented: clients send
+    backslash escapes and doubled quotes, and nobody has shown which the server understands. If
+    it reads no backslash escapes, `"C:\\\\temp"` looks for two backslashes. Quoting the
+    string with the other quote character needs no quote escape, and a backslash before any
+    character but a quote or a backslash means itself either way (`"C:\\temp"`).""",
     example="summary contains 'it\\'s'",
     fix='summary contains "it\'s"',
     fixable="safe",
@@ -204,28 +234,40 @@ def mixed_in_list_types(node: Predicate, ctx: Context) -> Iterator[Problem]:
 )
 def escaped_quote(node: String, ctx: Context) -> Iterator[Problem]:
     written = source(ctx, node)
-    quote, inner = written[0], written[1:-1]
-    if "\\'" not in inner and '\\"' not in inner and quote * 2 not in inner:
+    escapes = string_escapes(written)
+    if not escapes:
         return
     start, end = span(node)
     value = node.value
-    both = '"' in value and "'" in value
+    quotes = any(c != "\\" for _, c in escapes)
+    message = ("a quote escaped inside a string; the server's escaping is not documented" if quotes
+               else "an escaped backslash (`\\\\`) inside a string; whether the server reads "
+               "backslash escapes is not documented")
+    # The value written with no escape at all, where it can be: then it reads the same
+    # whichever way the server treats escapes.
+    plain = quote_string(value)
+    if string_escapes(plain):
+        yield Problem(
+            start, end, message,
+            hint="no form is known to carry this value safely (it holds both quote characters, "
+            "or a backslash before a quote or at the end): match the text around it with "
+            "`like` and `_` instead",
+        )
+        return
     yield Problem(
-        start, end, "a quote escaped inside a string; the server's escaping is not documented",
-        hint=(
-            "the value holds both quote characters, which no form is known to carry safely: "
-            "match the text around the quote with `like` and `_` instead"
-            if both else "quote the string with the other quote character"
-        ),
-        fix=None if both else Fix("Quote with the other quote character",
-                                  (Edit(start, end, quote_string(value)),)),
+        start, end, message,
+        hint="quote the string with the other quote character" if quotes
+        else "write the backslash once: before any other character it stands for itself",
+        fix=Fix("Write the string without escapes", (Edit(start, end, plain),)),
     )
 
 
 @rule(
     "V009", "unescaped-bracket", VALUES, "warning",
     "A literal `[` in a `like` or `contains` value not written `[[]`.",
-    what="""A `[` in a `like` or `contains` value, other than the escape `[[]`.""",
+    what="""A `[` in a `like` or `contains` value that does not start a one-character bracket:
+    `[[]` (the documented escape for `[`), `[%]`, `[_]` or `[*]` stand for the character
+    itself and are left alone.""",
     why="""The server matches these values with SQL Server's LIKE, where `[...]` is a character
     class: `"[urgent]"` matches one of the letters u, r, g, e, n, t. ConnectWise documents
     `[[]` as the way to match a literal `[`.""",
@@ -243,9 +285,10 @@ def unescaped_bracket(node: Predicate, ctx: Context) -> Iterator[Problem]:
     found = False
     i = 0
     while i < len(text):
-        if text.startswith("[[]", i):
-            out.append("[[]")
-            i += 3
+        escape = _ESCAPE.match(text, i)
+        if escape is not None:  # `[[]`, `[%]`...: one character, taken literally
+            out.append(escape.group())
+            i = escape.end()
             continue
         if text[i] == "[":
             found = True

@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 import re
 
+from ..kinds import NAMES
 from .base import Extraction, LineIndex, OffsetMap, Segment, Site
-from .python import NAMES
 
 __all__ = ["read"]
 

@@ -27,24 +27,13 @@ import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from ...errors import CWQLError
 from ..comments import COMMENT, Directive, parse_comment
+from ..kinds import NAMES, parse_kind
 from .base import HOLE, Comment, Extraction, LineIndex, OffsetMap, Segment, Site, Writer
 
-__all__ = ["NAMES", "read"]
+__all__ = ["read"]
 
-#: Keyword and key names that hold a query, and the parameter each is for.
-NAMES = {
-    "conditions": "conditions",
-    "childConditions": "childConditions",
-    "child_conditions": "childConditions",
-    "childconditions": "childConditions",
-    "customFieldConditions": "customFieldConditions",
-    "custom_field_conditions": "customFieldConditions",
-    "customfieldconditions": "customFieldConditions",
-    "orderBy": "orderBy",
-    "order_by": "orderBy",
-    "fields": "fields",
-}
 # cwql's own functions that take a query first, and the kind each reads.
 _FUNCTIONS = {
     "parse": "conditions", "normalize": "conditions",
@@ -269,6 +258,10 @@ class _Reader:
         # ast counts \r, \n and \r\n as line breaks; offsets of each line's start.
         self.ast_lines = [0] + [m.end() for m in _UNIVERSAL_NEWLINE.finditer(text)]
         self.out = Extraction()
+        # Host spans already read: `a["conditions"] = b["conditions"] = "..."` is one literal.
+        self.read: set[tuple[int, int]] = set()
+        #: Calls to cwql's query functions (set by ``read``): their argument is read at the call.
+        self.is_cwql_call: Callable[[ast.Call], bool] = lambda call: False
 
     def offset(self, lineno: int, col: int) -> int:
         """Host offset of an ``ast`` position (1-based line, UTF-8 byte column)."""
@@ -286,10 +279,16 @@ class _Reader:
                 self.offset(node.end_lineno, node.end_col_offset))
 
     def site(self, expr: ast.expr, kind: str, endpoint: str | None) -> None:
+        if isinstance(expr, ast.Call) and self.is_cwql_call(expr):
+            return  # `conditions=cwql.parse("...")`: the parse call is read on its own
         pieces = _pieces(expr)
         if pieces is None:
             return
-        at = self.span(expr)[0]
+        span = self.span(expr)
+        if span in self.read:
+            return
+        self.read.add(span)
+        at = span[0]
         if not any(p.literal for p in pieces):
             self.out.dynamic.append((at, "not a string literal"))
             return
@@ -358,9 +357,6 @@ class _Reader:
 
     def _with_holes(self, chunks: list[str], segs: list[Segment], hole_chunks: list[int],
                     kind: str, endpoint: str | None, first: int, last: int) -> None:
-        from ...errors import CWQLError
-        from ..engine import parse_kind
-
         for placeholder in _PLACEHOLDERS:
             text_parts = list(chunks)
             new_segs: list[Segment] = []
@@ -513,6 +509,19 @@ def read(text: str, endpoint: str | None) -> Extraction:
     )
     modules, functions = _cwql_names(tree)
 
+    def cwql_function(call: ast.Call) -> str | None:
+        """The kind a cwql query function reads when ``call`` calls one (``cwql.parse``, an
+        imported ``parse_fields``...), or None."""
+        func = call.func
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) \
+                and func.value.id in modules and func.attr in _FUNCTIONS:
+            return _FUNCTIONS[func.attr]
+        if isinstance(func, ast.Name) and func.id in functions:
+            return functions[func.id]
+        return None
+
+    reader.is_cwql_call = lambda call: cwql_function(call) is not None
+
     def endpoint_at(node: ast.expr, call: ast.Call | None) -> str | None:
         line = node.lineno
         found = endpoint
@@ -535,17 +544,9 @@ def read(text: str, endpoint: str | None) -> Extraction:
                     # Read here, where the call's endpoint argument is known.
                     done.add(id(arg))
                     _dict(reader, arg, functools.partial(endpoint_at, call=node))
-            func = node.func
-            name = None
-            kind: str | None = None
-            if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) \
-                    and func.value.id in modules and func.attr in _FUNCTIONS:
-                name = func.attr
-                kind = _kind_argument(node, _FUNCTIONS[name])
-            elif isinstance(func, ast.Name) and func.id in functions:
-                name = func.id
-                kind = _kind_argument(node, functions[name])
-            if name is not None and node.args:
+            default = cwql_function(node)
+            if default is not None and node.args:
+                kind = _kind_argument(node, default)
                 if kind is not None and kind in NAMES.values():
                     reader.site(node.args[0], kind, endpoint_at(node.args[0], None))
                 else:

@@ -5,19 +5,23 @@ skipped with a notice. The document is composed, not constructed, so aliases
 stay shared nodes: the walk keeps a visited set and a node budget, and a
 "billion laughs" file costs no more than its own size. Positions come from the
 nodes' marks; a value written with escapes or folded over lines maps each
-character back where it can, and otherwise to the whole value.
+character back where it can, and otherwise to the whole value. PyYAML drops
+comments, so ``# cwql:`` comments are found in the text, outside every
+scalar's span: the same words inside a block scalar or a quoted value are data.
 """
 
 from __future__ import annotations
 
+import bisect
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
 from ..comments import COMMENT
+from ..kinds import NAMES
 from ..model import Edit
 from .base import Comment, Extraction, LineIndex, OffsetMap, Segment, Site, Writer
-from .python import NAMES
 
 __all__ = ["MAX_NODES", "read"]
 
@@ -29,6 +33,8 @@ _DOUBLE = {"0": "\0", "a": "\a", "b": "\b", "t": "\t", "\t": "\t", "n": "\n", "v
            "f": "\f", "r": "\r", "e": "\x1b", " ": " ", '"': '"', "/": "/", "\\": "\\",
            "N": "\x85", "_": "\xa0", "L": "\u2028", "P": "\u2029"}
 _HEX = {"x": 2, "u": 4, "U": 8}
+# Where a YAML comment may start: at a line's start or after a blank.
+_HASH = re.compile(r"(?:^|(?<=[ \t]))#")
 
 
 def _map(text: str, node: Any) -> tuple[OffsetMap, bool]:
@@ -132,6 +138,10 @@ def read(text: str, endpoint: str | None) -> Extraction:
     lines = LineIndex(text)
     seen: set[int] = set()
     budget = MAX_NODES
+    # Where every scalar lies: a `#` inside one is text, not a comment.
+    scalars: list[tuple[int, int]] = []
+    # Comments past the node where the budget ran out are not trusted.
+    trusted = len(text)
     # (node, kind the node's strings are for, whether it sits in a flow collection)
     stack: list[tuple[Any, str | None, bool]] = [
         (d, None, False) for d in reversed(documents) if d is not None]
@@ -143,8 +153,10 @@ def read(text: str, endpoint: str | None) -> Extraction:
         budget -= 1
         if budget < 0:
             out.skipped = f"more than {MAX_NODES:,} YAML nodes; the rest is not checked"
+            trusted = node.start_mark.index
             break
         if isinstance(node, yaml.ScalarNode):
+            scalars.append((node.start_mark.index, node.end_mark.index))
             if kind and node.tag == _STR:
                 line = lines.line(node.start_mark.index)
                 end_line = lines.line(node.end_mark.index)
@@ -164,14 +176,43 @@ def read(text: str, endpoint: str | None) -> Extraction:
                 child = NAMES.get(name) if isinstance(name, str) else None
                 if child and isinstance(value, (yaml.ScalarNode, yaml.SequenceNode)):
                     stack.append((value, child, inner))
-                elif not isinstance(value, yaml.ScalarNode):
+                else:
                     stack.append((value, None, inner))
+                stack.append((key, None, inner))
     if "cwql:" in text:
-        for n, row in enumerate(text.split("\n"), 1):
-            m = COMMENT.search(row)
-            if m is not None and (m.start() == 0 or row[m.start() - 1] in " \t"):
-                at = lines.line_start(n) + m.start()
-                own = not row[:m.start()].strip()
-                out.comments.append(Comment(n, at, at + len(m.group().rstrip()),
-                                            m.group("body"), own))
+        out.comments = _comments(text, sorted(scalars), trusted)
     return out
+
+
+def _comments(text: str, scalars: list[tuple[int, int]], trusted: int) -> list[Comment]:
+    """The ``# cwql:`` comments: a ``#`` after a blank or at a line's start, outside every scalar.
+
+    PyYAML drops comments, so they are found in the text; the scalars' spans
+    (sorted, never overlapping: scalars are leaves) rule out a ``# cwql:``
+    written inside a block scalar or a quoted value, which is data.
+    """
+    starts = [s for s, _ in scalars]
+
+    def in_scalar(at: int) -> bool:
+        i = bisect.bisect_right(starts, at) - 1
+        return i >= 0 and at < scalars[i][1]
+
+    found: list[Comment] = []
+    at = 0
+    for n, row in enumerate(text.split("\n"), 1):
+        start, at = at, at + len(row) + 1
+        if "cwql:" not in row or start >= trusted:
+            continue
+        for hash_ in _HASH.finditer(row):
+            if in_scalar(start + hash_.start()):
+                continue
+            # The first `#` outside a scalar starts the line's comment.
+            m = COMMENT.search(row, hash_.start())
+            while m is not None and m.start() > 0 and row[m.start() - 1] not in " \t":
+                m = COMMENT.search(row, m.start() + 1)
+            if m is not None and start + m.start() < trusted:
+                own = not row[:m.start()].strip()
+                found.append(Comment(n, start + m.start(), start + m.start() + len(m.group().rstrip()),
+                                     m.group("body"), own))
+            break
+    return found
