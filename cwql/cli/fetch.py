@@ -84,7 +84,12 @@ def _query(args: argparse.Namespace) -> Any:
 
 def _run(args: argparse.Namespace, body: Any) -> int:
     from ..errors import CWQLError
-    from ..http import ConfigurationError
+
+    try:
+        from ..http import ConfigurationError
+    except ImportError as e:
+        print(f"cwql {args.command}: {e}", file=sys.stderr)
+        return 2
 
     try:
         with _client(args) as client:

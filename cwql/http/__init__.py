@@ -10,6 +10,11 @@ Needs the ``http`` extra: ``pip install cwql[http]`` (httpx).
 2004
 """
 
+try:
+    import httpx  # noqa: F401 - the extra this package needs
+except ImportError as e:  # pragma: no cover - exercised by .ci/run's wheel check
+    raise ImportError("cwql.http needs httpx: pip install 'cwql[http]'") from e
+
 from .client import SEARCH_ENDPOINTS, AsyncClient, Client, Page, Stats
 from .errors import (
     APIError,
