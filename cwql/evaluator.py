@@ -376,8 +376,13 @@ def _as_instant(v: Any) -> _dt.datetime | None:
 
 
 def literal_instant(lit: DateTime) -> _dt.datetime:
-    """A datetime literal as the instant the model compares with."""
-    return _as_instant(lit.value)  # type: ignore[return-value]
+    """A datetime literal as the instant the model compares with (a naive time read as UTC)."""
+    at = lit.instant
+    if at is not None:
+        return at
+    naive = lit.value
+    assert isinstance(naive, _dt.datetime)  # only a naive time has no instant
+    return naive.replace(tzinfo=_UTC)
 
 
 # ---- predicates ------------------------------------------------------------------

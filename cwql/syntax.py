@@ -253,6 +253,18 @@ class DateTime(Literal):
     def is_naive(self) -> bool:
         return isinstance(self.value, _dt.datetime) and self.value.tzinfo is None
 
+    @property
+    def instant(self) -> _dt.datetime | None:
+        """The instant this literal stands for: a date is midnight UTC (LANGUAGE.md §6).
+
+        None for a naive time, whose zone on the server is unknown; each
+        consumer decides what to assume for it.
+        """
+        value = self.value
+        if not isinstance(value, _dt.datetime):
+            return _dt.datetime(value.year, value.month, value.day, tzinfo=_UTC)
+        return None if value.tzinfo is None else value
+
 
 Operand: TypeAlias = Literal | tuple[Literal, ...]
 

@@ -228,3 +228,10 @@ def test_hand_built_trees_print_what_they_mean() -> None:
     user = Predicate(Path("summary"), Op.EQ, String("1 or id>0"))
     assert str(app & user) == 'company/id=5 and summary="1 or id>0"'
     assert cwql.parse(str(app & user)) == app & user
+
+
+def test_datetime_instants_follow_the_server_model() -> None:
+    assert DateTime(dt.date(2024, 1, 2)).instant == dt.datetime(2024, 1, 2, tzinfo=dt.UTC)
+    plus2 = dt.timezone(dt.timedelta(hours=2))
+    assert DateTime(dt.datetime(2024, 1, 2, 3, tzinfo=plus2)).instant == dt.datetime(2024, 1, 2, 1, tzinfo=dt.UTC)
+    assert DateTime(dt.datetime(2024, 1, 2, 3)).instant is None  # naive: the zone is unknown

@@ -136,12 +136,8 @@ def instant(value: DateTime) -> tuple[_dt.datetime, int] | None:
     As LANGUAGE.md section 6 models the server: a date is midnight UTC. The
     second item is the seventh fractional digit, which ``value`` cannot hold.
     """
-    v = value.value
-    if not isinstance(v, _dt.datetime):
-        return _dt.datetime(v.year, v.month, v.day, tzinfo=_dt.UTC), 0
-    if v.tzinfo is None:
-        return None
-    return v, int(value.fraction[6:7] or 0)
+    at = value.instant
+    return None if at is None else (at, int(value.fraction[6:7] or 0))
 
 
 def comparable(value: Literal) -> tuple[str, Decimal | tuple[_dt.datetime, int]] | None:
