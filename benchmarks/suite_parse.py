@@ -10,7 +10,7 @@ from lark import Lark, Transformer
 from timing import best_of, table
 
 import cwql
-from cwql.parser import _Builder, _grammar_text, _lark
+from cwql._parser import _Builder, _grammar_text, _lark
 
 CORPUS = [
     line for line in (Path(__file__).parent / "corpus.txt").read_text().splitlines()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from timing import best_of, table
 
 import cwql
-from cwql.schema import loader
+from cwql.schema import _loader as loader
 
 FILTERS = [
     'status/name = "Open" and summary contains "printer"',

@@ -1,118 +1,101 @@
 """cwql: the query language of the ConnectWise PSA (Manage) REST API, parsed and checked.
 
-The public API lives here; submodules are implementation, except
-:mod:`cwql.syntax` (the AST node classes), :mod:`cwql.errors`,
-:mod:`cwql.schema`, :mod:`cwql.lint`, :mod:`cwql.http` and :mod:`cwql.testing`.
+The public API is what ``dir(cwql)`` lists, plus the public subpackages and
+modules: :mod:`cwql.syntax` (the tree), :mod:`cwql.errors` (the exception
+tree), :mod:`cwql.schema`, :mod:`cwql.lint`, :mod:`cwql.http` and
+:mod:`cwql.testing`. Modules whose names start with ``_`` are implementation.
 
 Names are imported on first use (PEP 562), so ``import cwql`` is cheap and a
 command such as ``cwql check`` loads only the parser and the linter, never the
 evaluator, the schema or HTTP code.
 """
 
-from __future__ import annotations
+import typing as _typing
 
-import importlib
-from typing import TYPE_CHECKING, Any
-
+from . import _lazy, _printer  # the printer installs itself for str(node) (see cwql.syntax)
+from ._version import __version__ as __version__
 from .errors import (
-    ConditionError,
-    CWQLError,
-    CWQLTypeError,
-    Diagnostic,
-    EncodingError,
-    InvalidValueError,
-    NestingError,
-    ParseError,
-    QueryError,
-    SchemaError,
-    UnsafeValueError,
-    ValidationError,
+    APIError as APIError,
 )
+from .errors import (
+    ConfigurationError as ConfigurationError,
+)
+from .errors import (
+    CWQLError as CWQLError,
+)
+from .errors import (
+    CWQLTypeError as CWQLTypeError,
+)
+from .errors import (
+    Diagnostic as Diagnostic,
+)
+from .errors import (
+    EncodingError as EncodingError,
+)
+from .errors import (
+    InvalidValueError as InvalidValueError,
+)
+from .errors import (
+    ParseError as ParseError,
+)
+from .errors import (
+    QueryError as QueryError,
+)
+from .errors import (
+    SchemaError as SchemaError,
+)
+from .errors import (
+    UnsafeValueError as UnsafeValueError,
+)
+from .errors import (
+    UsageError as UsageError,
+)
+from .errors import (
+    ValidationError as ValidationError,
+)
+from .syntax import EMPTY as EMPTY
 
-if TYPE_CHECKING:
-    from . import schema
-    from .combine import EMPTY, all_of, any_of
-    from .dsl import CF, F, allow_escapes
-    from .encoding import decode, encode
-    from .evaluator import compile_predicate, evaluate
-    from .parser import KINDS, Limits, parse, parse_fields, parse_order_by
-    from .printer import normalize
-    from .query import Query
-    from .sql import to_sql
-    from .validator import Policy, Validated, is_valid, validate
+if _typing.TYPE_CHECKING:
+    from . import http as http
+    from . import lint as lint
+    from . import schema as schema
+    from . import syntax as syntax
+    from . import testing as testing
+    from ._combine import all_of as all_of
+    from ._combine import any_of as any_of
+    from ._dsl import CF as CF
+    from ._dsl import F as F
+    from ._dsl import allow_escapes as allow_escapes
+    from ._encoding import decode as decode
+    from ._encoding import encode as encode
+    from ._evaluator import compile_predicate as compile_predicate
+    from ._evaluator import evaluate as evaluate
+    from ._parser import Limits as Limits
+    from ._parser import normalize as normalize
+    from ._parser import parse as parse
+    from ._parser import parse_fields as parse_fields
+    from ._parser import parse_order_by as parse_order_by
+    from ._query import Query as Query
+    from ._spec import CONDITION_KINDS as CONDITION_KINDS
+    from ._sql import to_sql as to_sql
+    from ._validator import Policy as Policy
+    from ._validator import Validated as Validated
+    from ._validator import is_valid as is_valid
+    from ._validator import validate as validate
 
-# Public name -> the module that defines it.
-_LAZY = {
-    "KINDS": "parser", "Limits": "parser", "parse": "parser", "parse_fields": "parser",
-    "parse_order_by": "parser",
-    "normalize": "printer",
-    "decode": "encoding", "encode": "encoding",
-    "CF": "dsl", "F": "dsl", "allow_escapes": "dsl",
-    "EMPTY": "combine", "all_of": "combine", "any_of": "combine",
-    "Query": "query",
-    "compile_predicate": "evaluator", "evaluate": "evaluator",
-    "to_sql": "sql",
-    "Policy": "validator", "Validated": "validator", "is_valid": "validator", "validate": "validator",
-}
-# Subpackages and modules reachable as attributes after ``import cwql``.
-_SUBMODULES = frozenset({
-    "syntax", "errors", "schema", "lint", "http", "testing", "parser", "printer", "literals",
-    "encoding", "dsl", "combine", "query", "evaluator", "sql", "validator", "diagnose", "lexer", "cli",
-})
-
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is not None:
-        value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    elif name in _SUBMODULES:
-        value = importlib.import_module(f"{__name__}.{name}")
-    else:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY, *_SUBMODULES})
-
-
-__all__ = [
-    "CF",
-    "EMPTY",
-    "KINDS",
-    "CWQLError",
-    "CWQLTypeError",
-    "ConditionError",
-    "Diagnostic",
-    "EncodingError",
-    "F",
-    "InvalidValueError",
-    "Limits",
-    "NestingError",
-    "ParseError",
-    "Policy",
-    "Query",
-    "QueryError",
-    "SchemaError",
-    "UnsafeValueError",
-    "Validated",
-    "ValidationError",
-    "all_of",
-    "allow_escapes",
-    "any_of",
-    "compile_predicate",
-    "decode",
-    "encode",
-    "evaluate",
-    "is_valid",
-    "normalize",
-    "parse",
-    "parse_fields",
-    "parse_order_by",
-    "schema",
-    "to_sql",
-    "validate",
-]
-
-__version__ = "0.1.0"
+__getattr__, __dir__, __all__ = _lazy.attach(
+    __name__,
+    {
+        "_combine": ["all_of", "any_of"],
+        "_dsl": ["CF", "F", "allow_escapes"],
+        "_encoding": ["decode", "encode"],
+        "_evaluator": ["compile_predicate", "evaluate"],
+        "_parser": ["Limits", "normalize", "parse", "parse_fields", "parse_order_by"],
+        "_query": ["Query"],
+        "_spec": ["CONDITION_KINDS"],
+        "_sql": ["to_sql"],
+        "_validator": ["Policy", "Validated", "is_valid", "validate"],
+    },
+    submodules=["errors", "http", "lint", "schema", "syntax", "testing"],
+)
+del _typing, _lazy, _printer

@@ -1,30 +1,73 @@
-"""Every exception cwql raises, and the diagnostic record they carry.
+"""Every exception cwql raises, and the diagnostic records they carry.
 
-One tree, rooted at :class:`CWQLError`, so an application catches one type.
-Errors about a piece of text carry :class:`Diagnostic` records: structured
-(code, span, line, column, what was expected, a hint), so a CLI, an editor or
-a web form can show them without parsing messages.
+One tree, rooted at :class:`CWQLError`, so an application catches one type;
+nothing else leaves cwql's public API, whatever the input or the server sends.
+Each class also derives from the built-in exception a Python programmer would
+expect (``ValueError`` for a bad value, ``TypeError`` for a wrong type)::
+
+    CWQLError
+    ├── CWQLTypeError (TypeError)      a Python object where cwql cannot take it
+    ├── UsageError (ValueError)        an argument or option out of range
+    │   └── ConfigurationError         settings that cannot work: credentials, a lint config
+    ├── DiagnosticError (ValueError)   text with one Diagnostic per problem
+    │   ├── ParseError                 not the language: from text, nodes and the DSL alike
+    │   └── ValidationError            refused by cwql.validate (syntax, schema, policy)
+    ├── InvalidValueError (ValueError) a Python value the language cannot hold (NaN, naive time)
+    │   └── UnsafeValueError           a string that would need an escape sequence
+    ├── EncodingError (ValueError)     text that cannot be percent-encoded or decoded
+    ├── QueryError (ValueError)        Query parameters out of range or not going together
+    │   └── QueryTooLongError          a request URL past the budget that cannot be split
+    ├── SchemaError (ValueError)       a schema that cannot be read, or lacks an endpoint
+    ├── ResponseError                  an answer cwql cannot use (not JSON, a link elsewhere)
+    └── APIError                       the API answered with an error status
+        ├── BadRequestError            400
+        ├── AuthenticationError        401
+        ├── PermissionDeniedError      403
+        ├── NotFoundError              404
+        ├── ConflictError              409
+        ├── RateLimitError             429
+        ├── ServerError                5xx
+        └── TransportError             no answer at all (status 0)
+
+The same mistake raises the same class from every entry point: a malformed
+path is a :class:`ParseError` with code E022 from ``cwql.parse("a.b=1")``,
+from ``Path("a.b")`` and from ``F["a.b"]``. Errors about a piece of text carry
+:class:`Diagnostic` records: structured (code, span, line, column, what was
+expected, a hint), so a CLI, an editor or a web form shows them without
+parsing messages.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any, Self
 
 __all__ = [
     "ERROR_CODES",
+    "APIError",
+    "AuthenticationError",
+    "BadRequestError",
     "CWQLError",
     "CWQLTypeError",
-    "ConditionError",
+    "ConfigurationError",
+    "ConflictError",
     "Diagnostic",
     "DiagnosticError",
     "EncodingError",
     "ErrorCode",
+    "FieldError",
     "InvalidValueError",
-    "NestingError",
+    "NotFoundError",
     "ParseError",
+    "PermissionDeniedError",
     "QueryError",
+    "QueryTooLongError",
+    "RateLimitError",
+    "ResponseError",
     "SchemaError",
+    "ServerError",
+    "TransportError",
     "UnsafeValueError",
     "UsageError",
     "ValidationError",
@@ -39,8 +82,8 @@ class UsageError(CWQLError, ValueError):
     """An argument a cwql function cannot take: an unknown kind, a limit below 1, a bad option."""
 
 
-class NestingError(CWQLError, ValueError):
-    """A condition tree nested deeper than cwql allows (see ``cwql.syntax.MAX_HEIGHT``)."""
+class ConfigurationError(UsageError):
+    """Settings that cannot work: a client without credentials or a site, a bad lint config."""
 
 
 class SchemaError(CWQLError, ValueError):
@@ -49,15 +92,6 @@ class SchemaError(CWQLError, ValueError):
 
 class EncodingError(CWQLError, ValueError):
     """Text that cannot be percent-encoded or decoded without losing data."""
-
-
-class ConditionError(CWQLError, ValueError):
-    """A condition tree the evaluator or the SQL translation cannot run.
-
-    Only trees built in Python get here (``< null``, ``contains`` with a number,
-    an empty ``in`` list): the grammar refuses all of these in text.
-    """
-
 
 @dataclass(frozen=True, slots=True)
 class ErrorCode:
@@ -231,6 +265,14 @@ class DiagnosticError(CWQLError, ValueError):
         self.diagnostics = list(diagnostics)
         super().__init__(self._render())
 
+    @classmethod
+    def at(
+        cls, text: str, code: str, message: str, start: int = 0, end: int | None = None,
+        *, hint: str | None = None,
+    ) -> Self:
+        """The error for one problem at ``text[start:end]`` (see :meth:`Diagnostic.at`)."""
+        return cls(text, [Diagnostic.at(text, code, message, start, end, hint=hint)])
+
     @property
     def code(self) -> str:
         """The code of the first diagnostic."""
@@ -295,15 +337,14 @@ class CWQLTypeError(CWQLError, TypeError):
 
     A condition used as a bool (``and``, ``or``, ``not``, ``if``, ``1 < F.x < 5``),
     ``&``/``|`` with something that is not a condition, a value of a type the
-    language has no literal for, or an operator that cannot take the value.
+    language has no literal for, or a node where another kind belongs.
     """
 
 
 class InvalidValueError(CWQLError, ValueError):
     """A value of a supported type that the language cannot hold.
 
-    NaN or an infinity, a naive datetime, an empty ``in`` list, a number too
-    long to write.
+    NaN or an infinity, a naive datetime, a number too long to write.
     """
 
 
@@ -319,3 +360,125 @@ class UnsafeValueError(InvalidValueError):
 
 class QueryError(CWQLError, ValueError):
     """A :class:`cwql.Query` whose parameters are out of range or do not go together."""
+
+
+class QueryTooLongError(QueryError):
+    """The request URL would exceed the budget and cannot be split or sent as a search."""
+
+    def __init__(self, length: int, limit: int, path: str, *, ordered: bool = False) -> None:
+        self.length = length
+        self.limit = limit
+        self.path = path
+        why = (
+            " An ordered query is not split: merging the parts would need the server's collation."
+            if ordered else ""
+        )
+        super().__init__(
+            f"the request URL for {path} would be {length} characters; the limit is {limit}.{why} "
+            "Shorten the conditions, or split a long `in (...)` list across queries"
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_too_long, (self.length, self.limit, self.path, self.args))
+
+
+def _rebuild_too_long(length: int, limit: int, path: str, args: tuple[Any, ...]) -> QueryTooLongError:
+    error = QueryTooLongError.__new__(QueryTooLongError)
+    error.length, error.limit, error.path, error.args = length, limit, path, args
+    return error
+
+
+# ---- answers from the API --------------------------------------------------------
+
+
+class ResponseError(CWQLError):
+    """An answer cwql cannot use: a body that is not JSON, not a list, or a link elsewhere."""
+
+
+@dataclass(frozen=True, slots=True)
+class FieldError:
+    """One entry of an API error body's ``errors`` list (LANGUAGE.md §5)."""
+
+    code: str
+    message: str
+    resource: str = ""
+    field: str = ""
+
+
+class APIError(CWQLError):
+    """The API answered with an error status (after any retries).
+
+    ``status`` is the HTTP status, ``code`` and ``message`` what the body
+    said (``message`` falls back to the status text, or to the page title of
+    an HTML body), ``errors`` the per-field errors, ``url`` the request URL
+    with any secret removed, ``attempts`` how many requests were made.
+    """
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        code: str = "",
+        errors: tuple[FieldError, ...] = (),
+        url: str = "",
+        method: str = "GET",
+        attempts: int = 1,
+        body: str = "",
+    ) -> None:
+        self.status = status
+        self.code = code
+        self.message = message
+        self.errors = errors
+        self.url = url
+        self.method = method
+        self.attempts = attempts
+        self.body = body[:2000]
+        detail = f" ({code})" if code else ""
+        fields = "".join(f"\n  {e.field or e.resource}: {e.message}" for e in errors)
+        tries = f" after {attempts} attempts" if attempts > 1 else ""
+        super().__init__(f"{status}{detail} {message} [{method} {url}]{tries}{fields}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_api_error, (type(self), self.status, self.message, self.code, self.errors,
+                                     self.url, self.method, self.attempts, self.body))
+
+
+def _rebuild_api_error(cls: type[APIError], *args: Any) -> APIError:
+    status, message, code, errors, url, method, attempts, body = args
+    return cls(status, message, code=code, errors=errors, url=url, method=method,
+               attempts=attempts, body=body)
+
+
+class BadRequestError(APIError):
+    """400: the request (often the conditions) is invalid. Never retried."""
+
+
+class AuthenticationError(APIError):
+    """401: the credentials were refused. Never retried."""
+
+
+class PermissionDeniedError(APIError):
+    """403: the API member may not do this. Never retried."""
+
+
+class NotFoundError(APIError):
+    """404: no such record or endpoint. Never retried."""
+
+
+class ConflictError(APIError):
+    """409, such as RecordLocked: retried after a delay, this is the last answer."""
+
+
+class RateLimitError(APIError):
+    """429: throttled, and still throttled after the retries allowed."""
+
+    retry_after: float | None = None
+
+
+class ServerError(APIError):
+    """5xx: the server or a proxy in front of it failed, after the retries allowed."""
+
+
+class TransportError(APIError):
+    """No answer at all: connection refused or dropped, timeout (status 0)."""

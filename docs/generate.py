@@ -45,8 +45,8 @@ def error_codes_page() -> str:
 
 
 def lint_rules_page() -> str:
-    from cwql.lint.catalogue import explain
-    from cwql.lint.rules import FAMILIES, RULES
+    from cwql.lint._catalogue import explain
+    from cwql.lint._rules import FAMILIES, RULES
 
     fix = {"safe": "safe", "unsafe": "unsafe", None: ""}
     lines = [

@@ -23,7 +23,7 @@ def examples(n: int) -> settings:
     return settings(max_examples=n * SCALE)
 
 # Lark's grammar analysis is cached between runs in the user's cache folder
-# (cwql.parser._cache_file); the tests, and the subprocesses they start, keep
+# (cwql._parser._cache_file); the tests, and the subprocesses they start, keep
 # theirs in a folder of their own.
 if "CWQL_CACHE_DIR" not in os.environ:
     import tempfile

@@ -10,9 +10,9 @@ from decimal import Decimal
 
 from hypothesis import strategies as st
 
-from cwql.literals import MAX_DIGITS, digit_count, quote_string
+from cwql._literals import quote_string
+from cwql._spec import KEYWORDS, MAX_DIGITS, digit_count
 from cwql.syntax import (
-    KEYWORDS,
     And,
     Boolean,
     DateTime,

@@ -6,7 +6,7 @@ so a case can pin precedence and flattening without a page of YAML.
 
 from __future__ import annotations
 
-from cwql.printer import to_text
+from cwql._printer import to_text
 from cwql.syntax import And, Fields, Node, Or, OrderBy, Predicate, SortKey
 
 

@@ -13,8 +13,9 @@ import pytest
 
 import cwql
 from cwql import CF, EMPTY, F
-from cwql.dsl import KEYWORDS, to_literal
-from cwql.parser import _lexer
+from cwql._dsl import to_literal
+from cwql._parser import _lexer
+from cwql._spec import KEYWORDS
 from cwql.syntax import And, DateTime, Expr, Null, Number, Op, Or, Path, Predicate, SortKey, String
 
 UTC = dt.UTC
@@ -44,7 +45,7 @@ class Level(enum.IntEnum):
     (F["between"], "between", "F['between']"),
     (F.a["b/c"], "a/b/c", "F.a.b.c"),
 ])
-def test_field_paths(field: cwql.dsl.Field, path: str, shown: str) -> None:
+def test_field_paths(field: cwql._dsl.Field, path: str, shown: str) -> None:
     assert str(field) == path
     assert repr(field) == shown
     assert (field == 1) == Predicate(Path(path), Op.EQ, Number("1"))
@@ -282,21 +283,21 @@ def test_errors_are_the_builtin_kinds_too() -> None:
 
 
 @pytest.mark.parametrize(("build", "error", "match"), [
-    (lambda: F.x < None, cwql.CWQLTypeError, "null only goes with == and !="),
-    (lambda: F.x >= Null(), cwql.CWQLTypeError, "null only goes with"),
+    (lambda: F.x < None, cwql.ParseError, "(?s)E016.*null.*is_null"),
+    (lambda: F.x >= Null(), cwql.ParseError, "E016"),
     (lambda: F.x > True, cwql.CWQLTypeError, "booleans only go with"),
     (lambda: F.x.between(False, True), cwql.CWQLTypeError, "booleans"),
     (lambda: F.x.between(5, 1), cwql.InvalidValueError, "swapped"),
     (lambda: F.x.between(dt.date(2024, 2, 1), dt.date(2024, 1, 1)), cwql.InvalidValueError, "swapped"),
-    (lambda: F.x.contains(3), cwql.CWQLTypeError, r"write \.contains\('3'\)"),
-    (lambda: F.x.like(None), cwql.CWQLTypeError, "takes a str"),
-    (lambda: F.x.not_contains(dt.date(2024, 1, 1)), cwql.CWQLTypeError, "takes a str"),
-    (lambda: F.x.in_([]), cwql.InvalidValueError, "matches no record"),
-    (lambda: F.x.not_in(set()), cwql.InvalidValueError, "excludes nothing"),
+    (lambda: F.x.contains(3), cwql.ParseError, r"(?s)E025.*str\(value\)"),
+    (lambda: F.x.like(None), cwql.ParseError, "E025"),
+    (lambda: F.x.not_contains(dt.date(2024, 1, 1)), cwql.ParseError, "(?s)E025.*takes a str"),
+    (lambda: F.x.in_([]), cwql.ParseError, "(?s)E007.*leave the condition out"),
+    (lambda: F.x.not_in(set()), cwql.ParseError, "E007"),
     (lambda: F.x.in_("abc"), cwql.CWQLTypeError, "split into characters"),
     (lambda: F.x.in_(5), cwql.CWQLTypeError, "collection"),
     (lambda: F.x.in_({"a": 1}), cwql.CWQLTypeError, "collection"),
-    (lambda: F.x.in_([1, None]), cwql.CWQLTypeError, "never matches null"),
+    (lambda: F.x.in_([1, None]), cwql.ParseError, "(?s)E016.*never matches null"),
     (lambda: F.x.in_([[1]]), cwql.CWQLTypeError, "not a value"),
     (lambda: F.x.contains("a'b\"c"), cwql.UnsafeValueError, "both"),
     (lambda: CF(""), cwql.InvalidValueError, "empty"),

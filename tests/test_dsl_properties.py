@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 import cwql
 from cwql import CF, F
-from cwql.like import contains_text, literal_contains
-from cwql.literals import quote_string
+from cwql._literals import quote_string
+from cwql._patterns import contains_text, literal_contains
 from cwql.syntax import (
     And,
     Boolean,
@@ -35,12 +35,12 @@ from cwql.syntax import (
 from .conftest import examples
 from .strategies import dsl_conditions, expressions
 
-KINDS = st.sampled_from(cwql.KINDS)
+KINDS = st.sampled_from(cwql.CONDITION_KINDS)
 
 
 @examples(300)
 @given(dsl_conditions, KINDS)
-def test_built_conditions_parse_back_equal(cond: Expr, kind: cwql.parser.Kind) -> None:
+def test_built_conditions_parse_back_equal(cond: Expr, kind: cwql._parser.Kind) -> None:
     text = str(cond)
     assert cwql.parse(text, kind) == cond
     assert cwql.normalize(text, kind) == text

@@ -22,7 +22,6 @@ def test_every_error_is_a_cwql_error_and_a_value_error() -> None:
     assert isinstance(e, cwql.CWQLError)
     assert isinstance(e, ValueError)
     assert issubclass(cwql.EncodingError, cwql.CWQLError)
-    assert issubclass(cwql.NestingError, cwql.CWQLError)
 
 
 def test_diagnostic_fields() -> None:

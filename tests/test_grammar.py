@@ -11,7 +11,7 @@ from lark import Lark
 from lark.exceptions import UnexpectedInput
 
 import cwql
-from cwql.parser import _grammar_text, _lexer
+from cwql._parser import _grammar_text, _lexer
 
 from .conftest import examples
 from .strategies import expressions, messy_text
@@ -114,6 +114,6 @@ def test_grammar_cache_is_written_reused_and_repaired(tmp_path: Path) -> None:
 
 
 def test_keyword_lists_agree_with_the_grammar() -> None:
-    from cwql.syntax import KEYWORDS
+    from cwql._spec import KEYWORDS
 
     assert set(_lexer().keywords) == set(KEYWORDS)

@@ -274,7 +274,7 @@ def test_bad_request_body_is_parsed() -> None:
     api = Client(base_url=psa.base_url, transport=psa.transport(), **psa.credentials())
     with pytest.raises(BadRequestError) as info:
         # Sent raw, as text cwql would refuse, to see the server's own answer.
-        api._send(cwql.http.paging.Request("GET", psa.base_url + "service/tickets?conditions=a%3D%3D1", {}))
+        api._send(cwql.http._paging.Request("GET", psa.base_url + "service/tickets?conditions=a%3D%3D1", {}))
     assert info.value.code
     assert info.value.errors
 
@@ -438,7 +438,7 @@ def test_retry_policy() -> None:
 
 
 def test_retry_after_parsing() -> None:
-    from cwql.http.throttle import parse_retry_after
+    from cwql.http._throttle import parse_retry_after
 
     assert parse_retry_after("120") == 120
     assert parse_retry_after(" 1.5 ") == 1.5
@@ -464,7 +464,7 @@ def test_retry_after_parsing() -> None:
     ],
 )
 def test_error_bodies(status: int, body: bytes, content_type: str, code: str, message: str, fields: int) -> None:
-    from cwql.http.errors import error_for
+    from cwql.http._errors import error_for
 
     error = error_for(status, body, content_type, url="https://h/x?clientId=abc&conditions=a",
                       reason="Service Unavailable" if status == 503 else "")
@@ -476,7 +476,7 @@ def test_error_bodies(status: int, body: bytes, content_type: str, code: str, me
 def test_api_errors_pickle() -> None:
     import pickle
 
-    from cwql.http.errors import error_for
+    from cwql.http._errors import error_for
 
     error = error_for(404, b'{"code":"NotFound","message":"gone"}', "application/json", url="https://h/x")
     again = pickle.loads(pickle.dumps(error))
@@ -541,7 +541,7 @@ def test_no_link_headers_end_forward_paging_at_a_short_page() -> None:
 
 
 def test_redacted_urls_keep_their_encoding() -> None:
-    from cwql.http.errors import redact_url
+    from cwql.http._errors import redact_url
 
     assert redact_url("https://user:pw@h.example/x?conditions=a%20b%2Bc&clientId=abc&privateKey=k") == (
         "https://h.example/x?conditions=a%20b%2Bc&clientId=REDACTED&privateKey=REDACTED"

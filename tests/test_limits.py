@@ -16,7 +16,7 @@ from cwql import Limits
 BIG = Limits(max_length=10_000_000, max_depth=10_000_000, max_nodes=10_000_000)
 
 
-def code_of(text: str, limits: Limits = cwql.parser.DEFAULT_LIMITS) -> str:
+def code_of(text: str, limits: Limits = cwql._parser.DEFAULT_LIMITS) -> str:
     with pytest.raises(cwql.ParseError) as info:
         cwql.parse(text, limits=limits)
     return info.value.code

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cwql.lint.globs import compile_pattern
+from cwql.lint._globs import compile_pattern
 
 from .conftest import examples
 

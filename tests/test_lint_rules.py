@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from cwql.errors import ERROR_CODES
-from cwql.lint.rules import RULES
+from cwql.lint._rules import RULES
 from cwql.schema import SCHEMA_CODES
 
 HERE = Path(__file__).parent / "rules"
@@ -128,7 +128,7 @@ def test_fixes(rule: str, unsafe: bool, tmp_path: Path) -> None:
 
 def test_rule_examples_fire_and_fixes_do_not() -> None:
     """The example and fix in each rule's documentation are true (checked in-process)."""
-    from cwql.lint.engine import Linter
+    from cwql.lint._engine import Linter
 
     for rule in RULES.values():
         if rule.check is None:

@@ -14,11 +14,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cwql.lint.config import Config
-from cwql.lint.engine import Linter
-from cwql.lint.runner import Runner
-from cwql.lint.sources import cwqlfile, jsonfile, python, yamlfile
-from cwql.lint.sources.base import HOLE
+from cwql.lint._config import Config
+from cwql.lint._engine import Linter
+from cwql.lint._runner import Runner
+from cwql.lint._sources import cwqlfile, jsonfile, python, yamlfile
+from cwql.lint._sources.base import HOLE
 
 from .conftest import examples
 from .strategies import expressions, messy_text
@@ -309,8 +309,8 @@ def test_yaml_fixes_are_written_in_the_scalars_own_style() -> None:
 def test_fixing_stops_when_a_round_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     from dataclasses import replace
 
-    from cwql.lint import engine
-    from cwql.lint.model import Edit, Fix, Problem
+    from cwql.lint import _engine as engine
+    from cwql.lint._model import Edit, Fix, Problem
     from cwql.syntax import Predicate
 
     def same(node: Predicate, ctx: object) -> list[Problem]:  # a "fix" that rewrites nothing
@@ -343,8 +343,8 @@ def test_fixing_stops_when_a_round_changes_nothing(monkeypatch: pytest.MonkeyPat
 
 
 def test_yaml_fix_that_would_change_the_value_is_refused() -> None:
-    from cwql.lint.engine import host_edits
-    from cwql.lint.model import Edit
+    from cwql.lint._engine import host_edits
+    from cwql.lint._model import Edit
 
     (site,) = yamlfile.read('conditions: a = "x"\n', None).sites
     assert host_edits(site, [Edit(4, 7, '"y"')]) == [Edit(16, 19, '"y"')]
@@ -387,16 +387,16 @@ def test_yaml_real_comments_next_to_scalars_are_read() -> None:
 def test_json_and_yaml_readers_do_not_load_the_python_reader() -> None:
     import subprocess
 
-    code = ("import sys\nfrom cwql.lint.sources import read\n"
+    code = ("import sys\nfrom cwql.lint._sources import read\n"
             "read('json', '{\"conditions\": \"a=1\"}', 'conditions', None)\n"
             "read('yaml', 'conditions: a=1', 'conditions', None)\n"
-            "print('cwql.lint.sources.python' in sys.modules)")
+            "print('cwql.lint._sources.python' in sys.modules)")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert r.stdout == "False\n", r.stderr
 
 
 def test_a_runner_builds_its_fixing_linter_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    from cwql.lint import runner as runner_module
+    from cwql.lint import _runner as runner_module
 
     built = []
 
@@ -482,7 +482,7 @@ _file_bytes = st.one_of(
 @given(_file_bytes, st.sampled_from(["cwql", "python", "json", "yaml"]))
 @examples(300)
 def test_any_bytes_are_read_or_refused(data: bytes, filetype: str) -> None:
-    from cwql.lint.files import Unreadable, decode
+    from cwql.lint._files import Unreadable, decode
 
     try:
         text = decode(data, filetype).text

@@ -97,7 +97,7 @@ def test_encode_decode_round_trip(text: str) -> None:
                                          max_size=8))
 @example('"', ["a", "\\\\", "'", "b"])
 def test_string_escapes_are_where_read_string_reads_them(quote: str, pieces: list[str]) -> None:
-    from cwql.literals import read_string, string_escapes
+    from cwql._literals import read_string, string_escapes
 
     token = quote + "".join(pieces) + quote
     escapes = dict(string_escapes(token))

@@ -219,7 +219,7 @@ def test_invalid_queries_are_refused(kwargs: dict[str, object], error: type[Exce
 
 def test_page_size_bounds_are_inclusive() -> None:
     assert Query(page_size=1).page_size == 1
-    assert Query(page_size=cwql.query.MAX_PAGE_SIZE).params() == {"pageSize": "1000"}
+    assert Query(page_size=cwql._query.MAX_PAGE_SIZE).params() == {"pageSize": "1000"}
 
 
 def test_forward_only_paging_needs_its_header() -> None:

@@ -14,8 +14,8 @@ import yaml
 
 import cwql
 from cwql.schema import SCHEMA_CODES, ArrayOf, Ref, Resolved, Scalar, Unresolved, check, load
-from cwql.schema.core import Schema
-from cwql.schema.openapi import from_openapi
+from cwql.schema._core import Schema
+from cwql.schema._openapi import from_openapi
 
 HERE = Path(__file__).parent
 FIXTURES = HERE / "fixtures"

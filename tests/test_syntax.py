@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import dataclasses
 import datetime as dt
 import inspect
 import pickle
@@ -53,13 +52,13 @@ def test_equality_ignores_spans_and_parentheses() -> None:
 
 
 def test_nodes_are_frozen_and_slotted() -> None:
-    node = cwql.parse("a=1")
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        node.op = Op.NE  # type: ignore[misc]
+    node = cwql.parse("a=1 and b=2")
+    for current in walk(node):
+        with pytest.raises(AttributeError, match="immutable"):
+            current.span = None  # type: ignore[misc]
+        assert not hasattr(current, "__dict__")  # slotted: no dict to smuggle state into
     for cls in NODE_CLASSES:
-        assert dataclasses.is_dataclass(cls)
         assert "__slots__" in vars(cls), cls
-        assert cls.__dataclass_params__.frozen, cls  # type: ignore[attr-defined]
 
 
 def test_nodes_survive_pickle_and_copy() -> None:
@@ -69,18 +68,17 @@ def test_nodes_survive_pickle_and_copy() -> None:
         assert str(clone) == str(node)
 
 
-@pytest.mark.parametrize("cls", NODE_CLASSES, ids=lambda c: c.__name__)
-def test_fast_init_keeps_the_dataclass_signature(cls: type) -> None:
-    # _fast_init replaces __init__; the signature a user sees must not change.
+@pytest.mark.parametrize("cls", [c for c in NODE_CLASSES if "__init__" in vars(c)],
+                         ids=lambda c: c.__name__)
+def test_constructors_take_the_declared_fields_in_order(cls: type) -> None:
+    # One declaration (_fields) drives equality, pickling and as_data; the
+    # constructor must take exactly those, in order, and the span by keyword.
     params = list(inspect.signature(cls.__init__).parameters.values())[1:]
-    expected = [
-        (f.name, f.kw_only, f.default)
-        for f in dataclasses.fields(cls)
-        if f.init
-    ]
-    got = [(q.name, q.kind is inspect.Parameter.KEYWORD_ONLY, q.default) for q in params]
-    expected = [(n, k, inspect.Parameter.empty if d is dataclasses.MISSING else d) for n, k, d in expected]
-    assert sorted(got, key=lambda t: t[1]) == sorted(expected, key=lambda t: t[1])
+    positional = [q.name for q in params if q.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD]
+    assert tuple(positional) == cls._fields  # type: ignore[attr-defined]
+    assert "span" in [q.name for q in params if q.kind is inspect.Parameter.KEYWORD_ONLY]
+    # Plain code, so a traceback through it shows a real line of cwql/syntax.py.
+    assert cls.__init__.__code__.co_filename == syntax.__file__
 
 
 def test_connectives_flatten_and_need_two_operands() -> None:
@@ -109,7 +107,7 @@ def test_height_is_capped_so_recursive_dunders_stay_safe() -> None:
     assert hash(node)
     assert node == copy.deepcopy(node)
     assert repr(node)
-    with pytest.raises(cwql.NestingError):
+    with pytest.raises(cwql.ParseError, match="E020"):
         (Or if isinstance(node, And) else And)((node, p("y", 0)))
 
 
@@ -219,7 +217,7 @@ def test_str_of_every_node_kind() -> None:
 def test_constructors_refuse_what_the_grammar_would(build: Any) -> None:
     # A node that prints as text the parser reads differently could widen a query:
     # `summary=1 or id>0` from a Number an app built out of user text.
-    with pytest.raises(cwql.ConditionError):
+    with pytest.raises((cwql.ParseError, cwql.CWQLTypeError)):
         build()
 
 
@@ -231,7 +229,9 @@ def test_hand_built_trees_print_what_they_mean() -> None:
 
 
 def test_datetime_instants_follow_the_server_model() -> None:
-    assert DateTime(dt.date(2024, 1, 2)).instant == dt.datetime(2024, 1, 2, tzinfo=dt.UTC)
+    from cwql._semantics import instant
+
+    assert instant(DateTime(dt.date(2024, 1, 2))) == dt.datetime(2024, 1, 2, tzinfo=dt.UTC)
     plus2 = dt.timezone(dt.timedelta(hours=2))
-    assert DateTime(dt.datetime(2024, 1, 2, 3, tzinfo=plus2)).instant == dt.datetime(2024, 1, 2, 1, tzinfo=dt.UTC)
-    assert DateTime(dt.datetime(2024, 1, 2, 3)).instant is None  # naive: the zone is unknown
+    assert instant(DateTime(dt.datetime(2024, 1, 2, 3, tzinfo=plus2))) == dt.datetime(2024, 1, 2, 1, tzinfo=dt.UTC)
+    assert instant(DateTime(dt.datetime(2024, 1, 2, 3))) is None  # naive: the zone is unknown

@@ -8,6 +8,9 @@ Needs the ``http`` extra: ``pip install cwql[http]`` (httpx).
 >>> with Client(base_url=psa.base_url, transport=psa.transport(), **psa.credentials()) as api:
 ...     api.count("/service/tickets", "closedFlag = false")
 2004
+
+The exceptions it raises are drawn in :mod:`cwql.errors`; the API's are
+re-exported here for convenience.
 """
 
 try:
@@ -15,8 +18,7 @@ try:
 except ImportError as e:  # pragma: no cover - exercised by .ci/run's wheel check
     raise ImportError("cwql.http needs httpx: pip install 'cwql[http]'") from e
 
-from .client import SEARCH_ENDPOINTS, AsyncClient, Client, Page, Stats
-from .errors import (
+from ..errors import (
     APIError,
     AuthenticationError,
     BadRequestError,
@@ -31,7 +33,8 @@ from .errors import (
     ServerError,
     TransportError,
 )
-from .throttle import RateLimiter, RetryPolicy
+from ._client import SEARCH_ENDPOINTS, AsyncClient, Client, Page, Stats
+from ._throttle import RateLimiter, RetryPolicy
 
 __all__ = [
     "SEARCH_ENDPOINTS",

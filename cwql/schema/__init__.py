@@ -6,58 +6,34 @@ use); ``cwql.schema.load(path)`` one built for another PSA version with
 Names are imported on first use, like the package's own.
 """
 
-from __future__ import annotations
+import typing as _typing
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from .. import _lazy
 
-from .codes import SCHEMA_CODES, SchemaCode
+if _typing.TYPE_CHECKING:
+    from ._checker import check as check
+    from ._codes import SCHEMA_CODES as SCHEMA_CODES
+    from ._codes import SchemaCode as SchemaCode
+    from ._core import INFO_KEYS as INFO_KEYS
+    from ._core import Field as Field
+    from ._core import Model as Model
+    from ._core import Resolved as Resolved
+    from ._core import Schema as Schema
+    from ._core import Unresolved as Unresolved
+    from ._loader import BUNDLED_VERSION as BUNDLED_VERSION
+    from ._loader import load as load
+    from ._openapi import from_openapi as from_openapi
+    from ._types import ArrayOf as ArrayOf
+    from ._types import FieldType as FieldType
+    from ._types import Ref as Ref
+    from ._types import Scalar as Scalar
 
-if TYPE_CHECKING:
-    from .checker import check
-    from .core import INFO_KEYS, Field, Model, Resolved, Schema, Unresolved
-    from .loader import BUNDLED_VERSION, load
-    from .openapi import from_openapi
-    from .types import ArrayOf, FieldType, Ref, Scalar
-
-_LAZY = {
-    "check": "checker",
-    "INFO_KEYS": "core", "Field": "core", "Model": "core", "Resolved": "core", "Schema": "core",
-    "Unresolved": "core",
-    "BUNDLED_VERSION": "loader", "load": "loader",
-    "from_openapi": "openapi",
-    "ArrayOf": "types", "FieldType": "types", "Ref": "types", "Scalar": "types",
-}
-
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY})
-
-
-__all__ = [
-    "BUNDLED_VERSION",
-    "INFO_KEYS",
-    "SCHEMA_CODES",
-    "ArrayOf",
-    "Field",
-    "FieldType",
-    "Model",
-    "Ref",
-    "Resolved",
-    "Scalar",
-    "Schema",
-    "SchemaCode",
-    "Unresolved",
-    "check",
-    "from_openapi",
-    "load",
-]
+__getattr__, __dir__, __all__ = _lazy.attach(__name__, {
+    "_checker": ["check"],
+    "_codes": ["SCHEMA_CODES", "SchemaCode"],
+    "_core": ["INFO_KEYS", "Field", "Model", "Resolved", "Schema", "Unresolved"],
+    "_loader": ["BUNDLED_VERSION", "load"],
+    "_openapi": ["from_openapi"],
+    "_types": ["ArrayOf", "FieldType", "Ref", "Scalar"],
+})
+del _typing, _lazy

@@ -26,11 +26,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+from .._evaluator import compile_predicate
+from .._parser import parse_fields, parse_order_by
+from .._spec import MAX_PAGE_SIZE
 from ..errors import ParseError, UsageError
-from ..evaluator import compile_predicate
-from ..parser import parse_fields, parse_order_by
 from ..syntax import OrderBy
 from ._store import Store, collection_key
+from ._wire import Response
 
 if TYPE_CHECKING:
     from ..http import AsyncClient, Client
@@ -50,7 +52,6 @@ QUIRKS = frozenset({
     "total-count-header",
 })
 
-_MAX_PAGE_SIZE = 1000
 _DEFAULT_PAGE_SIZE = 25
 _JSON = "application/json; charset=utf-8"
 _WINDOW = 60.0  # seconds: the rate limit counts requests per minute
@@ -75,26 +76,6 @@ class Fault(enum.Enum):
     CDN_RATE_LIMIT = "cdn-429"  #: 429 from the CDN: an HTML body and no Retry-After
     SLOW = "slow"  #: the response comes after ``delay`` seconds
     DROP = "drop"  #: the connection closes with no response
-
-
-@dataclass(frozen=True, slots=True)
-class Response:
-    """What :meth:`FakePSA.handle` returns; the mounts turn it into HTTP."""
-
-    status: int
-    headers: tuple[tuple[str, str], ...]
-    body: bytes
-    #: Seconds to wait before answering (a SLOW fault).
-    delay: float = 0.0
-    #: Close the connection instead of answering (a DROP fault).
-    drop: bool = False
-
-    def header(self, name: str) -> str | None:
-        lowered = name.lower()
-        return next((v for k, v in self.headers if k.lower() == lowered), None)
-
-    def json(self) -> Any:
-        return json.loads(self.body)
 
 
 @dataclass(frozen=True, slots=True)
@@ -556,7 +537,7 @@ class FakePSA:
         self, key: str, q: _Query, headers: dict[str, str], origin: str, endpoint: str | None = None,
     ) -> Response:
         size = _int_param("pageSize", q.page_size, _DEFAULT_PAGE_SIZE, minimum=1)
-        size = min(size, _MAX_PAGE_SIZE)
+        size = min(size, MAX_PAGE_SIZE)
         fields = _fields(q.fields)
         forward = headers.get("pagination-type", "").strip().lower() == "forward-only"
         records = self._matching(key, q)
@@ -751,7 +732,7 @@ def _sorted(records: list[dict[str, Any]], order_by: str | None) -> list[dict[st
     except ParseError as e:
         raise _Reject(_error(400, "InvalidObject", f"orderBy is invalid: {e.diagnostics[0].message}",
                              field="orderBy")) from None
-    from ..evaluator import getter
+    from .._evaluator import getter
 
     result = list(records)  # already in id order: ties stay in id order
     for key in reversed(parsed.keys):

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from ._fake import FakePSA
+from ._wire import Handler
 
 __all__ = ["serve"]
 
@@ -23,7 +23,7 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = False
     block_on_close = True
 
-    def __init__(self, address: tuple[str, int], psa: FakePSA) -> None:
+    def __init__(self, address: tuple[str, int], psa: Handler) -> None:
         self.psa = psa
         self.stopping = threading.Event()
         self.connections: set[socket.socket] = set()
@@ -111,7 +111,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def serve(psa: FakePSA, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+def serve(psa: Handler, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
     """Run ``psa`` on ``host:port`` in a thread; yield its API base URL; stop on exit."""
     server = _Server((host, port), psa)
     thread = threading.Thread(

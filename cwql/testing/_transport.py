@@ -7,7 +7,7 @@ import time
 
 import httpx
 
-from ._fake import FakePSA, Response
+from ._wire import Handler, Response
 
 __all__ = ["Transport"]
 
@@ -21,7 +21,7 @@ class Transport(httpx.BaseTransport, httpx.AsyncBaseTransport):
     once that timeout has passed.
     """
 
-    def __init__(self, psa: FakePSA) -> None:
+    def __init__(self, psa: Handler) -> None:
         self.psa = psa
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:

@@ -1,0 +1,117 @@
+"""``cwql check``, ``cwql parse``, ``cwql encode``: one query from the command line.
+
+``check`` runs the lint rules on the query: it prints the canonical form when
+there is nothing to report (exit 0), and the findings otherwise (exit 1).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from .._spec import ALL_KINDS as KINDS
+
+__all__ = ["register", "run"]
+
+
+def add_query_args(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("expr", metavar="EXPR", help="the query text, or - to read it from stdin")
+    sub.add_argument(
+        "-k", "--kind", choices=KINDS, default="conditions",
+        help="which parameter the text is for (default: conditions)",
+    )
+
+
+def register(subs: Any) -> None:
+    from .lint import add_config_args
+
+    check = subs.add_parser(
+        "check", help="check one query and print its canonical form",
+        description="Parse EXPR and run the lint rules on it; print its canonical form (exit 0) "
+        "or what is wrong (exit 1).",
+    )
+    add_query_args(check)
+    check.add_argument("--output-format", choices=("text", "json", "github", "sarif"),
+                       default="text", help="how to print findings (default: text)")
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
+    add_config_args(check, kind=False)
+    check.set_defaults(run=f"{__name__}:run_check")
+
+    parse = subs.add_parser(
+        "parse", help="print the syntax tree of a query",
+        description="Parse EXPR and print its syntax tree.",
+    )
+    add_query_args(parse)
+    parse.add_argument("--json", action="store_true", help="print the tree as JSON")
+    parse.set_defaults(run=f"{__name__}:run")
+
+    encode = subs.add_parser(
+        "encode", help="print a query percent-encoded for a URL",
+        description="Parse EXPR and print its canonical form, percent-encoded for a query string.",
+    )
+    add_query_args(encode)
+    encode.set_defaults(run=f"{__name__}:run")
+
+
+def read_expr(args: argparse.Namespace) -> str:
+    if args.expr == "-":
+        return sys.stdin.read().rstrip("\n")
+    text: str = args.expr
+    return text
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from .._parser import parse_kind
+    from ..errors import ConfigurationError
+    from ..lint._engine import Linter
+    from .lint import load_config, load_schema
+
+    text = read_expr(args)
+    try:
+        config = load_config(args, None)
+        schema = load_schema(config)
+    except ConfigurationError as e:
+        print(f"cwql: {e}", file=sys.stderr)
+        return 2
+    linter = Linter(config.enabled(), config.settings, schema, verify_fixes=True)
+    result = linter.lint_query(text, args.kind, args.endpoint or config.endpoint)
+    if args.output_format != "text":
+        from ..lint._outputs import write
+
+        write([result], args.output_format, sys.stdout)
+    elif result.findings:
+        from ..lint._outputs import text_block
+
+        print("\n".join(text_block(f, text, path=False) for f in result.findings))
+    else:
+        print(parse_kind(text, args.kind))
+    return 1 if result.findings and not args.exit_zero else 0
+
+
+def run(args: argparse.Namespace) -> int:
+    from .._encoding import encode
+    from .._parser import parse_kind
+    from ..errors import CWQLError, ParseError
+    from ..syntax import as_data
+
+    text = read_expr(args)
+    try:
+        node = parse_kind(text, args.kind)
+    except ParseError as e:
+        print(e)
+        return 1
+    except CWQLError as e:  # defensive: every cwql error is a finding, never a traceback
+        print(f"error: {e}")
+        return 1
+    if args.command == "parse":
+        if args.json:
+            print(json.dumps(as_data(node), indent=2, ensure_ascii=False))
+        else:
+            print(repr(node))
+    elif args.command == "encode":
+        print(encode(str(node)))
+    else:
+        print(node)
+    return 0

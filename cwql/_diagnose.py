@@ -1,0 +1,517 @@
+"""Turn the parser's failures into diagnostics that say what is wrong and how to fix it.
+
+Lark reports *where* the parse stopped and which terminals it would have
+taken. That is precise but not friendly, so this module looks at the token
+that failed, the one before it and the text around them, and names the
+mistake people actually make: ``==``, ``&&``, ``is null``, an unbracketed date,
+a standalone ``not``, a trailing ``and``. Only runs when a parse has failed, so
+it may take its time.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from lark import Token
+from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+
+from ._lexer import GrammarLexer
+from ._spec import KEYWORDS
+from .errors import Diagnostic
+
+__all__ = ["explain"]
+
+# Human names for the grammar's terminals, in the order they are listed.
+_LABELS = {
+    "PATH": "a field path",
+    "OP": "an operator (`=`, `!=`, `<`, `<=`, `>`, `>=`)",
+    "NOT": "`not`",
+    "IN": "`in`",
+    "CONTAINS": "`contains`",
+    "LIKE": "`like`",
+    "STRING": "a string",
+    "NUMBER": "a number",
+    "DATETIME": "a [datetime]",
+    "TRUE": "`true`",
+    "FALSE": "`false`",
+    "NULL": "`null`",
+    "LPAR": "`(`",
+    "RPAR": "`)`",
+    "COMMA": "`,`",
+    "AND": "`and`",
+    "OR": "`or`",
+    "ASC": "`asc`",
+    "DESC": "`desc`",
+    "$END": "the end of the text",
+}
+_VALUES = frozenset({"STRING", "NUMBER", "DATETIME", "TRUE", "FALSE"})
+_KEYWORDS = frozenset(k.upper() for k in KEYWORDS)  # as terminal names
+
+_NOT_HINT = (
+    "the language has no standalone `not`: negate the operator instead "
+    "(`=` becomes `!=`, `<` becomes `>=`, `in` becomes `not in`, `contains` becomes "
+    "`not contains`, `like` becomes `not like`), and for a group swap `and` and `or` "
+    "as you negate each part (De Morgan)"
+)
+
+_BARE_DATETIME = re.compile(
+    r"(?<![\w\[\"'.:-])"
+    r"([0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"
+    r"(?:[Tt ][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:[Zz]|[+-][0-9]{2}:?[0-9]{2})?)?)"
+)
+_BAD_NUMBER = re.compile(r"[-+]*[0-9.]+(?:[eE][-+]?[0-9]+)?[A-Za-z0-9_.]*")
+_SQL_NULL = re.compile(r"is(\s+not)?\s+null\b", re.IGNORECASE)
+# Anchored at the list's `(`: matched on a short window, never across the text.
+_IN_LIST_HEAD = re.compile(r"([A-Za-z_][A-Za-z0-9_/]*)\s+(not\s+)?in\s*\($", re.IGNORECASE)
+# How far around an error the explainer looks: it runs once per failed parse,
+# and every look is bounded so a megabyte of text costs no more than a line.
+_WINDOW = 200
+
+# Characters that editors, chat tools and word processors put in place of ASCII.
+_LOOKALIKES = {
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"', "\uff02": '"',
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\uff07": "'",
+    "\uff1d": "=", "\u2260": "!=", "\u2264": "<=", "\u2265": ">=", "\uff1c": "<", "\uff1e": ">",
+    "\uff08": "(", "\uff09": ")", "\uff0c": ",", "\u2212": "-", "\u2013": "-", "\u2014": "-",
+    "\u00a0": "a plain space", "\u2007": "a plain space", "\u202f": "a plain space",
+    "\u3000": "a plain space", "\u200b": "nothing (it is invisible)",
+    "\ufeff": "nothing (it is invisible)", "\u2044": "/", "\u2215": "/", "\uff0f": "/",
+}
+
+
+def explain(text: str, error: UnexpectedInput, start: str, lexer: GrammarLexer) -> Diagnostic:
+    """One diagnostic for a failed parse of ``text`` from start symbol ``start``."""
+    expected = _expected(error)
+    if isinstance(error, UnexpectedCharacters):
+        pos = error.pos_in_stream
+        assert pos is not None
+        return _Explainer(text, start, expected, lexer, pos).character(pos)
+    assert isinstance(error, UnexpectedToken)
+    token = error.token
+    pos = len(text) if token.type == "$END" else token.start_pos
+    assert pos is not None
+    return _Explainer(text, start, expected, lexer, pos).token(token, pos)
+
+
+def _expected(error: UnexpectedInput) -> frozenset[str]:
+    names: Iterable[str] = ()
+    if isinstance(error, UnexpectedToken):
+        names = error.expected
+    elif error.interactive_parser is not None:
+        names = error.interactive_parser.choices()  # type: ignore[no-untyped-call]
+    return frozenset(n for n in names if n in _LABELS)
+
+
+def _labels(names: Iterable[str]) -> tuple[str, ...]:
+    return tuple(label for name, label in _LABELS.items() if name in names)
+
+
+def _describe(tok: Token) -> str:
+    if tok.type == "$END":
+        return "the end of the text"
+    shown = str(tok) if len(tok) <= 40 else str(tok)[:37] + "..."
+    return f"`{shown}`"
+
+
+class _Explainer:
+    def __init__(
+        self, text: str, start: str, expected: frozenset[str], lexer: GrammarLexer, pos: int
+    ) -> None:
+        self.text = text
+        self.start = start
+        self.lexer = lexer
+        self.prev = lexer.token_before(text, pos)
+        # LALR merges look-aheads, so `)` can be "expected" with nothing open
+        # and the end of the text with a `(` still open.
+        if expected & {"RPAR", "$END"}:
+            inside = self.unclosed(pos) is not None
+            expected -= {"$END"} if inside else {"RPAR"}
+        self.expected = expected
+
+    def diag(self, code: str, message: str, start: int, end: int, hint: str | None = None) -> Diagnostic:
+        return Diagnostic.at(
+            self.text, code, message, start, end, expected=_labels(self.expected), hint=hint
+        )
+
+    # ---- the lexer found a character no terminal starts with -------------------
+
+    def character(self, pos: int) -> Diagnostic:
+        text = self.text
+        c = text[pos]
+        found = self.bare_datetime(pos)
+        if found is not None:
+            return found
+        if c in "\"'":
+            end = text.find("\n", pos)
+            return self.diag(
+                "E003", "unterminated string: it opens here and never closes", pos,
+                len(text) if end < 0 else end,
+                f"close it with {c}; to put a {c} inside, write \\{c} or {c}{c}",
+            )
+        if c == "[":
+            return self.diag(
+                "E023", "`[` opens a datetime that is not closed by `]` on the same line", pos,
+                pos + 1, "write a datetime as [2024-01-31] or [2024-01-31T17:00:00Z]",
+            )
+        if c in _LOOKALIKES:
+            name = unicodedata.name(c, f"U+{ord(c):04X}").lower()
+            return self.diag(
+                "E028", f"`{c}` ({name}) looks like ASCII but is not", pos, pos + 1,
+                f"replace it with {_LOOKALIKES[c]}",
+            )
+        if c in "&|":
+            word = "and" if c == "&" else "or"
+            width = 2 if text.startswith(c * 2, pos) else 1
+            return self.diag(
+                "E010", f"`{text[pos:pos + width]}` is not an operator here", pos, pos + width,
+                f"write `{word}`" + (
+                    "; when building a URL, let cwql.encode turn & into %26" if c == "&" else ""
+                ),
+            )
+        if c == "!":
+            return self.diag(
+                "E010", "`!` alone is not an operator", pos, pos + 1,
+                "write `!=` for not-equal, or `not in`, `not contains`, `not like`",
+            )
+        if c == ".":
+            found = self.dotted_path(pos)
+            if found is not None:
+                return found
+        if c == "-" and self.start == "order_by" and re.match(r"-[A-Za-z_]", text[pos:pos + 2]):
+            key = re.match(r"-([A-Za-z0-9_/]+)", text[pos:])
+            name = key.group(1) if key else "field"
+            return self.diag("E002", "a `-` prefix does not sort descending here", pos, pos + 1,
+                             f"write `{name} desc`")
+        if text.startswith("--", pos) and not text[pos + 2:pos + 3].isdigit():
+            return self.diag("E002", "`--` starts an SQL comment; this language has no comments", pos,
+                             pos + 2, "remove the comment")
+        if c.isdigit() or c in "+-.":
+            m = _BAD_NUMBER.match(text, pos)
+            if m is not None and any(ch.isdigit() for ch in m.group()):
+                return self.bad_number(m.group(), pos)
+        if c == "/":
+            return self.diag(
+                "E022", "a path has an empty segment or a space around `/`", pos, pos + 1,
+                "write paths as segment/segment with no spaces, e.g. status/name",
+            )
+        if c == "*" and self.start == "fields":
+            return self.diag("E002", "`*` is not a field list", pos, pos + 1,
+                             "name the fields you want, e.g. id,summary,status/name; "
+                             "leave the fields parameter out to get every field")
+        if c in "*%":
+            return self.diag(
+                "E002", f"`{c}` outside a string", pos, pos + 1,
+                'wildcards go inside a quoted `like` pattern, e.g. summary like "*printer*"',
+            )
+        if c == "]":
+            return self.diag("E002", "`]` without its `[`", pos, pos + 1,
+                             "datetimes are written [2024-01-31]")
+        if c == ";":
+            return self.diag("E002", "`;` is not part of the language", pos, pos + 1,
+                             "join conditions with `and` or `or`" if self.start == "conditions"
+                             else "separate entries with commas")
+        if c == "\\":
+            return self.diag("E002", "a backslash outside a string", pos, pos + 1,
+                             "a backslash only escapes a quote inside a string")
+        if not c.isprintable():
+            return self.diag(
+                "E002", f"control character U+{ord(c):04X} is not allowed", pos, pos + 1,
+                "remove it; only spaces, tabs and line breaks may separate words",
+            )
+        return self.diag(
+            "E002", f"unexpected character `{c}`", pos, pos + 1, self.generic_hint()
+        )
+
+    def dotted_path(self, pos: int) -> Diagnostic | None:
+        """`status.id`, `status . id`, `status..id`: a path written with dots."""
+        text = self.text
+        window = text[max(0, pos - _WINDOW):pos]
+        before = re.search(r"([A-Za-z_][A-Za-z0-9_/]*)\s*$", window)
+        after = re.match(r"[\s.]*\.[\s.]*[A-Za-z_][A-Za-z0-9_./ ]*", text[pos:pos + _WINDOW])
+        if before is None or after is None:
+            return None
+        begin = pos - (len(window) - before.start(1))
+        end = pos + len(after.group().rstrip())
+        dotted = text[begin:end]
+        fixed = re.sub(r"\s*\.+\s*", "/", dotted)
+        return self.diag(
+            "E022", f"`{dotted}`: path segments are separated by `/`, not `.`", begin, end,
+            f"write {fixed}",
+        )
+
+    def bad_number(self, word: str, pos: int) -> Diagnostic:
+        end = pos + len(word)
+        if "e" in word.lower().lstrip("0123456789.-+") or re.fullmatch(
+            r"[-+]?[0-9.]+[eE][-+]?[0-9]+", word
+        ):
+            hint = "write the digits out; numbers take no exponent"
+        elif word.startswith(("--", "+-", "-+", "++")):
+            hint = "a number takes at most one leading minus"
+        elif word.startswith("+"):
+            hint = f"drop the `+`: {word[1:]}"
+        elif word.count(".") > 1:
+            hint = "a number has at most one decimal point; a version or IP address is a string"
+        elif re.search(r"[A-Za-z_]", word):
+            hint = "a field name starts with a letter; text values need quotes"
+        else:
+            hint = "numbers are digits with an optional decimal point and leading minus"
+        return self.diag("E017", f"`{word}` is not a number the server accepts", pos, end, hint)
+
+    def bare_datetime(self, pos: int) -> Diagnostic | None:
+        text = self.text
+        for m in _BARE_DATETIME.finditer(text, max(0, pos - 32), min(len(text), pos + 40)):
+            if m.start() <= pos < m.end():
+                value = m.group(1)
+                fixed = value.replace(" ", "T", 1) if value[10:11] == " " else value
+                return self.diag(
+                    "E008", f"`{value}` looks like a datetime but has no square brackets",
+                    m.start(), m.end(), f"write [{fixed}]",
+                )
+        return None
+
+    # ---- the parser got a token it cannot take ---------------------------------
+
+    def token(self, tok: Token, pos: int) -> Diagnostic:
+        text, expected, prev = self.text, self.expected, self.prev
+        typ = tok.type
+        prev_type = prev.type if prev is not None else None
+        end = pos if typ == "$END" else pos + len(tok)
+
+        if typ in ("NUMBER", "$END", "PATH", "OP"):
+            found = self.bare_datetime(pos)
+            if found is not None:
+                return found
+        if typ == "$END":
+            return self.end_of_text()
+        if typ == "OP" and prev is not None and prev_type == "OP" and prev.end_pos == pos:
+            pair = str(prev) + str(tok)
+            if pair == "==":
+                return self.diag("E009", "`==` is not an operator", pos - 1, end,
+                                 "write a single `=`")
+            if pair == "<>":
+                return self.diag("E013", "`<>` is SQL; this language writes not-equal as `!=`",
+                                 pos - 1, end, "write `!=`")
+            if pair in ("=<", "=>"):
+                return self.diag("E001", f"`{pair}` is not an operator", pos - 1, end,
+                                 f"write `{pair[::-1]}`")
+        if self.start != "conditions":
+            return self.list_parameter(tok, pos, end)
+
+        # Where the parser stood decides what the mistake is, most specific first.
+        if prev_type == "IN" and expected == {"LPAR"}:
+            return self.diag("E029", f"`in` takes a parenthesised list, not {_describe(tok)}", pos, end,
+                             "write e.g. board/id in (1,2,3)")
+        if typ == "NOT" and expected & {"PATH", "LPAR"}:
+            return self.diag("E011", "`not` cannot stand before a condition or group", pos, end,
+                             _NOT_HINT)
+        if typ == "PATH" and tok.lower() == "is" and "OP" in expected:
+            m = _SQL_NULL.match(text, pos)
+            if m is not None:
+                negated = m.group(1) is not None
+                return self.diag(
+                    "E012", f"`{m.group()}` is SQL", pos, m.end(),
+                    f"write `{'!=' if negated else '='} null`",
+                )
+            return self.diag("E024", "`is` is not an operator", pos, end,
+                             "write `=`, `!=`, or `= null` / `!= null`")
+        if "COMMA" in expected and expected <= {"COMMA", "RPAR"}:
+            return self.in_list(tok, pos, end)
+        if typ == "NULL" and "NULL" not in expected and expected & {"STRING", "NUMBER"}:
+            return self.null_in_list(pos, end)
+        if typ == "PATH" and "NUMBER" in expected:
+            return self.diag("E001", f"{_describe(tok)} is not a value", pos, end,
+                             f'text values need quotes: "{tok}"; a field cannot be compared with a field')
+        if prev_type == "OP" and expected & _VALUES:
+            return self.diag("E005", f"`{prev}` has no value after it", pos, end,
+                             'add a value: a number, "text", [2024-01-31], true, false or null')
+        if prev_type in ("AND", "OR") and typ in ("RPAR", "COMMA") and prev is not None:
+            at = pos if prev.start_pos is None else prev.start_pos
+            return self.diag("E006", f"`{prev}` has no condition after it", at, at + len(prev),
+                             f"add a condition after `{prev.lower()}`, or remove it")
+        if typ in ("AND", "OR") and expected & {"PATH", "LPAR"}:
+            where = "at the start" if prev is None or prev_type == "LPAR" else f"after {_describe(prev)}"
+            return self.diag("E006", f"`{tok}` {where} has no condition before it", pos, end,
+                             f"put a condition on each side of `{tok.lower()}`")
+        if typ == "RPAR":
+            found = self.rpar(pos, end)
+            if found is not None:
+                return found
+        if prev_type == "NOT" and "PATH" not in expected:
+            return self.diag("E024", "`not` must be followed by `in`, `contains` or `like`", pos, end,
+                             "for not-equal write `!=`; otherwise `not in (...)`, `not contains \"...\"`")
+        if "OP" in expected and "PATH" not in expected and prev_type == "PATH":
+            return self.missing_operator(tok, pos, end)
+        if "STRING" in expected and not expected & {"NUMBER", "PATH"}:
+            kw = prev.lower() if prev is not None else "contains"
+            return self.diag("E025", f"`{kw}` takes a quoted string, not {_describe(tok)}", pos, end,
+                             f'quote the pattern, e.g. summary {kw} "text"')
+        if typ in _KEYWORDS and "PATH" in expected:
+            return self.diag("E030", f"`{tok}` is a keyword, not a field name", pos, end,
+                             "keywords cannot name fields; check for a missing field before it")
+        if "PATH" in expected and typ in _VALUES:
+            if typ == "STRING" and self.followed_by_operator(end):
+                return self.quoted_field(tok, pos, end)
+            return self.diag("E001", f"{_describe(tok)}: a condition starts with a field name", pos, end,
+                             "write field, operator, value, e.g. status/id=1")
+        if expected & {"AND", "OR"}:
+            return self.after_complete(tok, pos, end)
+        return self.diag("E001", f"unexpected {_describe(tok)}", pos, end, self.generic_hint())
+
+    def quoted_field(self, tok: Token, pos: int, end: int) -> Diagnostic:
+        return self.diag("E026", f"{_describe(tok)}: field names are not quoted", pos, end,
+                         f"write {tok[1:-1]} without quotes")
+
+    def in_list(self, tok: Token, pos: int, end: int) -> Diagnostic:
+        """Inside `in (...)`, after a value: only `,` or `)` may follow."""
+        if tok.type in _VALUES or tok.type == "NULL":
+            return self.diag("E001", f"{_describe(tok)}: values in a list are separated by commas", pos, end,
+                             "add a comma before it, e.g. id in (1,2)")
+        opened = self.unclosed(pos)
+        at = pos if opened is None else opened
+        return self.diag("E004", "the list opened here is never closed", at, at + 1,
+                         f"close the list with `)` before {_describe(tok)}")
+
+    def null_in_list(self, pos: int, end: int) -> Diagnostic:
+        paren = self.text.rfind("(", max(0, pos - _WINDOW), pos)
+        head = _IN_LIST_HEAD.search(self.text, max(0, paren - _WINDOW), paren + 1) if paren >= 0 else None
+        if head is None:
+            return self.diag("E016", "`null` cannot be in a list", pos, end,
+                             "test for null on its own with `= null` or `!= null`")
+        field, negated = head.group(1), head.group(2) is not None
+        hint = (
+            f"write `({field} not in (...) and {field} != null)`" if negated
+            else f"write `({field} in (...) or {field} = null)`"
+        )
+        return self.diag("E016", "`null` cannot be in a list: `in` never matches a null", pos, end, hint)
+
+    def list_parameter(self, tok: Token, pos: int, end: int) -> Diagnostic:
+        """orderBy and fields: comma-separated paths (with a direction, for orderBy)."""
+        typ, prev = tok.type, self.prev
+        what = "orderBy" if self.start == "order_by" else "fields"
+        example = "dateEntered desc,id" if self.start == "order_by" else "id,summary,status/name"
+        if "PATH" in self.expected:
+            if typ == "STRING":
+                return self.quoted_field(tok, pos, end)
+            if typ in _KEYWORDS:
+                return self.diag("E030", f"`{tok}` is a keyword, not a field name", pos, end,
+                                 f"name a field, e.g. {example}")
+            if typ == "COMMA":
+                return self.diag("E001", "an empty entry between commas", pos, end,
+                                 f"name a field between each pair of commas, e.g. {example}")
+            return self.diag("E001", f"{_describe(tok)} is not a field path", pos, end,
+                             f"write {what} as {example}")
+        if typ == "PATH" and self.start == "fields":
+            return self.diag("E001", f"{_describe(tok)}: fields are separated by commas", pos, end,
+                             f"write {example}")
+        if typ == "PATH" and prev is not None and prev.type == "PATH":
+            return self.diag("E001", f"{_describe(tok)} is not a sort direction", pos, end,
+                             "write `asc` or `desc`, and separate keys with commas")
+        return self.diag("E001", f"unexpected {_describe(tok)} in {what}", pos, end,
+                         f"write {what} as {example}")
+
+    def followed_by_operator(self, end: int) -> bool:
+        return re.match(r"\s*(?:!?=|[<>]=?|(?i:not|in|contains|like)\b)", self.text[end:end + 16]) is not None
+
+    def missing_operator(self, tok: Token, pos: int, end: int) -> Diagnostic:
+        assert self.prev is not None
+        field = str(self.prev)
+        if tok.type == "NOT":
+            return self.diag("E024", "`not` must be followed by `in`, `contains` or `like`", pos, end,
+                             f"write {field} != value, or {field} not in/contains/like ...")
+        return self.diag(
+            "E024", f"{_describe(tok)} after the field `{field}`: an operator is missing", pos, end,
+            f"write {field}=value, {field} contains \"...\", {field} in (...) and so on",
+        )
+
+    def after_complete(self, tok: Token, pos: int, end: int) -> Diagnostic:
+        typ, prev = tok.type, self.prev
+        if typ == "PATH" and prev is not None and prev.type == "STRING" and prev.end_pos == pos:
+            q = str(prev)[0]
+            return self.diag(
+                "E027", f"{_describe(tok)} runs straight on from the string {_describe(prev)}", pos, end,
+                f"if the {q} was meant to be inside the string, double it ({q}{q}) or escape it "
+                f"(\\{q}), or quote the string with the other quote character",
+            )
+        if typ in ("PATH", "LPAR", "NOT"):
+            return self.diag("E027", f"{_describe(tok)} follows a complete condition", pos, end,
+                             "join conditions with `and` or `or`")
+        if typ in _VALUES or typ == "NULL":
+            return self.diag("E001", f"{_describe(tok)}: a comparison takes one value", pos, end,
+                             "for several values write field in (a,b,c); join conditions with and/or")
+        return self.diag("E001", f"unexpected {_describe(tok)}", pos, end, self.generic_hint())
+
+    def rpar(self, pos: int, end: int) -> Diagnostic | None:
+        prev = self.prev
+        if prev is not None and prev.type == "LPAR" and self.expected & _VALUES:
+            return self.diag("E007", "`in ()` needs at least one value", (pos if prev.start_pos is None else prev.start_pos), end,
+                             "list the values, e.g. id in (1,2); an empty list would match nothing")
+        if prev is not None and prev.type == "LPAR":
+            return self.diag("E001", "empty parentheses", (pos if prev.start_pos is None else prev.start_pos), end,
+                             "put a condition inside the parentheses, or remove them")
+        if prev is not None and prev.type == "COMMA":
+            return self.diag("E001", "a comma with no value after it", (pos if prev.start_pos is None else prev.start_pos), end,
+                             "remove the trailing comma")
+        if "RPAR" not in self.expected and self.unclosed(pos) is None:
+            return self.diag("E004", "`)` has no matching `(`", pos, end,
+                             "remove it, or add the `(` it closes")
+        return None
+
+    def unclosed(self, before: int | None = None) -> int | None:
+        """Offset of the last `(` not closed before ``before`` (default: the end), skipping strings."""
+        opened: list[int] = []
+        for m in self.lexer.strings_and_parentheses.finditer(self.text, 0, len(self.text) if before is None else before):
+            if m.group() == "(":
+                opened.append(m.start())
+            elif m.group() == ")" and opened:
+                opened.pop()
+        return opened[-1] if opened else None
+
+    def end_of_text(self) -> Diagnostic:
+        text, expected, prev = self.text, self.expected, self.prev
+        end = len(text.rstrip())
+        if prev is None:
+            return self.diag("E018", "empty expression", 0, len(text), None)
+        at = prev.start_pos or 0
+        p_end = prev.end_pos or end
+        if "RPAR" in expected:
+            opened = self.unclosed()
+            if opened is not None and not (expected & (_VALUES | {"PATH", "LPAR"})):
+                return self.diag("E004", "`(` is never closed", opened, opened + 1,
+                                 f"add `)` at the end (after {_describe(prev)})")
+        if prev.type in ("AND", "OR"):
+            return self.diag("E006", f"`{prev}` at the end has no condition after it", at, p_end,
+                             f"add a condition after `{prev.lower()}`, or remove it")
+        if prev.type == "OP":
+            return self.diag("E005", f"`{prev}` has no value after it", at, p_end,
+                             'add a value: a number, "text", [2024-01-31], true, false or null')
+        if prev.type in ("CONTAINS", "LIKE"):
+            return self.diag("E025", f"`{prev.lower()}` needs a quoted string after it", at, p_end,
+                             f'write e.g. summary {prev.lower()} "text"')
+        if prev.type == "IN":
+            return self.diag("E029", "`in` needs a parenthesised list after it", at, p_end,
+                             "write e.g. board/id in (1,2,3)")
+        if prev.type == "NOT":
+            return self.diag("E024", "`not` must be followed by `in`, `contains` or `like`", at, p_end,
+                             None)
+        if prev.type == "PATH" and self.start == "conditions":
+            return self.diag("E024", f"the field `{prev}` has no operator and value", at, p_end,
+                             f"write e.g. {prev}=1 or {prev} contains \"text\"")
+        if prev.type == "COMMA":
+            return self.diag("E001", "a comma with nothing after it", at, p_end,
+                             "remove the trailing comma")
+        if prev.type == "LPAR" and expected & _VALUES:
+            return self.diag("E007", "`in (` needs at least one value and a `)`", at, p_end, None)
+        opened = self.unclosed()
+        if opened is not None:
+            return self.diag("E004", "`(` is never closed", opened, opened + 1, "add the missing `)`")
+        return self.diag("E001", "the text ends too early", end, end, self.generic_hint())
+
+    def generic_hint(self) -> str | None:
+        labels = _labels(self.expected)
+        if not labels:
+            return None
+        if len(labels) == 1:
+            return f"expected {labels[0]}"
+        return "expected " + ", ".join(labels[:-1]) + " or " + labels[-1]

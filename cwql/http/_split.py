@@ -1,0 +1,133 @@
+"""Queries too long for a URL: split the largest ``in (...)`` list into chunks that fit.
+
+The language has no negation outside its operators, so every predicate sits
+in a positive place of its tree: replacing ``x in (L)`` by ``x in (L1)``, then
+``x in (L2)`` ... and uniting the answers gives exactly the answer for ``L``,
+wherever the list is. Clients in the field split long ``id in (...)`` lists
+this way (LANGUAGE.md §4); cwql does it for any ``in`` list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .._query import Query
+from ..syntax import EMPTY, And, Expr, Literal, Number, Op, Or, Predicate, String, walk
+
+__all__ = ["Split", "split_query"]
+
+_PARAMS = ("conditions", "child_conditions", "custom_field_conditions")
+
+
+@dataclass(frozen=True, slots=True)
+class Split:
+    """The chunk queries, and whether their counts may simply be added up.
+
+    Counts add up when the list is a top-level conjunct of ``conditions``:
+    a field holds one value, so no record matches two chunks. Elsewhere (an
+    ``or``, or ``childConditions`` over several array members) a record can
+    match several chunks, and only de-duplicating by id gives the true total.
+    """
+
+    queries: tuple[Query, ...]
+    counts_add_up: bool
+
+
+def split_query(query: Query, fits: Callable[[Query], bool]) -> Split | None:
+    """Chunks of the largest ``in`` list, each query passing ``fits``; None if impossible."""
+    best: tuple[int, str, Predicate] | None = None
+    for attribute in _PARAMS:
+        condition = getattr(query, attribute)
+        if condition is EMPTY:
+            continue
+        for node in walk(condition):
+            if isinstance(node, Predicate) and node.op is Op.IN and isinstance(node.value, tuple):
+                size = len(str(node))
+                if len(node.value) > 1 and (best is None or size > best[0]):
+                    best = (size, attribute, node)
+    if best is None:
+        return None
+    _, attribute, target = best
+    assert isinstance(target.value, tuple)
+    # Values the server takes as equal ("abc" and "ABC", 1 and 01) would match
+    # the same records from two chunks: keep one of each.
+    kept: dict[object, Literal] = {}
+    for value in target.value:
+        kept.setdefault(_server_key(value), value)
+    values = tuple(kept.values())
+
+    def chunk(part: tuple[Literal, ...]) -> Query:
+        replacement = Predicate(target.path, Op.IN, part)
+        return query.replace(**{attribute: _replace(getattr(query, attribute), target, replacement)})
+
+    def fits_first(rest: tuple[Literal, ...]) -> Callable[[int], bool]:
+        return lambda n: fits(chunk(rest[:n]))
+
+    queries: list[Query] = []
+    start = 0
+    while start < len(values):
+        rest = values[start:]
+        take = _largest_fitting(fits_first(rest), len(rest))
+        if take == 0:
+            return None  # even one value does not fit: the rest of the query is too long
+        queries.append(chunk(rest[:take]))
+        start += take
+    root = getattr(query, attribute)
+    top_level = root is target or (isinstance(root, And) and any(o is target for o in root.operands))
+    return Split(tuple(queries), attribute == "conditions" and top_level)
+
+
+def _server_key(value: Literal) -> object:
+    """What the server compares: strings without case or trailing spaces, numbers by value."""
+    if isinstance(value, String):
+        return ("text", value.value.casefold().rstrip(" "))
+    if isinstance(value, Number):
+        return ("number", Decimal(value.text))
+    return (type(value).__name__, str(value))
+
+
+def _largest_fitting(fits: Callable[[int], bool], most: int) -> int:
+    """The largest n in 1..most with fits(n), assuming fitting is monotone; 0 if none."""
+    if not fits(1):
+        return 0
+    good = 1
+    step = 2
+    while good < most:
+        trial = min(step, most)
+        if not fits(trial):
+            bad = trial
+            break
+        good = trial
+        step *= 2
+    else:
+        return good
+    while bad - good > 1:
+        middle = (good + bad) // 2
+        if fits(middle):
+            good = middle
+        else:
+            bad = middle
+    return good
+
+
+def _replace(root: Expr, target: Predicate, replacement: Predicate) -> Expr:
+    """``root`` with every occurrence of ``target`` (by identity) replaced, without recursion."""
+    done: dict[int, Expr] = {}
+    stack: list[tuple[Expr, bool]] = [(root, False)]
+    while stack:
+        node, expanded = stack.pop()
+        if node is target:
+            done[id(node)] = replacement
+        elif isinstance(node, (And, Or)):
+            if not expanded:
+                stack.append((node, True))
+                stack.extend((child, False) for child in node.operands)
+                continue
+            operands = tuple(done[id(child)] for child in node.operands)
+            changed = any(new is not old for new, old in zip(operands, node.operands, strict=True))
+            done[id(node)] = type(node)(operands) if changed else node
+        else:
+            done[id(node)] = node
+    return done[id(root)]

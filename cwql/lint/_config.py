@@ -1,0 +1,270 @@
+"""Settings from ``[tool.cwql]`` in ``pyproject.toml``, or ``cwql.toml``, and the command line.
+
+The nearest config file above the first path (or the working directory) wins;
+paths in it are relative to its folder. Keys are kebab-case, as in ruff::
+
+    [tool.cwql]
+    select = ["E", "V", "L", "W", "M"]   # prefixes of rule codes, or "ALL"
+    extend-select = ["C003"]
+    ignore = ["V005"]
+    exclude = ["legacy/"]                # gitignore-style patterns
+    kind = "conditions"                  # for .cwql files without a directive
+    endpoint = "/service/tickets"
+
+    [tool.cwql.per-file-ignores]
+    "tests/**" = ["V001"]
+
+    [tool.cwql.per-file-settings]
+    "queries/contacts/*.cwql" = { endpoint = "/company/contacts" }
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from .._spec import ALL_KINDS as KINDS
+from ..errors import ConfigurationError
+from ._globs import Pattern, compile_pattern
+from ._model import Settings
+from ._rules import RULES
+
+__all__ = ["DEFAULT_EXCLUDE", "Config", "find_config", "load", "select"]
+
+
+#: Folders nobody wants linted; ``exclude`` replaces this list, ``extend-exclude`` adds to it.
+DEFAULT_EXCLUDE = (
+    ".git", ".hg", ".svn", ".bzr", ".venv", "venv", ".tox", ".nox", "__pycache__",
+    ".mypy_cache", ".ruff_cache", ".pytest_cache", ".hypothesis", "node_modules",
+    "site-packages", "build", "dist", ".eggs", "*.egg-info",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Everything that decides what is linted and how."""
+
+    root: Path = field(default_factory=Path.cwd)
+    source: Path | None = None
+    select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    extend_ignore: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[Pattern, tuple[str, ...]], ...] = ()
+    exclude: tuple[Pattern, ...] = field(
+        default_factory=lambda: tuple(compile_pattern(p) for p in DEFAULT_EXCLUDE))
+    extend_exclude: tuple[Pattern, ...] = ()
+    respect_gitignore: bool = True
+    kind: str = "conditions"
+    endpoint: str | None = None
+    #: A schema file for the schema rules (relative paths from the config's folder).
+    schema: str | None = None
+    per_file_settings: tuple[tuple[Pattern, Mapping[str, str]], ...] = ()
+    settings: Settings = field(default_factory=Settings)
+    max_file_size: int = 10 * 1024 * 1024
+
+    def enabled(self) -> frozenset[str]:
+        """The codes of the rules that run."""
+        return select(self.select, (*self.extend_select,), (*self.ignore, *self.extend_ignore))
+
+    def enabled_for(self, relative: str, base: frozenset[str]) -> frozenset[str]:
+        """``base`` less the per-file ignores that match ``relative``."""
+        ignored = [s for pattern, sel in self.per_file_ignores if pattern.matches(relative)
+                   for s in sel]
+        if not ignored:
+            return base
+        return frozenset(c for c in base if not any(_matches(c, s) for s in ignored))
+
+    def kind_and_endpoint(self, relative: str) -> tuple[str, str | None]:
+        kind, endpoint = self.kind, self.endpoint
+        for pattern, values in self.per_file_settings:
+            if pattern.matches(relative):
+                kind = values.get("kind", kind)
+                endpoint = values.get("endpoint", endpoint)
+        return kind, endpoint
+
+    def excluded(self, relative: str, is_dir: bool = False) -> bool:
+        return any(p.matches(relative, is_dir) for p in (*self.exclude, *self.extend_exclude))
+
+
+def _matches(code: str, selector: str) -> bool:
+    return selector == "ALL" or code.startswith(selector)
+
+
+def check_selectors(selectors: Iterable[str], where: str) -> tuple[str, ...]:
+    out = []
+    names = {r.name: code for code, r in RULES.items()}
+    for s in selectors:
+        if not isinstance(s, str):
+            raise ConfigurationError(f"{where}: rule selectors are strings, not {s!r}")
+        code = names.get(s, s.upper())
+        if code != "ALL" and not any(c.startswith(code) for c in RULES) and code != "S":
+            raise ConfigurationError(f"{where}: {s!r} selects no rule (see `cwql rules`)")
+        out.append(code)
+    return tuple(out)
+
+
+def select(chosen: Iterable[str] | None, extend: Iterable[str], ignore: Iterable[str]) -> frozenset[str]:
+    """The enabled codes: the most specific selector decides, and ignore wins a tie.
+
+    With no ``chosen`` list, every rule that is on by default starts selected.
+    """
+    chosen = None if chosen is None else list(chosen)
+    picks = [*(chosen or ()), *extend]
+    drops = list(ignore)
+    enabled = set()
+    for code, rule in RULES.items():
+        best_select = max((len(s) for s in picks if _matches(code, s)), default=-1)
+        if chosen is None and rule.default:
+            best_select = max(best_select, 0)
+        best_ignore = max((len(s) for s in drops if _matches(code, s)), default=-1)
+        if best_select >= 0 and best_select > best_ignore:
+            enabled.add(code)
+    return frozenset(enabled)
+
+
+# ---- reading ---------------------------------------------------------------
+
+
+def find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
+    """The nearest ``cwql.toml`` or ``pyproject.toml`` with ``[tool.cwql]`` at or above ``start``."""
+    folder = start if start.is_dir() else start.parent
+    for candidate in (folder, *folder.parents):
+        for name in ("cwql.toml", ".cwql.toml"):
+            path = candidate / name
+            if path.is_file():
+                return path, _read_toml(path)
+        pyproject = candidate / "pyproject.toml"
+        if pyproject.is_file():
+            data = _read_toml(pyproject)
+            section = data.get("tool", {}).get("cwql")
+            if isinstance(section, dict):
+                return pyproject, section
+    return None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    import tomllib  # only when there is a file to read: `cwql check` starts faster
+
+    try:
+        with path.open("rb") as f:
+            return tomllib.load(f)
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigurationError(f"{path}: not valid TOML: {e}") from None
+    except OSError as e:
+        raise ConfigurationError(f"{path}: cannot read it: {e.strerror}") from None
+
+
+def _strings(value: Any, where: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigurationError(f"{where} must be a list of strings")
+    return tuple(value)
+
+
+def _patterns(value: Any, where: str) -> tuple[Pattern, ...]:
+    try:
+        return tuple(compile_pattern(p) for p in _strings(value, where))
+    except ValueError as e:
+        raise ConfigurationError(f"{where}: {e}") from None
+
+
+def _kind(value: Any, where: str) -> str:
+    if value not in KINDS:
+        raise ConfigurationError(f"{where} must be one of {', '.join(KINDS)}, not {value!r}")
+    return str(value)
+
+
+def _endpoint(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not value.startswith("/"):
+        raise ConfigurationError(f"{where} must be a path such as \"/service/tickets\", not {value!r}")
+    return value
+
+
+def apply(config: Config, data: Mapping[str, Any], where: str) -> Config:
+    """``config`` with the keys in ``data`` applied; unknown keys are an error."""
+    changes: dict[str, Any] = {}
+    settings = config.settings
+    for key, value in data.items():
+        at = f"{where}: {key}"
+        if key in ("select", "extend-select", "ignore", "extend-ignore"):
+            changes[key.replace("-", "_")] = check_selectors(_strings(value, at), at)
+        elif key in ("exclude", "extend-exclude"):
+            changes[key.replace("-", "_")] = _patterns(value, at)
+        elif key == "per-file-ignores":
+            if not isinstance(value, dict):
+                raise ConfigurationError(f"{at} must be a table of pattern = [codes]")
+            changes["per_file_ignores"] = tuple(
+                (_patterns(p, at)[0], check_selectors(_strings(v, f"{at}.{p}"), f"{at}.{p}"))
+                for p, v in value.items()
+            )
+        elif key == "per-file-settings":
+            if not isinstance(value, dict):
+                raise ConfigurationError(f"{at} must be a table of pattern = {{ kind = ..., endpoint = ... }}")
+            rows = []
+            for p, v in value.items():
+                if not isinstance(v, dict) or not set(v) <= {"kind", "endpoint"}:
+                    raise ConfigurationError(f"{at}.{p} takes `kind` and `endpoint`")
+                checked = {}
+                if "kind" in v:
+                    checked["kind"] = _kind(v["kind"], f"{at}.{p}.kind")
+                if "endpoint" in v:
+                    checked["endpoint"] = _endpoint(v["endpoint"], f"{at}.{p}.endpoint")
+                rows.append((_patterns(p, at)[0], checked))
+            changes["per_file_settings"] = tuple(rows)
+        elif key == "kind":
+            changes["kind"] = _kind(value, at)
+        elif key == "endpoint":
+            changes["endpoint"] = _endpoint(value, at)
+        elif key == "schema":
+            if not isinstance(value, str) or not value:
+                raise ConfigurationError(f"{at} must be the path of a schema file (cwql schema import)")
+            changes["schema"] = str((config.root / value).resolve())
+        elif key == "respect-gitignore":
+            if not isinstance(value, bool):
+                raise ConfigurationError(f"{at} must be true or false")
+            changes["respect_gitignore"] = value
+        elif key in ("max-url-length", "max-file-size"):
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ConfigurationError(f"{at} must be a positive integer")
+            if key == "max-file-size":
+                changes["max_file_size"] = value
+            else:
+                settings = replace(settings, max_url_length=value)
+        elif key == "base-url":
+            if not isinstance(value, str) or not value.startswith(("http://", "https://")):
+                raise ConfigurationError(f"{at} must be an http(s) URL")
+            settings = replace(settings, base_url=value.rstrip("/"))
+        else:
+            raise ConfigurationError(f"{where}: unknown key {key!r}")
+    return replace(config, settings=settings, **changes)
+
+
+def load(start: Path | None = None, *, isolated: bool = False, path: Path | None = None,
+         overrides: Iterable[str] = ()) -> Config:
+    """The config for a run: a file (found, or given), then ``KEY=VALUE`` overrides."""
+    config = Config()
+    if path is not None:
+        if not path.is_file():
+            raise ConfigurationError(f"{path}: no such config file")
+        data = _read_toml(path)
+        if path.name == "pyproject.toml":
+            data = data.get("tool", {}).get("cwql", {})
+        config = apply(replace(config, root=path.resolve().parent, source=path), data, str(path))
+    elif not isolated:
+        found = find_config((start or Path.cwd()).resolve())
+        if found is not None:
+            where, data = found
+            config = apply(replace(config, root=where.parent, source=where), data, str(where))
+    for item in overrides:
+        import tomllib
+
+        try:
+            data = tomllib.loads(item)
+        except tomllib.TOMLDecodeError as e:
+            raise ConfigurationError(f"--config {item!r}: not a TOML `key = value` ({e})") from None
+        config = apply(config, data, "--config")
+    return config

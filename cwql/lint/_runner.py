@@ -1,0 +1,154 @@
+"""One file at a time: read it, find its queries, lint, fix or format it.
+
+The CLI drives this; a test or an editor integration can too. Nothing here
+prints: notices come back as strings, results as :class:`FileResult`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from ..errors import CWQLError
+from ._config import Config
+from ._engine import FileResult, Linter, apply_edits
+from ._files import Source, Target, Unreadable, load
+from ._format import format_site
+from ._model import Edit, Fix
+from ._rules import RULES
+from ._sources import read
+from ._sources.base import Extraction
+
+__all__ = ["FormattedFile", "Runner"]
+
+# Rounds of fixing: a fix can make another one possible (or visible).
+_FIX_ROUNDS = 10
+
+
+@dataclass(slots=True)
+class FormattedFile:
+    """What ``cwql fmt`` did to one file."""
+
+    result: FileResult
+    text: str
+    changed: int = 0
+    #: Queries that could not be written back: (line, column, why).
+    refused: list[tuple[int, int, str]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Runner:
+    config: Config
+    linter: Linter
+    kind: str | None = None
+    endpoint: str | None = None
+    # Made on first use and kept: the same runner verifying fixes, and the syntax rules for fmt.
+    _fixing: Runner | None = field(default=None, init=False, repr=False, compare=False)
+    _syntax: Linter | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def fixing(self) -> Runner:
+        """This runner with fixes verified (each fix re-parsed), made once and kept."""
+        if self._fixing is None:
+            if self.linter.verify_fixes:
+                self._fixing = self
+            else:
+                verifying = Linter(self.linter.enabled, self.linter.settings, self.linter.schema,
+                                   verify_fixes=True)
+                self._fixing = Runner(self.config, verifying, self.kind, self.endpoint)
+        return self._fixing
+
+    def _extract(self, relative: str, filetype: str, text: str) -> Extraction:
+        kind, endpoint = self.config.kind_and_endpoint(relative)
+        return read(filetype, text, self.kind or kind, self.endpoint or endpoint)
+
+    def load(self, target: Target) -> Source | str:
+        """The file's text, or why it is skipped."""
+        try:
+            return load(target.path, target.filetype, self.config.max_file_size)
+        except Unreadable as e:
+            return str(e)
+
+    def lint_text(self, display: str, relative: str, filetype: str, text: str) -> FileResult:
+        extraction = self._extract(relative, filetype, text)
+        enabled = self.config.enabled_for(relative, self.linter.enabled)
+        return self.linter.lint_extraction(display, text, extraction, enabled)
+
+    def fix_text(self, display: str, relative: str, filetype: str, text: str,
+                 unsafe: bool = False) -> tuple[str, int, FileResult]:
+        """Apply fixes until none is left; returns the text, the number applied, the last result."""
+        fixed = 0
+        runner = self.fixing
+        seen = {hash(text)}
+        for _ in range(_FIX_ROUNDS):
+            result = runner.lint_text(display, relative, filetype, text)
+            chosen = _non_overlapping(
+                f.fix for f in result.findings
+                if f.fix is not None and (unsafe or f.fix.applicability == "safe")
+                and any(text[e.start:e.end] != e.content for e in f.fix.edits)
+            )
+            if not chosen:
+                return text, fixed, result
+            new = apply_edits(text, [e for fix in chosen for e in fix.edits])
+            # Stop when the fixes undo each other (a round comes back to an earlier text),
+            # and when they leave the file unreadable (for Python: no longer valid Python).
+            if hash(new) in seen or self._extract(relative, filetype, new).skipped is not None:
+                return text, fixed, result
+            seen.add(hash(new))
+            text = new
+            fixed += len(chosen)
+        return text, fixed, runner.lint_text(display, relative, filetype, text)
+
+    def format_text(self, display: str, relative: str, filetype: str, text: str) -> FormattedFile:
+        """The file with every query that parses in canonical form."""
+        extraction = self._extract(relative, filetype, text)
+        if self._syntax is None:
+            self._syntax = Linter([c for c in RULES if c.startswith("E")], self.linter.settings)
+        result = self._syntax.lint_extraction(display, text, extraction)
+        bad = {f.diagnostic.start for f in result.findings}
+        edits: list[Edit] = []
+        expected: list[str] = []
+        out = FormattedFile(result, text)
+        for site in extraction.sites:
+            try:
+                formatted = format_site(site)
+            except CWQLError:
+                expected.append(site.text)
+                continue
+            if formatted is None:
+                expected.append(site.text)
+                continue
+            if formatted.edits is None:
+                start = site.map.start(0)
+                if start not in bad:
+                    line = text.count("\n", 0, start) + 1
+                    out.refused.append((line, start - text.rfind("\n", 0, start),
+                                        formatted.reason or "cannot be written back"))
+                expected.append(site.text)
+                continue
+            edits += formatted.edits
+            expected.append(formatted.text)
+            out.changed += 1
+        if not edits:
+            return out
+        new = apply_edits(text, edits)
+        check = self._extract(relative, filetype, new)
+        if Counter(s.text for s in check.sites) != Counter(expected):
+            out.refused.append((1, 1, "formatting would change the file in a way cwql cannot "
+                                      "verify; it is left as it is (please report this)"))
+            out.changed = 0
+            return out
+        out.text = new
+        return out
+
+
+def _non_overlapping(fixes: Iterable[Fix]) -> list[Fix]:
+    """Fixes that touch no text another one (earlier in the file) already changes."""
+    taken: list[Fix] = []
+    end = -1
+    for fix in sorted(fixes, key=lambda f: min(e.start for e in f.edits)):
+        if min(e.start for e in fix.edits) >= end:
+            taken.append(fix)
+            end = max(e.end for e in fix.edits)
+    return taken

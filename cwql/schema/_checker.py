@@ -1,0 +1,236 @@
+"""Type-check a parsed query against the schema (LANGUAGE.md §2.14).
+
+Each finding is a :class:`~cwql.errors.Diagnostic` with a code from
+:data:`SCHEMA_CODES`; the linter's schema rule family and the validator are
+both built on :func:`check`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..errors import Diagnostic
+from ..syntax import (
+    Boolean,
+    DateTime,
+    Fields,
+    Literal,
+    Node,
+    Null,
+    Number,
+    Op,
+    OrderBy,
+    Path,
+    Predicate,
+    String,
+    walk,
+)
+from ._codes import SCHEMA_CODES, SchemaCode
+from ._core import CUSTOM_FIELD_MODEL, Model, Resolved, Schema, Unresolved
+from ._types import ArrayOf, Ref, Scalar
+
+__all__ = ["SCHEMA_CODES", "SchemaCode", "check"]
+
+
+_TEXTUAL = frozenset({"string", "object", "any"})
+_DATE_SHAPED = re.compile(r"\s*\d{4}-\d{1,2}-\d{1,2}([T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?\s*")
+_NAMED_LIKE_A_DATE = re.compile(r"(?:^|[a-z])Date$|^date", re.IGNORECASE)
+
+
+def check(
+    node: Node, *, schema: Schema, endpoint: str, kind: str = "conditions", text: str | None = None
+) -> list[Diagnostic]:
+    """Findings for ``node`` (a parsed parameter) on ``endpoint``, in source order.
+
+    ``kind`` is ``conditions``, ``childConditions``, ``customFieldConditions``,
+    ``orderBy`` or ``fields``. ``text`` is the source the node was parsed
+    from, for positions; without it (a tree built in Python) findings sit at
+    offset 0. Raises :class:`~cwql.errors.SchemaError` for an endpoint the
+    schema does not list.
+    """
+    _, model = schema.endpoint(endpoint)
+    return list(_Checker(schema, model, kind, text or "").run(node))
+
+
+class _Checker:
+    def __init__(self, schema: Schema, model: Model, kind: str, text: str) -> None:
+        self.schema = schema
+        self.model = model
+        self.kind = kind
+        self.text = text
+        # orderBy and fields name plain fields: they resolve as conditions do.
+        self.path_kind = "conditions" if kind in ("orderBy", "fields") else kind
+
+    def diag(self, code: str, message: str, span: tuple[int, int] | None, hint: str | None = None) -> Diagnostic:
+        start, end = span if span is not None else (0, 0)
+        if end > len(self.text):
+            start, end = 0, 0
+        return Diagnostic.at(self.text, code, message, start, end, hint=hint,
+                             severity=SCHEMA_CODES[code].severity)
+
+    def resolve(self, path: str) -> Resolved | Unresolved:
+        return self.schema.resolve(self.model, path, kind=self.path_kind)  # remembered by the schema
+
+    def run(self, node: Node) -> Iterator[Diagnostic]:
+        if self.kind == "customFieldConditions" and "customFields" not in self.model.fields:
+            yield self.diag("S012", f"{self.model.name} records have no custom fields", node.span,
+                            "filter on the endpoint's own fields with conditions instead")
+            return
+        for current in walk(node):
+            if isinstance(current, Predicate):
+                yield from self.predicate(current)
+            elif isinstance(node, (OrderBy, Fields)) and isinstance(current, Path):
+                yield from self.path(current, sorting=isinstance(node, OrderBy))
+
+    # ---- paths ---------------------------------------------------------------
+
+    def path(self, path: Path, *, sorting: bool = False) -> Iterator[Diagnostic]:
+        """Findings about the path alone; yields nothing more when it does not resolve."""
+        found = self.resolve(path.name)
+        if isinstance(found, Unresolved):
+            yield self.unknown(path, found)
+            return
+        if found.case_differs:
+            yield self.diag("S002", f"`{path.name}` is spelled `{found.canonical}` in the schema",
+                            path.span, f"write {found.canonical}")
+        if (found.array_at is not None and self.kind == "conditions") or (sorting and found.array_at is not None):
+            array = "/".join(path.name.split("/")[: found.array_at + 1])
+            yield self.diag(
+                "S004", f"`{array}` is an array; conditions cannot look inside it",
+                path.span,
+                "sort by a field that is not in an array" if sorting else
+                f"filter its members with childConditions: {path.name} ...",
+            )
+        if self.kind == "childConditions" and found.array_at is None:
+            arrays = [f.name for f in self.model.fields.values() if isinstance(f.type, ArrayOf)]
+            listed = ", ".join(arrays[:5]) if arrays else "none"
+            yield self.diag(
+                "S005", f"`{path.name}` does not go into an array field",
+                path.span,
+                f"childConditions filter array members (here: {listed}); use conditions for {path.name}",
+            )
+
+    def unknown(self, path: Path, found: Unresolved) -> Diagnostic:
+        start = (path.span[0] if path.span else 0) + found.offset
+        span = (start, start + len(found.name)) if path.span else None
+        code = "S010" if self.kind == "customFieldConditions" and found.model == CUSTOM_FIELD_MODEL else "S001"
+        if code == "S010":
+            fields = ", ".join(self.schema.model(CUSTOM_FIELD_MODEL).fields)
+            return self.diag("S010", f"`{found.name}` is not a column of a custom-field row", span,
+                             f"customFieldConditions filter on {fields}; e.g. caption=\"Region\" and value=\"West\"")
+        hint = f"did you mean {' or '.join(found.suggestions)}?" if found.suggestions else None
+        return self.diag("S001", f"{found.reason}", span, hint)
+
+    # ---- predicates ------------------------------------------------------------
+
+    def predicate(self, pred: Predicate) -> Iterator[Diagnostic]:
+        findings = list(self.path(pred.path))
+        yield from findings
+        found = self.resolve(pred.path.name)
+        if isinstance(found, Unresolved) or any(d.code in ("S004",) for d in findings):
+            return
+        ftype, op, name = found.type, pred.op, found.canonical
+        values = pred.value if isinstance(pred.value, tuple) else (pred.value,)
+        if isinstance(ftype, Ref):
+            if not all(isinstance(v, Null) for v in values):
+                yield self.diag(
+                    "S003", f"`{pred.path.name}` is a reference to {ftype.model}; compare one of its fields",
+                    pred.path.span, self.subfield_hint(pred.path.name, ftype.model),
+                )
+            return
+        if isinstance(ftype, ArrayOf) or (isinstance(ftype, Scalar) and ftype.name == "info"):
+            return
+        kind = ftype.name
+        if op in (Op.CONTAINS, Op.NOT_CONTAINS, Op.LIKE, Op.NOT_LIKE):
+            if kind not in _TEXTUAL:
+                yield self.diag("S006", f"`{op.value}` needs a text field; `{name}` is {_a(kind)}",
+                                pred.span, _compare_hint(kind))
+            return
+        if op.is_ordering and kind == "boolean":
+            yield self.diag("S007", f"`{name}` is true or false; `{op.value}` does not order those",
+                            pred.span, f"write {name}=true or {name}=false")
+        for value in values:
+            finding = self.value(value, kind, name)
+            if finding is not None:
+                yield finding
+
+    def subfield_hint(self, written: str, model: str) -> str:
+        try:
+            fields = [f for f in ("id", "name", "identifier") if f in self.schema.model(model).fields]
+        except Exception:  # a reference to a model the schema lacks: no suggestion
+            fields = []
+        if not fields:
+            return "compare one of its fields"
+        return "compare " + " or ".join(f"{written}/{f}" for f in fields)
+
+    def value(self, value: Literal, kind: str, name: str) -> Diagnostic | None:
+        """A finding when ``value`` cannot be compared with a field of type ``kind``."""
+        if isinstance(value, Null) or kind in ("object", "any"):
+            return None
+        span = value.span
+        if kind == "integer":
+            if isinstance(value, Number):
+                if "." in value.text:
+                    return self.diag("S011", f"`{name}` holds whole numbers; `{value.text}` has a decimal point",
+                                     span, f"write {value.text.split('.')[0] or '0'}")
+                return None
+            return self.mismatch(value, kind, name)
+        if kind == "number":
+            return None if isinstance(value, Number) else self.mismatch(value, kind, name)
+        if kind == "boolean":
+            return None if isinstance(value, Boolean) else self.mismatch(value, kind, name)
+        if kind == "datetime":
+            if isinstance(value, DateTime):
+                return None
+            if isinstance(value, String) and _DATE_SHAPED.fullmatch(value.value):
+                return self.diag("S009", f"`{name}` holds datetimes; \"{value.value}\" is a string",
+                                 span, f"write [{value.value.strip()}]")
+            return self.mismatch(value, kind, name)
+        if kind == "string":
+            if isinstance(value, String):
+                return None
+            if isinstance(value, DateTime) and _NAMED_LIKE_A_DATE.search(name.rsplit("/", 1)[-1]):
+                # The spec types some date fields as strings (closedDate, dateResolved).
+                return None
+            return self.mismatch(value, kind, name)
+        return None
+
+    def mismatch(self, value: Literal, kind: str, name: str) -> Diagnostic:
+        got = {String: "a string", Number: "a number", Boolean: "true/false", DateTime: "a datetime"}.get(
+            type(value), "a value")
+        if kind == "boolean" and isinstance(value, String) and value.value.strip().lower() in ("true", "false"):
+            hint = f"write {value.value.strip().lower()} without quotes"
+        elif kind == "boolean" and isinstance(value, Number):
+            hint = "write true or false"
+        elif kind in ("integer", "number") and isinstance(value, String) and _is_number(value.value):
+            hint = f"write {value.value.strip()} without quotes"
+        elif kind == "string" and not isinstance(value, String):
+            from .._printer import to_text
+
+            hint = f'quote it: "{to_text(value).strip("[]")}"'
+        else:
+            hint = _compare_hint(kind)
+        return self.diag("S008", f"`{name}` is {_a(kind)}, but the value is {got}", value.span, hint)
+
+
+def _a(kind: str) -> str:
+    return {
+        "integer": "a whole number", "number": "a number", "boolean": "true/false",
+        "string": "text", "datetime": "a datetime", "info": "the _info block",
+    }.get(kind, kind)
+
+
+def _compare_hint(kind: str) -> str:
+    return {
+        "integer": "compare it with a number, e.g. = 5, > 10, in (1,2)",
+        "number": "compare it with a number, e.g. >= 2.5",
+        "boolean": "compare it with true or false",
+        "datetime": "compare it with a bracketed datetime, e.g. > [2024-01-01T00:00:00Z]",
+        "string": 'compare it with a quoted string, e.g. = "text", contains "text"',
+    }.get(kind, "compare it with a value of its type")
+
+
+def _is_number(text: str) -> bool:
+    return re.fullmatch(r"\s*-?(\d+(\.\d*)?|\.\d+)\s*", text) is not None
+

@@ -1,0 +1,45 @@
+"""Loading schemas: the bundled Manage 2025.1 schema, or a file of the same format."""
+
+from __future__ import annotations
+
+import functools
+import importlib.resources
+import json
+import os
+from pathlib import Path
+
+from ..errors import SchemaError
+from ._core import Schema
+
+__all__ = ["BUNDLED_VERSION", "load"]
+
+#: The Manage API version of the schema that ships with cwql.
+BUNDLED_VERSION = "2025.1"
+
+
+@functools.cache
+def _bundled() -> Schema:
+    resource = importlib.resources.files("cwql.schema").joinpath(f"data/manage-{BUNDLED_VERSION}.json")
+    with resource.open("rb") as f:
+        return Schema(json.load(f), source=f"bundled Manage {BUNDLED_VERSION}")
+
+
+def load(path: str | os.PathLike[str] | None = None) -> Schema:
+    """The bundled schema (``path=None``, loaded once and shared), or the one in ``path``.
+
+    ``path`` is a JSON file in the ``cwql-schema/1`` format, such as
+    ``cwql schema import`` writes from an OpenAPI file. Raises
+    :class:`~cwql.errors.SchemaError` when it cannot be read.
+    """
+    if path is None:
+        return _bundled()
+    file = Path(path)
+    try:
+        raw = file.read_bytes()
+    except OSError as e:
+        raise SchemaError(f"cannot read schema {file}: {e.strerror or e}") from None
+    try:
+        data = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise SchemaError(f"{file} is not JSON: {e}") from None
+    return Schema(data, source=str(file))
