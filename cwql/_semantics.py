@@ -12,7 +12,7 @@ import datetime as _dt
 
 from .syntax import DateTime
 
-__all__ = ["instant", "model_instant"]
+__all__ = ["instant", "model_instant", "text_key"]
 
 _UTC = _dt.UTC
 
@@ -37,3 +37,12 @@ def model_instant(literal: DateTime) -> _dt.datetime:
     naive = literal.value
     assert isinstance(naive, _dt.datetime)  # only a naive time has no instant
     return naive.replace(tzinfo=_UTC)
+
+
+def text_key(value: str) -> str:
+    """What two strings share when the server's collation finds them equal.
+
+    Equality, ``in`` lists and anything that merges or deduplicates string
+    values (the executor's splitting of long lists) compare through this.
+    """
+    return value.lower()
