@@ -24,13 +24,16 @@ class Store:
     Readers get a snapshot (a list made under the lock), so a record added or
     removed while a client pages shows up, or not, from the next request on,
     exactly as on a live server. Stored records are never changed in place:
-    an update replaces the record, so a snapshot stays consistent.
+    an update replaces the record, so a snapshot stays consistent. Each
+    collection has a version, bumped by every change, so that what is worked
+    out from a snapshot can be kept until the collection changes.
     """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._collections: dict[str, dict[int, dict[str, Any]]] = {}
         self._sorted: dict[str, list[dict[str, Any]]] = {}
+        self._versions: dict[str, int] = {}
 
     def load(self, collections: Mapping[str, Iterable[Mapping[str, Any]]]) -> None:
         # One JSON round trip copies everything and proves it is JSON, which
@@ -57,13 +60,22 @@ class Store:
 
     def snapshot(self, key: str) -> list[dict[str, Any]]:
         """The collection's records in ``id`` order (shared, not copied: do not change them)."""
+        return self.view(key)[1]
+
+    def view(self, key: str) -> tuple[int, list[dict[str, Any]]]:
+        """The collection's version and its records in ``id`` order, taken together."""
         with self._lock:
             found = self._sorted.get(key)
             if found is None:
                 records = self._collections.get(key, {})
                 found = [records[i] for i in sorted(records)]
                 self._sorted[key] = found
-            return found
+            return self._versions.get(key, 0), found
+
+    def _changed(self, key: str) -> None:
+        # Called with the lock held.
+        self._sorted.pop(key, None)
+        self._versions[key] = self._versions.get(key, 0) + 1
 
     def get(self, key: str, record_id: int) -> dict[str, Any] | None:
         with self._lock:
@@ -85,7 +97,7 @@ class Store:
             if record_id in records:
                 raise UsageError(f"{key} already has a record with id {record_id}")
             records[record_id] = stored
-            self._sorted.pop(key, None)
+            self._changed(key)
         return stored
 
     def update(self, path: str, record_id: int, changes: Mapping[str, Any]) -> dict[str, Any]:
@@ -96,7 +108,7 @@ class Store:
                 raise UsageError(f"{key} has no record with id {record_id}")
             stored = {**records[record_id], **copy.deepcopy(dict(changes)), "id": record_id}
             records[record_id] = stored
-            self._sorted.pop(key, None)
+            self._changed(key)
         return copy.deepcopy(stored)
 
     def remove(self, path: str, record_id: int) -> bool:
@@ -104,5 +116,5 @@ class Store:
         with self._lock:
             removed = self._collections.get(key, {}).pop(record_id, None) is not None
             if removed:
-                self._sorted.pop(key, None)
+                self._changed(key)
         return removed
