@@ -206,3 +206,52 @@ def test_arabic_indic_three_is_not_ticket_3(demo: FakePSA) -> None:
 def test_other_methods_on_a_record_are_not_allowed(demo: FakePSA) -> None:
     assert demo.handle("DELETE", f"{API}/service/tickets/1", demo.auth_headers()).status == 405
     assert demo.handle("DELETE", f"{API}/service/tickets/abc", demo.auth_headers()).status == 404
+
+
+# ---- what paging costs (counted, not timed) ------------------------------------------------------
+
+
+class Counted:
+    """Wraps the fake's compiled predicates to count the records they test."""
+
+    def __init__(self, monkeypatch: Any) -> None:
+        from cwql.testing import _results
+
+        self.tested = 0
+        real = _results.compile_predicate
+
+        def counting(*args: Any, **kwargs: Any) -> Any:
+            inner = real(*args, **kwargs)
+
+            def test(record: Any) -> bool:
+                self.tested += 1
+                return inner(record)
+
+            return test
+
+        monkeypatch.setattr(_results, "compile_predicate", counting)
+
+
+def test_a_forward_only_page_reads_only_the_records_after_its_page_id(monkeypatch: Any) -> None:
+    counted = Counted(monkeypatch)
+    psa = FakePSA.from_records({"/t": [{"id": i, "n": i % 2} for i in range(1, 20_001)]})
+    forward = {"pagination-type": "forward-only"}
+    r = get(psa, "/t", forward, conditions="n = 1", pageSize=100, pageId=19_000)
+    assert [t["id"] for t in r.json()] == list(range(19_001, 19_200, 2))
+    # The 100 matches lie among the 199 records after pageId, plus one to know more follow.
+    assert counted.tested <= 201
+    counted.tested = 0
+    r = get(psa, "/t", forward, pageSize=100, pageId=19_990)
+    assert [t["id"] for t in r.json()] == list(range(19_991, 20_001))
+    assert counted.tested == 0
+
+
+def test_paging_through_a_result_filters_it_once_until_it_changes(monkeypatch: Any) -> None:
+    counted = Counted(monkeypatch)
+    psa = FakePSA.from_records({"/t": [{"id": i, "n": i % 2} for i in range(1, 1001)]})
+    for page in range(1, 11):
+        assert len(get(psa, "/t", conditions="n = 1", orderBy="id desc", pageSize=50, page=page).json()) == 50
+    assert get(psa, "/t/count", conditions="n = 1").json() == {"count": 500}
+    assert counted.tested == 2000  # the list once, and the count (no orderBy) once
+    psa.add("/t", {"n": 1})
+    assert get(psa, "/t/count", conditions="n = 1").json() == {"count": 501}

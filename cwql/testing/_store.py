@@ -34,6 +34,9 @@ class Store:
         self._collections: dict[str, dict[int, dict[str, Any]]] = {}
         self._sorted: dict[str, list[dict[str, Any]]] = {}
         self._versions: dict[str, int] = {}
+        # The highest id each collection has held: new ids count on from it,
+        # as an identity column does (a removed record's id is not reused).
+        self._top: dict[str, int] = {}
 
     def load(self, collections: Mapping[str, Iterable[Mapping[str, Any]]]) -> None:
         # One JSON round trip copies everything and proves it is JSON, which
@@ -43,12 +46,14 @@ class Store:
         except (TypeError, ValueError) as e:
             raise UsageError(f"records must be JSON data (dicts, lists, str, numbers, bool, None): {e}") from None
         for path, records in copied.items():
+            key = collection_key(path)
             with self._lock:
-                self._collections.setdefault(collection_key(path), {})
-            for record in records:
-                if not isinstance(record, dict):
-                    raise UsageError(f"a record in {path} is not an object: {record!r:.80}")
-                self._insert(collection_key(path), record)
+                self._collections.setdefault(key, {})
+                for record in records:
+                    if not isinstance(record, dict):
+                        raise UsageError(f"a record in {path} is not an object: {record!r:.80}")
+                    self._place(key, record)
+                self._changed(key)
 
     def names(self) -> list[str]:
         with self._lock:
@@ -87,18 +92,23 @@ class Store:
 
     def _insert(self, key: str, stored: dict[str, Any]) -> dict[str, Any]:
         with self._lock:
-            records = self._collections.setdefault(key, {})
-            record_id = stored.get("id")
-            if record_id is None:
-                record_id = max(records, default=0) + 1
-                stored["id"] = record_id
-            if not isinstance(record_id, int) or isinstance(record_id, bool):
-                raise UsageError(f"a record's id must be an int, not {record_id!r}")
-            if record_id in records:
-                raise UsageError(f"{key} already has a record with id {record_id}")
-            records[record_id] = stored
+            self._place(key, stored)
             self._changed(key)
         return stored
+
+    def _place(self, key: str, stored: dict[str, Any]) -> None:
+        # Called with the lock held.
+        records = self._collections.setdefault(key, {})
+        record_id = stored.get("id")
+        if record_id is None:
+            record_id = self._top.get(key, 0) + 1
+            stored["id"] = record_id
+        if not isinstance(record_id, int) or isinstance(record_id, bool):
+            raise UsageError(f"a record's id must be an int, not {record_id!r}")
+        if record_id in records:
+            raise UsageError(f"{key} already has a record with id {record_id}")
+        records[record_id] = stored
+        self._top[key] = max(self._top.get(key, 0), record_id)
 
     def update(self, path: str, record_id: int, changes: Mapping[str, Any]) -> dict[str, Any]:
         key = collection_key(path)
