@@ -62,4 +62,13 @@ SCHEMA_CODES: dict[str, SchemaCode] = {c.code: c for c in (
     _S("S012", "no-custom-fields", "customFieldConditions on an endpoint whose records have no custom fields.",
        "error", 'caption = "Region"', 'caption = "Region"', endpoint="/service/boards",
        kind="customFieldConditions"),
+    _S("S014", "unknown-enum-value",
+       "A value that is none of the field's enum values, compared with `=`, `!=`, `in` or `not in`.",
+       "error", 'chargeToType = "Project"', 'chargeToType = "ProjectTicket"', endpoint="/time/entries"),
+    _S("S015", "enum-value-case", "An enum value written in another letter case than the spec's.",
+       "warning", 'chargeToType = "projectticket"', 'chargeToType = "ProjectTicket"',
+       endpoint="/time/entries"),
+    _S("S016", "enum-pattern-matches-nothing",
+       "A `like` or `contains` pattern on an enum field that none of its values match.",
+       "warning", 'status like "Approved"', 'status like "Approved*"', endpoint="/time/entries"),
 )}

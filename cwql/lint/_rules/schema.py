@@ -37,7 +37,15 @@ _WHY = {
             "the custom-field row's own (caption, value, ...); other names are refused.",
     "S011": "The server truncates or refuses a decimal for a whole-number field; say what you mean.",
     "S012": "The endpoint's records carry no custom fields, so customFieldConditions match nothing.",
+    "S014": "The server compares an enum field with its values (the spec lists them): any other value "
+            "matches no record, so `=` and `in` come back silently empty and `!=` and `not in` exclude "
+            "nothing; some versions answer 400 \"Enum value supplied was invalid\" instead.",
+    "S015": "The server compares strings case-insensitively, so this matches; the spec's spelling keeps "
+            "queries searchable and consistent with the values records carry.",
+    "S016": "None of the field's values fits the pattern, so `like` and `contains` match no record "
+            "(and their negations exclude none): usually a misremembered value.",
 }
+_FIXABLE = frozenset({"S002", "S015"})
 
 _RULES: list[Rule] = [
     Rule(
@@ -45,7 +53,7 @@ _RULES: list[Rule] = [
         severity="warning" if c.severity == "warning" else "error",
         summary=c.summary, what=c.summary, why=_WHY[c.code],
         example=c.example, fix=c.fix, example_kind=c.kind,
-        fixable="safe" if c.code == "S002" else None,
+        fixable="safe" if c.code in _FIXABLE else None,
     )
     for c in SCHEMA_CODES.values()
 ]
