@@ -255,3 +255,24 @@ def test_paging_through_a_result_filters_it_once_until_it_changes(monkeypatch: A
     assert counted.tested == 2000  # the list once, and the count (no orderBy) once
     psa.add("/t", {"n": 1})
     assert get(psa, "/t/count", conditions="n = 1").json() == {"count": 501}
+
+
+def test_a_page_past_the_last_is_empty(demo: FakePSA) -> None:
+    r = get(demo, "/service/priorities", pageSize=2, page=99)
+    assert (r.status, r.json()) == (200, [])
+    assert set(links(r)) == {"first", "prev"}
+
+
+def test_the_fidelity_page_names_tests_that_exist() -> None:
+    # docs/fake-psa.md pins each modelled behaviour to a test; a renamed or removed test must show.
+    import re
+    from pathlib import Path
+
+    tests = Path(__file__).parent
+    page = (tests.parent / "docs" / "fake-psa.md").read_text(encoding="utf-8")
+    table = page.split("## Fidelity", 1)[1]
+    named = set(re.findall(r"`(test_\w+)`", table))
+    defined = {m for path in tests.glob("test_fake*.py")
+               for m in re.findall(r"^def (test_\w+)", path.read_text(encoding="utf-8"), re.MULTILINE)}
+    assert len(named) > 15
+    assert named - defined == set()
