@@ -1,10 +1,10 @@
 """Type-check a parsed query against the schema (LANGUAGE.md §2.14), enum values included.
 
-Each finding is a :class:`~cwql.errors.Diagnostic` with a code from
-:data:`SCHEMA_CODES`; the linter's schema rule family and the validator are
-both built on :func:`check`. A finding with a safe rewrite carries the
-replacement text for its span in ``expected`` (one entry): the schema's
-spelling of a field, or an enum value's canonical spelling.
+Each finding is a :class:`~cwql.errors.Diagnostic` with an ``S`` code of the
+registry (:data:`cwql.errors.CODES`); the linter's schema rule family and the
+validator are both built on :func:`check`. A finding with a safe rewrite
+carries the replacement text for its span in ``expected`` (one entry): the
+schema's spelling of a field, or an enum value's canonical spelling.
 
 Enum values are compared as the server compares strings (``text_key``,
 LANGUAGE.md §6): a value that differs only in letter case matches, and is
@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from .._codes import CODES
 from .._evaluator import compile_predicate
 from .._printer import to_text
 from .._semantics import text_key
@@ -37,11 +38,10 @@ from ..syntax import (
     String,
     walk,
 )
-from ._codes import SCHEMA_CODES, SchemaCode
 from ._core import CUSTOM_FIELD_MODEL, Model, Resolved, Schema, Unresolved, _close_matches
 from ._types import ArrayOf, Ref, Scalar
 
-__all__ = ["SCHEMA_CODES", "SchemaCode", "check"]
+__all__ = ["check"]
 
 
 _TEXTUAL = frozenset({"string", "object", "any"})
@@ -79,7 +79,7 @@ class _Checker:
         if end > len(self.text):
             start, end = 0, 0
         return Diagnostic.at(self.text, code, message, start, end, hint=hint,
-                             severity=SCHEMA_CODES[code].severity,
+                             severity=CODES[code].severity,
                              expected=() if replacement is None else (replacement,))
 
     def resolve(self, path: str) -> Resolved | Unresolved:
