@@ -20,7 +20,8 @@ def register(subs: Any) -> None:
     imp = inner.add_parser(
         "import", help="build a cwql schema from an OpenAPI 3 JSON file",
         description="Read OPENAPI (the Manage API's OpenAPI 3 file for your PSA version) and write "
-        "the cwql-schema/1 file that --schema options and cwql.schema.load(path) take.",
+        "the cwql-schema/2 file (fields, types and enum values) that --schema options and "
+        "cwql.schema.load(path) take.",
     )
     imp.add_argument("openapi", metavar="OPENAPI", help="the OpenAPI 3 JSON file")
     imp.add_argument("-o", "--output", required=True, help="where to write the schema (- for stdout)")
@@ -28,7 +29,7 @@ def register(subs: Any) -> None:
 
     fields = inner.add_parser(
         "fields", help="list the fields of an endpoint's records",
-        description="List the fields a list endpoint's records have, with their types.",
+        description="List the fields a list endpoint's records have, with their types and enum values.",
     )
     fields.add_argument("endpoint", metavar="ENDPOINT", help="e.g. /service/tickets")
     fields.add_argument("--schema", help="a schema file (default: the bundled Manage 2025.1 schema)")
@@ -57,8 +58,9 @@ def run_import(args: argparse.Namespace) -> int:
         except OSError as e:
             print(f"cwql schema import: cannot write {args.output}: {e.strerror}", file=sys.stderr)
             return 2
+        enums = sum(len(fields) for fields in schema.to_data()["enums"].values())
         print(f"wrote {args.output}: {len(schema.endpoints)} endpoints, "
-              f"{len(schema.model_names)} models", file=sys.stderr)
+              f"{len(schema.model_names)} models, {enums} enum fields", file=sys.stderr)
     return 0
 
 
@@ -75,5 +77,6 @@ def run_fields(args: argparse.Namespace) -> int:
     print(f"{template} -> {model.name}")
     width = max((len(name) for name in model.fields), default=0)
     for name, f in model.fields.items():
-        print(f"  {name:<{width}}  {f.type}")
+        values = f"  one of {', '.join(f.enum)}" if f.enum else ""
+        print(f"  {name:<{width}}  {f.type}{values}")
     return 0
