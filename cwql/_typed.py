@@ -869,11 +869,13 @@ def _endpoint(model: type[EndpointModel], given: str | None) -> str:
     if not isinstance(given, str):
         raise CWQLTypeError(f"endpoint takes a path such as {known[0]!r}, not {type(given).__name__}")
     path = "/" + given.strip().strip("/")
+    if "{" in path or "}" in path:
+        raise QueryError(f"fill in the {{...}} parts of {given!r}, such as /company/contacts/5/tracks")
     segments = path.split("/")
     for template in known:
         parts = template.split("/")
         if len(parts) == len(segments) and all(
-            (p.startswith("{") and p.endswith("}") and s and "{" not in s) or p.casefold() == s.casefold()
+            (p.startswith("{") and p.endswith("}") and s) or p.casefold() == s.casefold()
             for p, s in zip(parts, segments, strict=True)
         ):
             return path
@@ -1046,7 +1048,7 @@ def _check_path(model: type[Model], path: str, parameter: str, arrays: bool | No
         if found is None:
             hint = _did_you_mean(segment, [a.name for a in _attributes(current).values()])
             where = model.__name__ if i == 0 else f"{'/'.join(segments[:i])} ({current.__name__})"
-            raise QueryError(f"{model.__name__}.query(): {where} has no field {segment!r}{hint}")
+            raise QueryError(f"{model.__name__}.query(): `{path}`: {where} has no field {segment!r}{hint}")
         if found.array and through is None:
             through = "/".join(segments[: i + 1])
         current, last = found._cwql_model(), found
@@ -1088,12 +1090,16 @@ def models_package(
     by_module: dict[str, list[str]] = {}
     for name, module in table.items():
         by_module.setdefault(module, []).append(name)
-    getattr_, dir_, all_ = _lazy.attach(package, by_module)
+    load, _, _ = _lazy.attach(package, by_module)
+    public = sorted(table)
 
     def __getattr__(name: str) -> Any:
         if name in table or name.startswith("__"):
-            return getattr_(name)
+            return load(name)
         raise AttributeError(f"module {package!r} has no model {name!r}{_did_you_mean(name, table)}")
 
-    return __getattr__, dir_, all_
+    def __dir__() -> list[str]:
+        return list(public)
+
+    return __getattr__, __dir__, public
 

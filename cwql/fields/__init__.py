@@ -7,8 +7,6 @@ condition ``F.status.name == "New"`` builds, after checking the value's type;
 See docs/typed-fields.md.
 """
 
-from __future__ import annotations
-
 import typing as _t
 
 from cwql import _typed as _f
