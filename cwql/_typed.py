@@ -268,6 +268,15 @@ class TypedField(Generic[_V]):
         def __iter__(self) -> NoReturn:
             raise CWQLTypeError(f"{self!r} is not iterable: a field is not a collection")
 
+        def __lt__(self, other: object) -> NoReturn:
+            # Fields whose values do not order (_Ordered defines these for those that do).
+            raise CWQLTypeError(
+                f"{self!r} holds {self._cwql_holds}, which do not order: compare with == or != "
+                "(the server refuses <, <=, > and >= on such a field)"
+            )
+
+        __le__ = __gt__ = __ge__ = __lt__
+
         def __contains__(self, item: object) -> NoReturn:
             raise CWQLTypeError(
                 f"`value in {self!r}` is not a condition: write {self!r}.in_([...]) for one of "
@@ -277,6 +286,11 @@ class TypedField(Generic[_V]):
         def __getattr__(self, name: str) -> NoReturn:
             if name.startswith(("__", "_cwql_")):
                 raise AttributeError(name)
+            if callable(getattr(Field, name, None)):  # an operator of F this type does not have
+                raise AttributeError(
+                    f"{self!r} holds {self._cwql_holds}, which have no {name}(): the server "
+                    "refuses it on such a field (write it as F[...] to send it anyway)"
+                )
             raise AttributeError(
                 f"{self!r} is a field of its own and has no field {name!r}; only references "
                 "(such as Ticket.company) have fields"
@@ -565,24 +579,43 @@ class CustomFields:
 class _Attribute:
     """What every attribute of a model knows: its Python name, the API's name, array or not."""
 
-    __slots__ = ("array", "attribute", "name")
+    __slots__ = ("_roots", "array", "attribute", "name")
     attribute: str
     name: str
     array: bool
+    _roots: dict[type, object]
 
     def __init__(self, name: str | None, array: bool) -> None:
         self.name = name or ""
         self.array = array
+        self._roots = {}
 
     def __set_name__(self, owner: type, attribute: str) -> None:
         self.attribute = attribute
         if not self.name:
             self.name = attribute
 
-    def _cwql_place(self, obj: Model | None, owner: type) -> tuple[Path, str]:
+    def _cwql_get(self, obj: Model | None, owner: type | None) -> Any:
+        """The field or sub-object at this attribute of ``obj`` (of the class ``owner`` if None).
+
+        Made once per place and kept (the parent holds it): they are immutable, and
+        the same few paths recur in every query a program builds.
+        """
         if obj is None:
-            return Path(self.name), f"{owner.__name__}.{self.attribute}"
-        return Path(f"{obj._cwql_path.name}/{self.name}"), f"{obj._cwql_shown}.{self.attribute}"
+            assert owner is not None
+            made = self._roots.get(owner)
+            if made is None:
+                made = self._roots[owner] = self._cwql_make(Path(self.name), f"{owner.__name__}.{self.attribute}")
+            return made
+        cache = obj._cwql_made
+        made = cache.get(self.attribute)
+        if made is None:
+            path = Path(f"{obj._cwql_path.name}/{self.name}")
+            made = cache[self.attribute] = self._cwql_make(path, f"{obj._cwql_shown}.{self.attribute}")
+        return made
+
+    def _cwql_make(self, path: Path, shown: str) -> object:
+        raise NotImplementedError
 
     def _cwql_model(self) -> type[Model] | None:
         """The model the attribute leads into (None for a field of its own)."""
@@ -614,9 +647,11 @@ class Attr(_Attribute, Generic[_F]):
             self.members = ()
 
     def __get__(self, obj: Model | None, owner: type[Model] | None = None) -> _F:
-        path, shown = self._cwql_place(obj, owner or type(obj))
+        return self._cwql_get(obj, owner)  # type: ignore[no-any-return]
+
+    def _cwql_make(self, path: Path, shown: str) -> object:
         if self.members:
-            return EnumField._cwql_make(path, shown, self.members)  # type: ignore[return-value]
+            return EnumField._cwql_make(path, shown, self.members)
         return self.kind(path, shown)
 
 
@@ -656,7 +691,9 @@ class Ref(_Attribute, Generic[_M]):
         return found
 
     def __get__(self, obj: Model | None, owner: type[Model] | None = None) -> _M:
-        path, shown = self._cwql_place(obj, owner or type(obj))
+        return self._cwql_get(obj, owner)  # type: ignore[no-any-return]
+
+    def _cwql_make(self, path: Path, shown: str) -> object:
         return self._cwql_model()(path, shown)
 
 
@@ -669,7 +706,9 @@ class CustomFieldsAttr(_Attribute):
         super().__init__(name, True)
 
     def __get__(self, obj: Model | None, owner: type[Model] | None = None) -> CustomFields:
-        _, shown = self._cwql_place(obj, owner or type(obj))
+        return self._cwql_get(obj, owner)  # type: ignore[no-any-return]
+
+    def _cwql_make(self, path: Path, shown: str) -> object:
         return CustomFields(shown)
 
 
@@ -720,13 +759,15 @@ class Model(metaclass=_ModelMeta):
     far. A reference as a whole compares only with ``None``.
     """
 
-    __slots__ = ("_cwql_path", "_cwql_shown")
+    __slots__ = ("_cwql_made", "_cwql_path", "_cwql_shown")
     _cwql_path: Path
     _cwql_shown: str
+    _cwql_made: dict[str, object]
 
     def __init__(self, path: Path, shown: str) -> None:
         object.__setattr__(self, "_cwql_path", path)
         object.__setattr__(self, "_cwql_shown", shown)
+        object.__setattr__(self, "_cwql_made", {})
 
     def __str__(self) -> str:
         return self._cwql_path.name
@@ -796,6 +837,11 @@ class Model(metaclass=_ModelMeta):
 
         def __iter__(self) -> NoReturn:
             raise CWQLTypeError(f"{self!r} is not iterable")
+
+        def __lt__(self, other: object) -> NoReturn:
+            raise CWQLTypeError(f"{self!r} is a reference and does not order: compare one of its fields")
+
+        __le__ = __gt__ = __ge__ = __lt__
 
         def __copy__(self) -> Model:
             return self
