@@ -153,7 +153,7 @@ def test_a_value_of_another_type_is_always_a_type_error(field: Any, value: Any) 
     else:
         accepted = type(field)._cwql_accepts(value)
     try:
-        field == value  # noqa: B015
+        field == value
     except CWQLTypeError:
         assert not accepted
     except CWQLError:

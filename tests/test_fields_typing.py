@@ -76,44 +76,44 @@ def test_what_must_type_check() -> None:
 
 def test_an_unknown_field() -> None:
     with pytest.raises(AttributeError, match="did you mean summary"):
-        Ticket.sumary  # type: ignore[attr-defined]  # noqa: B018
+        Ticket.sumary  # type: ignore[attr-defined]
     with pytest.raises(AttributeError, match="did you mean identifier"):
-        Ticket.company.identifer  # type: ignore[attr-defined]  # noqa: B018
+        Ticket.company.identifer  # type: ignore[attr-defined]
     with pytest.raises(AttributeError):
-        Ticket.id.name  # type: ignore[attr-defined]  # noqa: B018
+        Ticket.id.name  # type: ignore[attr-defined]
 
 
 def test_a_string_for_an_integer_field() -> None:
     with pytest.raises(CWQLTypeError):
-        Ticket.id == "x"  # type: ignore[deprecated]  # noqa: B015
+        Ticket.id == "x"  # type: ignore[deprecated]
     with pytest.raises(CWQLTypeError):
         Ticket.query(Ticket.id == "x")  # type: ignore[deprecated, arg-type]
     with pytest.raises(CWQLTypeError):
-        Ticket.id > "5"  # type: ignore[operator]  # noqa: B015
+        Ticket.id > "5"  # type: ignore[operator]
     with pytest.raises(CWQLTypeError):
         Ticket.id.in_([1, "2"])  # type: ignore[list-item]
 
 
 def test_a_date_field_compared_with_an_int() -> None:
     with pytest.raises(CWQLTypeError):
-        Ticket.dateEntered >= 5  # type: ignore[operator]  # noqa: B015
+        Ticket.dateEntered >= 5  # type: ignore[operator]
     with pytest.raises(CWQLTypeError):
-        Ticket.dateEntered == 20240101  # type: ignore[deprecated]  # noqa: B015
+        Ticket.dateEntered == 20240101  # type: ignore[deprecated]
     with pytest.raises(CWQLTypeError):
         Ticket.dateEntered.between(1, 2)  # type: ignore[arg-type]
 
 
 def test_other_values_of_the_wrong_type() -> None:
     with pytest.raises(CWQLTypeError):
-        Ticket.closedFlag == "false"  # type: ignore[deprecated]  # noqa: B015
+        Ticket.closedFlag == "false"  # type: ignore[deprecated]
     with pytest.raises(CWQLTypeError):
-        Ticket.summary == 5  # type: ignore[deprecated]  # noqa: B015
+        Ticket.summary == 5  # type: ignore[deprecated]
     with pytest.raises(CWQLTypeError):
-        Ticket.company == 5  # type: ignore[deprecated]  # noqa: B015
+        Ticket.company == 5  # type: ignore[deprecated]
     with pytest.raises(AttributeError, match="no contains"):
         Ticket.id.contains("1")  # type: ignore[attr-defined]
     with pytest.raises(CWQLTypeError):
-        Ticket.closedFlag > False  # type: ignore[operator]  # noqa: B015
+        Ticket.closedFlag > False  # type: ignore[operator]
 
 
 def test_the_wrong_result_is_refused_where_a_condition_goes() -> None:
@@ -128,7 +128,7 @@ def test_the_wrong_result_is_refused_where_a_condition_goes() -> None:
 def test_python_precedence_is_a_type_error() -> None:
     # `a == 1 & b == 2` is `a == (1 & b) == 2` in Python: fields have no `&`.
     with pytest.raises(CWQLTypeError, match="parentheses"):
-        Ticket.id == 1 & Ticket.board.id == 2  # type: ignore[operator]  # noqa: B015
+        Ticket.id == 1 & Ticket.board.id == 2  # type: ignore[operator]
 
 
 def test_a_bound_query_outside_its_model() -> None:
