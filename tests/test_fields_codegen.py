@@ -267,7 +267,7 @@ def test_codegen_command_errors(tmp_path: Path) -> None:
     (tmp_path / "bad.json").write_text('{"format": "nope"}')
     r = cwql_cli("schema", "codegen", str(tmp_path / "bad.json"), "-o", str(tmp_path / "out"))
     assert r.returncode == 1
-    assert "not a cwql-schema/1 schema" in r.stderr
+    assert "its 'format' must be" in r.stderr
     (tmp_path / "taken").mkdir()
     (tmp_path / "taken" / "app.py").write_text("print('mine')\n")
     r = cwql_cli("schema", "codegen", str(OPENAPI), "-o", str(tmp_path / "taken"))
