@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any
 
-__all__ = ["register", "run_fields", "run_import"]
+__all__ = ["register", "run_codegen", "run_fields", "run_import"]
 
 
 def register(subs: Any) -> None:
@@ -34,6 +34,18 @@ def register(subs: Any) -> None:
     fields.add_argument("endpoint", metavar="ENDPOINT", help="e.g. /service/tickets")
     fields.add_argument("--schema", help="a schema file (default: the bundled Manage 2025.1 schema)")
     fields.set_defaults(run=f"{__name__}:run_fields")
+
+    codegen = inner.add_parser(
+        "codegen", help="generate typed field classes (like cwql.fields) from a schema",
+        description="Write a Python package of typed field classes, one per model, for the schema "
+        "in SCHEMA: a cwql schema file, an OpenAPI 3 JSON file, or 'bundled' for the bundled "
+        "Manage schema. Import it as `from DIR import Ticket` (see docs/typed-fields.md).",
+    )
+    codegen.add_argument("schema", metavar="SCHEMA", help="a schema or OpenAPI file, or 'bundled'")
+    codegen.add_argument("-o", "--output", required=True, metavar="DIR", help="the package folder to write")
+    codegen.add_argument("--check", action="store_true",
+                         help="write nothing; exit 1 if DIR differs from what would be written")
+    codegen.set_defaults(run=f"{__name__}:run_codegen")
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -79,4 +91,34 @@ def run_fields(args: argparse.Namespace) -> int:
     for name, f in model.fields.items():
         values = f"  one of {', '.join(f.enum)}" if f.enum else ""
         print(f"  {name:<{width}}  {f.type}{values}")
+    return 0
+
+
+def run_codegen(args: argparse.Namespace) -> int:
+    from ..errors import SchemaError
+    from ..schema import from_openapi, load
+    from ..schema._codegen import differences, generate, write
+
+    try:
+        if args.schema == "bundled":
+            schema = load()
+        else:
+            with open(args.schema, "rb") as f:
+                data = json.load(f)
+            is_openapi = isinstance(data, dict) and ("openapi" in data or "swagger" in data)
+            schema = from_openapi(data, source=args.schema) if is_openapi else load(args.schema)
+        files = generate(schema)
+        if args.check:
+            stale = differences(files, args.output)
+            for name in stale:
+                print(f"{args.output}/{name}: out of date", file=sys.stderr)
+            return 1 if stale else 0
+        written, removed = write(files, args.output)
+    except (OSError, ValueError) as e:  # JSON and schema errors are ValueErrors
+        message = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+        print(f"cwql schema codegen: {message}", file=sys.stderr)
+        return 1 if isinstance(e, SchemaError) else 2
+    size = sum(len(text.encode()) for text in files.values())
+    print(f"wrote {args.output}: {len(files) - 2} models in {len(files)} files, {size // 1024} KiB "
+          f"({written} changed, {removed} stale removed)", file=sys.stderr)
     return 0
