@@ -103,6 +103,15 @@ def test_a_date_field_compared_with_an_int() -> None:
         Ticket.dateEntered.between(1, 2)  # type: ignore[arg-type]
 
 
+def test_an_unknown_enum_value() -> None:
+    assert_type(TimeEntry.chargeToType == "ProjectTicket", Expr)
+    assert_type(TimeEntry.chargeToType.in_(["ServiceTicket", "ProjectTicket"]), Expr)
+    with pytest.raises(CWQLTypeError, match="did you mean ProjectTicket"):
+        TimeEntry.chargeToType == "Project"  # type: ignore[deprecated]
+    with pytest.raises(CWQLTypeError):
+        TimeEntry.chargeToType.in_(["ProjectTicket", "Foo"])  # type: ignore[list-item]
+
+
 def test_other_values_of_the_wrong_type() -> None:
     with pytest.raises(CWQLTypeError):
         Ticket.closedFlag == "false"  # type: ignore[deprecated]

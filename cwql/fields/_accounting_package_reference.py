@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import typing as _t
+
 from cwql import _typed as _f
 
 from ._base import _Info, _WithInfo
@@ -14,6 +16,6 @@ class AccountingPackageReference(_WithInfo):
     __slots__ = ()
 
     id = _f.Attr(_f.IntegerField)
-    identifier = _f.Attr(_f.StringField)
+    identifier = _f.Attr(_f.EnumField[_t.Literal["QB99", "Mas200", "GPlains", "SBA", "Mas200v4", "Other"]])
     name = _f.Attr(_f.StringField)
     _info: _f.Ref[_Info] = _f.Ref(_Info)

@@ -23,6 +23,6 @@ class AgreementTypeInfo(_f.EndpointModel, _WithInfo):
     id = _f.Attr(_f.IntegerField)
     name = _f.Attr(_f.StringField)
     inactiveFlag = _f.Attr(_f.BooleanField)
-    applicationUnits = _f.Attr(_f.StringField)
+    applicationUnits = _f.Attr(_f.EnumField[_t.Literal["Amount", "Hours", "Incidents"]])
     billingTerms: _f.Ref[BillingTermsReference] = _f.Ref("BillingTermsReference")
     _info: _f.Ref[_Info] = _f.Ref(_Info)

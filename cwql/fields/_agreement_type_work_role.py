@@ -27,6 +27,6 @@ class AgreementTypeWorkRole(_f.EndpointModel, _WithInfo):
     effectiveDate = _f.Attr(_f.DateTimeField)
     endingDate = _f.Attr(_f.DateTimeField)
     rate = _f.Attr(_f.NumberField)
-    rateType = _f.Attr(_f.StringField)
+    rateType = _f.Attr(_f.EnumField[_t.Literal["AdjAmount", "Custom", "Multiplier"]])
     limitTo = _f.Attr(_f.NumberField)
     _info: _f.Ref[_Info] = _f.Ref(_Info)

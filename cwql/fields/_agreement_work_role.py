@@ -26,7 +26,7 @@ class AgreementWorkRole(_f.EndpointModel, _WithInfo):
     workRole: _f.Ref[WorkRoleReference] = _f.Ref("WorkRoleReference")
     locationId = _f.Attr(_f.IntegerField)
     location: _f.Ref[OwnerLevelReference] = _f.Ref("OwnerLevelReference")
-    rateType = _f.Attr(_f.StringField)
+    rateType = _f.Attr(_f.EnumField[_t.Literal["AdjAmount", "Custom", "Multiplier"]])
     rate = _f.Attr(_f.NumberField)
     limitTo = _f.Attr(_f.NumberField)
     effectiveDate = _f.Attr(_f.DateTimeField)

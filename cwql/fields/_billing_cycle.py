@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import typing as _t
+
 from cwql import _typed as _f
 
 from ._base import _Info, _WithInfo
@@ -19,5 +21,5 @@ class BillingCycle(_f.EndpointModel, _WithInfo):
     identifier = _f.Attr(_f.StringField)
     name = _f.Attr(_f.StringField)
     defaultFlag = _f.Attr(_f.BooleanField)
-    billingOptions = _f.Attr(_f.StringField)
+    billingOptions = _f.Attr(_f.EnumField[_t.Literal["BiMonthly", "BiWeekly", "Monthly", "NotRecurring", "Quarterly", "SemiAnnual", "Weekly", "Yearly"]])
     _info: _f.Ref[_Info] = _f.Ref(_Info)

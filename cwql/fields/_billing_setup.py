@@ -52,7 +52,7 @@ class BillingSetup(_f.EndpointModel, _WithInfo):
     excludeDoNotBillTimeFlag = _f.Attr(_f.BooleanField)
     excludeDoNotBillExpenseFlag = _f.Attr(_f.BooleanField)
     excludeDoNotBillProductFlag = _f.Attr(_f.BooleanField)
-    prefixSuffixFlag = _f.Attr(_f.StringField)
+    prefixSuffixFlag = _f.Attr(_f.EnumField[_t.Literal["Prefix", "Suffix"]])
     prefixSuffixText = _f.Attr(_f.StringField)
     chargeAdjToFirmFlag = _f.Attr(_f.BooleanField)
     noWatermarkFlag = _f.Attr(_f.BooleanField)

@@ -22,7 +22,7 @@ class BillingSetupRouting(_f.EndpointModel, _WithInfo):
 
     id = _f.Attr(_f.IntegerField)
     sequenceNumber = _f.Attr(_f.IntegerField)
-    invoiceRule = _f.Attr(_f.StringField)
-    routingRule = _f.Attr(_f.StringField)
+    invoiceRule = _f.Attr(_f.EnumField[_t.Literal["All", "Standard", "Project", "Agreement"]])
+    routingRule = _f.Attr(_f.EnumField[_t.Literal["Account", "Territory", "Creator", "Department", "Location", "Member", "Project", "Sales"]])
     member: _f.Ref[MemberReference] = _f.Ref("MemberReference")
     _info: _f.Ref[_Info] = _f.Ref(_Info)

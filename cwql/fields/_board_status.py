@@ -32,7 +32,7 @@ class BoardStatus(_f.EndpointModel, _WithInfo):
     timeEntryNotAllowed = _f.Attr(_f.BooleanField)
     roundRobinCatchall = _f.Attr(_f.BooleanField)
     defaultFlag = _f.Attr(_f.BooleanField)
-    escalationStatus = _f.Attr(_f.StringField)
+    escalationStatus = _f.Attr(_f.EnumField[_t.Literal["NotResponded", "Responded", "ResolutionPlan", "Resolved", "NoEscalation"]])
     customerPortalDescription = _f.Attr(_f.StringField)
     customerPortalFlag = _f.Attr(_f.BooleanField)
     emailTemplate: _f.Ref[ServiceEmailTemplateReference] = _f.Ref("ServiceEmailTemplateReference")

@@ -26,7 +26,7 @@ class BoardType(_f.EndpointModel, _WithInfo):
 
     id = _f.Attr(_f.IntegerField)
     name = _f.Attr(_f.StringField)
-    category = _f.Attr(_f.StringField)
+    category = _f.Attr(_f.EnumField[_t.Literal["Reactive", "Proactive"]])
     defaultFlag = _f.Attr(_f.BooleanField)
     inactiveFlag = _f.Attr(_f.BooleanField)
     requestForChangeFlag = _f.Attr(_f.BooleanField)

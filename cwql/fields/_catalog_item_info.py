@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import typing as _t
+
 from cwql import _typed as _f
 
 from ._base import _Info, _WithInfo
@@ -19,7 +21,7 @@ class CatalogItemInfo(_f.EndpointModel, _WithInfo):
     identifier = _f.Attr(_f.StringField)
     description = _f.Attr(_f.StringField)
     inactiveFlag = _f.Attr(_f.BooleanField)
-    productClass = _f.Attr(_f.StringField)
+    productClass = _f.Attr(_f.EnumField[_t.Literal["Agreement", "Bundle", "Inventory", "NonInventory", "Service"]])
     serializedCostFlag = _f.Attr(_f.BooleanField)
     price = _f.Attr(_f.NumberField)
     cost = _f.Attr(_f.NumberField)
@@ -29,5 +31,5 @@ class CatalogItemInfo(_f.EndpointModel, _WithInfo):
     customerDescription = _f.Attr(_f.StringField)
     manufacturerPartNumber = _f.Attr(_f.StringField)
     vendorSku = _f.Attr(_f.StringField)
-    billableOption = _f.Attr(_f.StringField)
+    billableOption = _f.Attr(_f.EnumField[_t.Literal["Billable", "DoNotBill", "NoCharge", "NoDefault"]])
     _info: _f.Ref[_Info] = _f.Ref(_Info)

@@ -29,7 +29,7 @@ class ChargeCode(_f.EndpointModel, _WithInfo):
     company: _f.Ref[CompanyReference] = _f.Ref("CompanyReference")
     location: _f.Ref[SystemLocationReference] = _f.Ref("SystemLocationReference")
     department: _f.Ref[SystemDepartmentReference] = _f.Ref("SystemDepartmentReference")
-    billTime = _f.Attr(_f.StringField)
+    billTime = _f.Attr(_f.EnumField[_t.Literal["Billable", "DoNotBill", "NoCharge", "NoDefault"]])
     expenseEntryFlag = _f.Attr(_f.BooleanField)
     allowAllExpenseTypeFlag = _f.Attr(_f.BooleanField)
     timeEntryFlag = _f.Attr(_f.BooleanField)

@@ -25,7 +25,7 @@ class CompanyManagementSummary(_f.EndpointModel, _WithInfo):
     id = _f.Attr(_f.IntegerField)
     managementSolution: _f.Ref[ManagementSolutionReference] = _f.Ref("ManagementSolutionReference")
     groupIdentifier = _f.Attr(_f.StringField)
-    deviceType = _f.Attr(_f.StringField)
+    deviceType = _f.Attr(_f.EnumField[_t.Literal["WorkstationsAndServers", "BackupStats", "Servers", "Workstations"]])
     agreement: _f.Ref[AgreementReference] = _f.Ref("AgreementReference")
     snmpMachines = _f.Attr(_f.IntegerField)
     totalWorkstations = _f.Attr(_f.IntegerField)

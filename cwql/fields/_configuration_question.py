@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import typing as _t
+
 from cwql import _typed as _f
 
 
@@ -17,5 +19,5 @@ class ConfigurationQuestion(_f.Model):
     answer = _f.Attr(_f.AnyField)
     sequenceNumber = _f.Attr(_f.NumberField)
     numberOfDecimals = _f.Attr(_f.IntegerField)
-    fieldType = _f.Attr(_f.StringField)
+    fieldType = _f.Attr(_f.EnumField[_t.Literal["TextArea", "Currency", "Date", "Hyperlink", "IPAddress", "Checkbox", "Number", "Percent", "Text", "Password"]])
     requiredFlag = _f.Attr(_f.BooleanField)

@@ -22,8 +22,8 @@ class ConfigurationTypeQuestion(_f.EndpointModel, _WithInfo):
 
     id = _f.Attr(_f.IntegerField)
     configurationType: _f.Ref[ConfigurationTypeReference] = _f.Ref("ConfigurationTypeReference")
-    fieldType = _f.Attr(_f.StringField)
-    entryType = _f.Attr(_f.StringField)
+    fieldType = _f.Attr(_f.EnumField[_t.Literal["TextArea", "Currency", "Date", "Hyperlink", "IPAddress", "Checkbox", "Number", "Percent", "Text", "Password"]])
+    entryType = _f.Attr(_f.EnumField[_t.Literal["Date", "EntryField", "List", "Option"]])
     sequenceNumber = _f.Attr(_f.NumberField)
     question = _f.Attr(_f.StringField)
     numberOfDecimals = _f.Attr(_f.IntegerField)

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import typing as _t
+
 from cwql import _typed as _f
 
 from ._base import _Info, _WithInfo
@@ -19,7 +21,7 @@ class ConnectWiseHostedSetup(_f.EndpointModel, _WithInfo):
     screenId = _f.Attr(_f.IntegerField)
     description = _f.Attr(_f.StringField)
     url = _f.Attr(_f.StringField)
-    type = _f.Attr(_f.StringField)
+    type = _f.Attr(_f.EnumField[_t.Literal["Tab", "Pod", "ToolbarButton"]])
     clientId = _f.Attr(_f.StringField)
     origin = _f.Attr(_f.StringField)
     podHeight = _f.Attr(_f.IntegerField)

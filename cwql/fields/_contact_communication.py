@@ -27,6 +27,6 @@ class ContactCommunication(_f.EndpointModel, _WithInfo):
     extension = _f.Attr(_f.StringField)
     defaultFlag = _f.Attr(_f.BooleanField)
     mobileGuid = _f.Attr(_f.StringField)
-    communicationType = _f.Attr(_f.StringField)
+    communicationType = _f.Attr(_f.EnumField[_t.Literal["Email", "Fax", "Phone"]])
     domain = _f.Attr(_f.StringField)
     _info: _f.Ref[_Info] = _f.Ref(_Info)

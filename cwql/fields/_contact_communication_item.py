@@ -22,4 +22,4 @@ class ContactCommunicationItem(_f.Model):
     extension = _f.Attr(_f.StringField)
     defaultFlag = _f.Attr(_f.BooleanField)
     domain = _f.Attr(_f.StringField)
-    communicationType = _f.Attr(_f.StringField)
+    communicationType = _f.Attr(_f.EnumField[_t.Literal["Email", "Fax", "Phone"]])

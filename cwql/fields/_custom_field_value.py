@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import typing as _t
+
 from cwql import _typed as _f
 
 
@@ -13,8 +15,8 @@ class CustomFieldValue(_f.Model):
 
     id = _f.Attr(_f.IntegerField)
     caption = _f.Attr(_f.StringField)
-    type = _f.Attr(_f.StringField)
-    entryMethod = _f.Attr(_f.StringField)
+    type = _f.Attr(_f.EnumField[_t.Literal["TextArea", "Button", "Currency", "Date", "Hyperlink", "IPAddress", "Checkbox", "Number", "Percent", "Text", "Password"]])
+    entryMethod = _f.Attr(_f.EnumField[_t.Literal["Date", "EntryField", "List", "Option"]])
     numberOfDecimals = _f.Attr(_f.IntegerField)
     value = _f.Attr(_f.AnyField)
     connectWiseId = _f.Attr(_f.StringField)

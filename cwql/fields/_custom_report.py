@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import typing as _t
+
 from cwql import _typed as _f
 
 from ._base import _Info, _WithInfo
@@ -18,7 +20,7 @@ class CustomReport(_f.EndpointModel, _WithInfo):
     id = _f.Attr(_f.IntegerField)
     reportLink = _f.Attr(_f.StringField)
     name = _f.Attr(_f.StringField)
-    module = _f.Attr(_f.StringField)
+    module = _f.Attr(_f.EnumField[_t.Literal["Companies", "Finance", "Marketing", "Procurement", "Project", "Sales", "ServiceDesk", "TimeExpense"]])
     description = _f.Attr(_f.StringField)
     generatedFlag = _f.Attr(_f.BooleanField)
     parameterPrefix = _f.Attr(_f.StringField)

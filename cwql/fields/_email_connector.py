@@ -34,7 +34,7 @@ class EmailConnector(_f.EndpointModel, _WithInfo):
     _cwql_endpoints = ("/system/emailConnectors",)
 
     id = _f.Attr(_f.IntegerField)
-    emailServerType = _f.Attr(_f.StringField)
+    emailServerType = _f.Attr(_f.EnumField[_t.Literal["IMAP", "Office365", "Google"]])
     imapSetup: _f.Ref[ImapSetupReference] = _f.Ref("ImapSetupReference")
     office365EmailSetup: _f.Ref[Office365EmailSetupReference] = _f.Ref("Office365EmailSetupReference")
     asio365EmailSetup: _f.Ref[Office365EmailSetupReference] = _f.Ref("Office365EmailSetupReference")

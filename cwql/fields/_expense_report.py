@@ -26,7 +26,7 @@ class ExpenseReport(_f.EndpointModel, _WithInfo):
     period = _f.Attr(_f.IntegerField)
     dateStart = _f.Attr(_f.DateStringField)
     dateEnd = _f.Attr(_f.DateStringField)
-    status = _f.Attr(_f.StringField)
+    status = _f.Attr(_f.EnumField[_t.Literal["Open", "Rejected", "PendingApproval", "ErrorsCorrected", "PendingProjectApproval", "ApprovedByTierOne", "RejectBySecondTier", "ApprovedByTierTwo", "ReadyToBill", "Billed", "WrittenOff", "BilledAgreement"]])
     total = _f.Attr(_f.NumberField)
     dueDate = _f.Attr(_f.DateStringField)
     _info: _f.Ref[_Info] = _f.Ref(_Info)

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import typing as _t
+
 from cwql import _typed as _f
 
 from ._base import _Info, _WithInfo
@@ -19,8 +21,8 @@ class ExpenseType(_f.EndpointModel, _WithInfo):
     name = _f.Attr(_f.StringField)
     amountCaption = _f.Attr(_f.StringField)
     reimbursementRate = _f.Attr(_f.NumberField)
-    billExpenses = _f.Attr(_f.StringField)
-    invoiceMarkupOption = _f.Attr(_f.StringField)
+    billExpenses = _f.Attr(_f.EnumField[_t.Literal["Billable", "DoNotBill", "NoCharge", "NoDefault"]])
+    invoiceMarkupOption = _f.Attr(_f.EnumField[_t.Literal["Amount", "Mile", "Percent"]])
     invoiceMarkupAmount = _f.Attr(_f.NumberField)
     advancedAmountFlag = _f.Attr(_f.BooleanField)
     mileageFlag = _f.Attr(_f.BooleanField)

@@ -37,7 +37,7 @@ class ForecastItem(_WithInfo):
     quoteWerksDocNo = _f.Attr(_f.StringField)
     quoteWerksDocName = _f.Attr(_f.StringField)
     quoteWerksQuantity = _f.Attr(_f.IntegerField)
-    forecastType = _f.Attr(_f.StringField)
+    forecastType = _f.Attr(_f.EnumField[_t.Literal["Other1", "Other2", "Agreement", "Product", "Service"]])
     linkFlag = _f.Attr(_f.BooleanField)
     recurringRevenue = _f.Attr(_f.NumberField)
     recurringCost = _f.Attr(_f.NumberField)

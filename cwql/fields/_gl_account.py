@@ -22,7 +22,7 @@ class GLAccount(_f.EndpointModel, _WithInfo):
     _cwql_endpoints = ("/finance/glAccounts",)
 
     id = _f.Attr(_f.IntegerField)
-    glType = _f.Attr(_f.StringField)
+    glType = _f.Attr(_f.EnumField[_t.Literal["AP", "AR", "EE", "EI", "EO", "IA", "IT", "P", "PF", "R", "RA", "RD", "RE", "RP", "ST", "SD", "ET", "FT", "PT"]])
     mappedType: _f.Ref[MappedTypeReference] = _f.Ref("MappedTypeReference")
     mappedRecord: _f.Ref[MappedRecordReference] = _f.Ref("MappedRecordReference")
     segment1 = _f.Attr(_f.StringField)

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import typing as _t
+
 from cwql import _typed as _f
 
 from ._base import _Info, _WithInfo
@@ -26,16 +28,16 @@ class GLCaption(_f.EndpointModel, _WithInfo):
     segment8 = _f.Attr(_f.StringField)
     segment9 = _f.Attr(_f.StringField)
     segment10 = _f.Attr(_f.StringField)
-    segment1type = _f.Attr(_f.StringField)
-    segment2type = _f.Attr(_f.StringField)
-    segment3type = _f.Attr(_f.StringField)
-    segment4type = _f.Attr(_f.StringField)
-    segment5type = _f.Attr(_f.StringField)
-    segment6type = _f.Attr(_f.StringField)
-    segment7type = _f.Attr(_f.StringField)
-    segment8type = _f.Attr(_f.StringField)
-    segment9type = _f.Attr(_f.StringField)
-    segment10type = _f.Attr(_f.StringField)
+    segment1type = _f.Attr(_f.EnumField[_t.Literal["Account", "Class"]])
+    segment2type = _f.Attr(_f.EnumField[_t.Literal["Account", "Class"]])
+    segment3type = _f.Attr(_f.EnumField[_t.Literal["Account", "Class"]])
+    segment4type = _f.Attr(_f.EnumField[_t.Literal["Account", "Class"]])
+    segment5type = _f.Attr(_f.EnumField[_t.Literal["Account", "Class"]])
+    segment6type = _f.Attr(_f.EnumField[_t.Literal["Account", "Class"]])
+    segment7type = _f.Attr(_f.EnumField[_t.Literal["Account", "Class"]])
+    segment8type = _f.Attr(_f.EnumField[_t.Literal["Account", "Class"]])
+    segment9type = _f.Attr(_f.EnumField[_t.Literal["Account", "Class"]])
+    segment10type = _f.Attr(_f.EnumField[_t.Literal["Account", "Class"]])
     cogs1 = _f.Attr(_f.StringField)
     cogs2 = _f.Attr(_f.StringField)
     cogs3 = _f.Attr(_f.StringField)

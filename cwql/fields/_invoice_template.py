@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import typing as _t
+
 from cwql import _typed as _f
 
 from ._base import _Info, _WithInfo
@@ -22,13 +24,13 @@ class InvoiceTemplate(_f.EndpointModel, _WithInfo):
     marginTop = _f.Attr(_f.NumberField)
     marginBottom = _f.Attr(_f.NumberField)
     logoVisibleFlag = _f.Attr(_f.BooleanField)
-    headerLogoPosition = _f.Attr(_f.StringField)
+    headerLogoPosition = _f.Attr(_f.EnumField[_t.Literal["Center", "LeftSide", "RightSide"]])
     remitToVisibleFlag = _f.Attr(_f.BooleanField)
-    headerAddressPosition = _f.Attr(_f.StringField)
+    headerAddressPosition = _f.Attr(_f.EnumField[_t.Literal["Center", "LeftSide", "RightSide"]])
     headerTitleVisibleFlag = _f.Attr(_f.BooleanField)
     headerTitleCaption = _f.Attr(_f.StringField)
-    headerTitlePosition = _f.Attr(_f.StringField)
-    headerTitleFont = _f.Attr(_f.StringField)
+    headerTitlePosition = _f.Attr(_f.EnumField[_t.Literal["Center", "LeftSide", "RightSide"]])
+    headerTitleFont = _f.Attr(_f.EnumField[_t.Literal["Regular", "RegularBold", "Large", "LargeBold", "ExtraLarge", "ExtraLargeBold"]])
     headerTermsVisibleFlag = _f.Attr(_f.BooleanField)
     headerTermsCaption = _f.Attr(_f.StringField)
     headerDueDateVisibleFlag = _f.Attr(_f.BooleanField)

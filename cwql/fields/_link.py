@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import typing as _t
+
 from cwql import _typed as _f
 
 from ._base import _Info, _WithInfo
@@ -19,5 +21,5 @@ class Link(_f.EndpointModel, _WithInfo):
     name = _f.Attr(_f.StringField)
     tableReferenceId = _f.Attr(_f.IntegerField)
     url = _f.Attr(_f.StringField)
-    screenLink = _f.Attr(_f.StringField)
+    screenLink = _f.Attr(_f.EnumField[_t.Literal["Company", "Contact", "Service", "Invoice", "PurchaseOrder", "SalesOrder"]])
     _info: _f.Ref[_Info] = _f.Ref(_Info)

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import typing as _t
+
 from cwql import _typed as _f
 
 from ._base import _Info, _WithInfo
@@ -17,5 +19,5 @@ class LinkInfo(_f.EndpointModel, _WithInfo):
 
     id = _f.Attr(_f.IntegerField)
     name = _f.Attr(_f.StringField)
-    screenLink = _f.Attr(_f.StringField)
+    screenLink = _f.Attr(_f.EnumField[_t.Literal["Company", "Contact", "Service", "Invoice", "PurchaseOrder", "SalesOrder"]])
     _info: _f.Ref[_Info] = _f.Ref(_Info)

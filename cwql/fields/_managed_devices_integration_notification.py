@@ -26,5 +26,5 @@ class ManagedDevicesIntegrationNotification(_f.EndpointModel, _WithInfo):
     managedDevicesIntegration: _f.Ref[ManagedDevicesIntegrationReference] = _f.Ref("ManagedDevicesIntegrationReference")
     notifyWho: _f.Ref[NotificationRecipientReference] = _f.Ref("NotificationRecipientReference")
     member: _f.Ref[MemberReference] = _f.Ref("MemberReference")
-    logType = _f.Attr(_f.StringField)
+    logType = _f.Attr(_f.EnumField[_t.Literal["All", "Error", "NewManagedSolution", "NewDeviceType", "NewConfiguration", "NewAddition", "Info"]])
     _info: _f.Ref[_Info] = _f.Ref(_Info)

@@ -24,5 +24,5 @@ class ManagementBackup(_f.EndpointModel, _WithInfo):
     id = _f.Attr(_f.IntegerField)
     type: _f.Ref[AgreementTypeReference] = _f.Ref("AgreementTypeReference")
     item: _f.Ref[CatalogItemReference] = _f.Ref("CatalogItemReference")
-    billingLevel = _f.Attr(_f.StringField)
+    billingLevel = _f.Attr(_f.EnumField[_t.Literal["Detail", "Summary"]])
     _info: _f.Ref[_Info] = _f.Ref(_Info)

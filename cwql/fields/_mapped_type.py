@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import typing as _t
+
 from cwql import _typed as _f
 
 
@@ -17,5 +19,5 @@ class MappedType(_f.EndpointModel):
     name = _f.Attr(_f.StringField)
     table = _f.Attr(_f.StringField)
     recIdField = _f.Attr(_f.StringField)
-    glType = _f.Attr(_f.StringField)
+    glType = _f.Attr(_f.EnumField[_t.Literal["AP", "AR", "EE", "EI", "EO", "IA", "IT", "P", "PF", "R", "RA", "RD", "RE", "RP", "ST", "SD", "ET", "FT", "PT"]])
     sortOrder = _f.Attr(_f.IntegerField)

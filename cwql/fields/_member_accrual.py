@@ -21,7 +21,7 @@ class MemberAccrual(_f.EndpointModel, _WithInfo):
     _cwql_endpoints = ("/system/members/{parentId}/accruals",)
 
     id = _f.Attr(_f.IntegerField)
-    accrualType = _f.Attr(_f.StringField)
+    accrualType = _f.Attr(_f.EnumField[_t.Literal["Holiday", "PTO", "Sick", "Vacation"]])
     year = _f.Attr(_f.IntegerField)
     hours = _f.Attr(_f.NumberField)
     reason = _f.Attr(_f.StringField)

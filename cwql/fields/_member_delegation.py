@@ -21,7 +21,7 @@ class MemberDelegation(_f.EndpointModel, _WithInfo):
     _cwql_endpoints = ("/system/members/{parentId}/delegations", "/system/myAccount/{parentId}/delegations")
 
     id = _f.Attr(_f.IntegerField)
-    delegationType = _f.Attr(_f.StringField)
+    delegationType = _f.Attr(_f.EnumField[_t.Literal["Approval", "Project"]])
     delegatedTo: _f.Ref[MemberReference] = _f.Ref("MemberReference")
     dateStart = _f.Attr(_f.DateTimeField)
     dateEnd = _f.Attr(_f.DateTimeField)

@@ -28,6 +28,6 @@ class MemberInfo(_f.EndpointModel, _WithInfo):
     fullName = _f.Attr(_f.StringField)
     defaultEmail = _f.Attr(_f.StringField)
     photo: _f.Ref[DocumentReference] = _f.Ref("DocumentReference")
-    licenseClass = _f.Attr(_f.StringField)
+    licenseClass = _f.Attr(_f.EnumField[_t.Literal["A", "C", "F", "X"]])
     inactiveFlag = _f.Attr(_f.BooleanField)
     _info: _f.Ref[_Info] = _f.Ref(_Info)

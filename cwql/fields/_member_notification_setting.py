@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import typing as _t
+
 from cwql import _typed as _f
 
 from ._base import _Info, _WithInfo
@@ -16,6 +18,6 @@ class MemberNotificationSetting(_f.EndpointModel, _WithInfo):
     _cwql_endpoints = ("/system/members/{parentId}/notificationSettings",)
 
     id = _f.Attr(_f.IntegerField)
-    notificationType = _f.Attr(_f.StringField)
-    notificationTrigger = _f.Attr(_f.StringField)
+    notificationType = _f.Attr(_f.EnumField[_t.Literal["Email", "Push"]])
+    notificationTrigger = _f.Attr(_f.EnumField[_t.Literal["ActivityStatusReq", "CustomerUpdated", "ExpenseReport", "TicketStatusChange", "TicketStatusRequest", "TimeNagApprover", "TimeNagMember", "TimeSheet", "WorkflowRules"]])
     _info: _f.Ref[_Info] = _f.Ref(_Info)

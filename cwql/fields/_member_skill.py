@@ -23,7 +23,7 @@ class MemberSkill(_f.EndpointModel, _WithInfo):
 
     id = _f.Attr(_f.IntegerField)
     skill: _f.Ref[SkillReference] = _f.Ref("SkillReference")
-    skillLevel = _f.Attr(_f.StringField)
+    skillLevel = _f.Attr(_f.EnumField[_t.Literal["Beginner", "Intermediate", "Advanced", "Expert"]])
     certifiedFlag = _f.Attr(_f.BooleanField)
     yearsExperience = _f.Attr(_f.IntegerField)
     notes = _f.Attr(_f.StringField)

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import typing as _t
+
 from cwql import _typed as _f
 
 
@@ -14,5 +16,5 @@ class MySecurityCustomizeItem(_f.EndpointModel):
     _cwql_endpoints = ("/system/mySecurity/customizeItems/",)
 
     id = _f.Attr(_f.IntegerField)
-    customizeIdentifier = _f.Attr(_f.StringField)
+    customizeIdentifier = _f.Attr(_f.EnumField[_t.Literal["CompanyReports", "FinanceReports", "MarketingReports", "ProcurementReports", "ProjectReports", "SalesReports", "ServiceReports", "SystemReports", "TimeAndExpenseReports", "CompanyConfigurations", "FinanceAgreements", "ProjectScheduling", "ServiceResourceScheduling", "SystemManageHostedApi", "SystemMyAccount", "SystemCustomMenuEntry", "SystemMassMaintenance", "SystemTableSetup"]])
     itemIdentifier = _f.Attr(_f.StringField)

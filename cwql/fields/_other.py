@@ -30,7 +30,7 @@ class Other(_f.EndpointModel, _WithInfo):
     portalUrlOverride = _f.Attr(_f.StringField)
     siteUrl = _f.Attr(_f.StringField)
     logoPath = _f.Attr(_f.StringField)
-    contactSync = _f.Attr(_f.StringField)
+    contactSync = _f.Attr(_f.EnumField[_t.Literal["FL", "LF", "CFL", "CLF"]])
     serverTimeZone: _f.Ref[TimeZoneSetupReference] = _f.Ref("TimeZoneSetupReference")
     defaultCalendar: _f.Ref[CalendarReference] = _f.Ref("CalendarReference")
     defaultAddressFormat: _f.Ref[AddressFormatReference] = _f.Ref("AddressFormatReference")

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import typing as _t
+
 from cwql import _typed as _f
 
 from ._base import _Info, _WithInfo
@@ -16,7 +18,7 @@ class PortalCalendar(_f.EndpointModel, _WithInfo):
     _cwql_endpoints = ("/schedule/portalcalendars",)
 
     id = _f.Attr(_f.IntegerField)
-    weekStart = _f.Attr(_f.StringField)
+    weekStart = _f.Attr(_f.EnumField[_t.Literal["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]])
     adjust1Start = _f.Attr(_f.StringField)
     adjust1End = _f.Attr(_f.StringField)
     adjust1Hours = _f.Attr(_f.NumberField)

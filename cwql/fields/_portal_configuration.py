@@ -30,7 +30,7 @@ class PortalConfiguration(_f.EndpointModel, _WithInfo):
     buttonColor = _f.Attr(_f.StringField)
     headerColor = _f.Attr(_f.StringField)
     url = _f.Attr(_f.StringField)
-    language = _f.Attr(_f.StringField)
+    language = _f.Attr(_f.EnumField[_t.Literal["English", "Spanish", "French", "British", "Australian", "BrazilianPortuguese", "CanadianFrench", "German", "NewZealand", "Dutch"]])
     welcomeText = _f.Attr(_f.StringField)
     boardIds = _f.Attr(_f.IntegerField, array=True)
     agreementTypeIds = _f.Attr(_f.IntegerField, array=True)

@@ -32,7 +32,7 @@ class PortalConfigurationProjectSetup(_f.EndpointModel, _WithInfo):
     estimatedEndFlag = _f.Attr(_f.BooleanField)
     descriptionFlag = _f.Attr(_f.BooleanField)
     lastUpdatedFlag = _f.Attr(_f.BooleanField)
-    onlyDisplay = _f.Attr(_f.StringField)
+    onlyDisplay = _f.Attr(_f.EnumField[_t.Literal["DoNotDisplay", "Closed30Days", "Closed60Days", "Closed90Days", "Closed120Days", "AllClosed"]])
     timeMaterialBudgetHrsFlag = _f.Attr(_f.BooleanField)
     timeMaterialScheduledStartFlag = _f.Attr(_f.BooleanField)
     timeMaterialScheduledFinishFlag = _f.Attr(_f.BooleanField)

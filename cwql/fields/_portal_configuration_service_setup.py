@@ -39,7 +39,7 @@ class PortalConfigurationServiceSetup(_f.EndpointModel, _WithInfo):
     openTasksFlag = _f.Attr(_f.BooleanField)
     closedTasksFlag = _f.Attr(_f.BooleanField)
     enableChatAssistFlag = _f.Attr(_f.BooleanField)
-    displayClosedTicketsOption = _f.Attr(_f.StringField)
+    displayClosedTicketsOption = _f.Attr(_f.EnumField[_t.Literal["DoNotDisplay", "Closed30Days", "Closed60Days", "Closed90Days", "Closed120Days", "AllClosed"]])
     timeMaterialsTicketTemplate: _f.Ref[ServiceSignoffReference] = _f.Ref("ServiceSignoffReference")
     fixedFeeTicketTemplate: _f.Ref[ServiceSignoffReference] = _f.Ref("ServiceSignoffReference")
     _info: _f.Ref[_Info] = _f.Ref(_Info)

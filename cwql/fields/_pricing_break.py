@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import typing as _t
+
 from cwql import _typed as _f
 
 from ._base import _Info, _WithInfo
@@ -21,5 +23,5 @@ class PricingBreak(_f.EndpointModel, _WithInfo):
     quantityStart = _f.Attr(_f.NumberField)
     quantityEnd = _f.Attr(_f.NumberField)
     unlimited = _f.Attr(_f.BooleanField)
-    priceMethod = _f.Attr(_f.StringField)
+    priceMethod = _f.Attr(_f.EnumField[_t.Literal["FlatRateForRange", "PercentMarkupFromCost", "PercentMarkdownFromPrice", "PricePerUnit"]])
     _info: _f.Ref[_Info] = _f.Ref(_Info)

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import typing as _t
+
 from cwql import _typed as _f
 
 from ._base import _Info, _WithInfo
@@ -17,7 +19,7 @@ class Priority(_f.EndpointModel, _WithInfo):
 
     id = _f.Attr(_f.IntegerField)
     name = _f.Attr(_f.StringField)
-    color = _f.Attr(_f.StringField)
+    color = _f.Attr(_f.EnumField[_t.Literal["Black", "Blue", "Cyan", "Gray", "Green", "Lime", "Orange", "Pink", "Purple", "Red", "White", "Yellow", "Custom"]])
     sortOrder = _f.Attr(_f.IntegerField)
     defaultFlag = _f.Attr(_f.BooleanField)
     imageLink = _f.Attr(_f.StringField)

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import typing as _t
+
 from cwql import _typed as _f
 
 from ._base import _Info, _WithInfo
@@ -19,10 +21,10 @@ class ProcurementSetting(_f.EndpointModel, _WithInfo):
     startingPurchaseOrderNum = _f.Attr(_f.IntegerField)
     purchaseOrderPrefix = _f.Attr(_f.StringField)
     purchaseOrderSuffix = _f.Attr(_f.StringField)
-    prefixSuffixType = _f.Attr(_f.StringField)
+    prefixSuffixType = _f.Attr(_f.EnumField[_t.Literal["Prefix", "Suffix"]])
     disableCostUpdatesFlag = _f.Attr(_f.BooleanField)
     disableNegativeInventoryFlag = _f.Attr(_f.BooleanField)
-    costingMethod = _f.Attr(_f.StringField)
+    costingMethod = _f.Attr(_f.EnumField[_t.Literal["FIFO", "LIFO", "AverageCosting"]])
     autoClosePurchaseOrderFlag = _f.Attr(_f.BooleanField)
     autoClosePurchaseOrderItemFlag = _f.Attr(_f.BooleanField)
     autoApprovePurchaseOrderFlag = _f.Attr(_f.BooleanField)

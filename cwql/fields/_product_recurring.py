@@ -24,5 +24,5 @@ class ProductRecurring(_f.Model):
     billCycleId = _f.Attr(_f.IntegerField)
     billCycle: _f.Ref[BillingCycleReference] = _f.Ref("BillingCycleReference")
     cycles = _f.Attr(_f.IntegerField)
-    cycleType = _f.Attr(_f.StringField)
+    cycleType = _f.Attr(_f.EnumField[_t.Literal["ContractYear", "CalendarYear"]])
     agreementType: _f.Ref[AgreementTypeReference] = _f.Ref("AgreementTypeReference")

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import typing as _t
+
 from cwql import _typed as _f
 
 from ._base import _Info, _WithInfo
@@ -18,6 +20,6 @@ class ProductType(_f.EndpointModel, _WithInfo):
     id = _f.Attr(_f.IntegerField)
     name = _f.Attr(_f.StringField)
     inactiveFlag = _f.Attr(_f.BooleanField)
-    typeXref = _f.Attr(_f.StringField)
+    typeXref = _f.Attr(_f.EnumField[_t.Literal["InventoryPart", "NonInventoryPart", "OtherCharge", "Service"]])
     defaultFlag = _f.Attr(_f.BooleanField)
     _info: _f.Ref[_Info] = _f.Ref(_Info)

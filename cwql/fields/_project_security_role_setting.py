@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import typing as _t
+
 from cwql import _typed as _f
 
 from ._base import _Info, _WithInfo
@@ -16,10 +18,10 @@ class ProjectSecurityRoleSetting(_f.EndpointModel, _WithInfo):
     _cwql_endpoints = ("/project/securityRoles/{parentId}/settings",)
 
     id = _f.Attr(_f.IntegerField)
-    addLevel = _f.Attr(_f.StringField)
-    editLevel = _f.Attr(_f.StringField)
-    deleteLevel = _f.Attr(_f.StringField)
-    inquireLevel = _f.Attr(_f.StringField)
+    addLevel = _f.Attr(_f.EnumField[_t.Literal["None", "My", "All"]])
+    editLevel = _f.Attr(_f.EnumField[_t.Literal["None", "My", "All"]])
+    deleteLevel = _f.Attr(_f.EnumField[_t.Literal["None", "My", "All"]])
+    inquireLevel = _f.Attr(_f.EnumField[_t.Literal["None", "My", "All"]])
     moduleIdentifier = _f.Attr(_f.StringField)
     myFlag = _f.Attr(_f.BooleanField)
     _info: _f.Ref[_Info] = _f.Ref(_Info)

@@ -23,7 +23,7 @@ class ProjectTicketNote(_f.EndpointModel, _WithInfo):
     _cwql_endpoints = ("/project/tickets/{parentId}/allNotes",)
 
     id = _f.Attr(_f.IntegerField)
-    noteType = _f.Attr(_f.StringField)
+    noteType = _f.Attr(_f.EnumField[_t.Literal["TicketNote", "TimeEntryNote", "MeetingNote"]])
     ticket: _f.Ref[TicketReference] = _f.Ref("TicketReference")
     text = _f.Attr(_f.StringField)
     detailDescriptionFlag = _f.Attr(_f.BooleanField)

@@ -57,7 +57,7 @@ class PurchaseOrderLineItem(_f.EndpointModel, _WithInfo):
     warehouseBin: _f.Ref[WarehouseBinReference] = _f.Ref("WarehouseBinReference")
     shipSet = _f.Attr(_f.StringField)
     dateReceived = _f.Attr(_f.DateTimeField)
-    receivedStatus = _f.Attr(_f.StringField)
+    receivedStatus = _f.Attr(_f.EnumField[_t.Literal["Waiting", "FullyReceived", "PartiallyReceiveCancelRest", "PartiallyReceiveCloneRest"]])
     _info: _f.Ref[_Info] = _f.Ref(_Info)
     extCost = _f.Attr(_f.NumberField)
     expectedArrivalDate = _f.Attr(_f.DateTimeField)

@@ -25,7 +25,7 @@ class ScheduleStopwatch(_f.EndpointModel, _WithInfo):
 
     _info: _f.Ref[_Info] = _f.Ref(_Info)
     agreement: _f.Ref[AgreementReference] = _f.Ref("AgreementReference")
-    billableOption = _f.Attr(_f.StringField)
+    billableOption = _f.Attr(_f.EnumField[_t.Literal["Billable", "DoNotBill", "NoCharge", "NoDefault"]])
     businessUnitId = _f.Attr(_f.IntegerField)
     dateEntered = _f.Attr(_f.DateTimeField)
     endTime = _f.Attr(_f.DateTimeField)
@@ -38,7 +38,7 @@ class ScheduleStopwatch(_f.EndpointModel, _WithInfo):
     scheduleId = _f.Attr(_f.IntegerField)
     scheduleMobileGuid = _f.Attr(_f.StringField)
     startTime = _f.Attr(_f.DateTimeField)
-    status = _f.Attr(_f.StringField)
+    status = _f.Attr(_f.EnumField[_t.Literal["Reset", "Running", "Paused", "Stopped"]])
     totalPauseTime = _f.Attr(_f.IntegerField)
     workRole: _f.Ref[WorkRoleReference] = _f.Ref("WorkRoleReference")
     workType: _f.Ref[WorkTypeReference] = _f.Ref("WorkTypeReference")

@@ -21,8 +21,8 @@ class Service(_f.EndpointModel, _WithInfo):
     _cwql_endpoints = ("/system/mycompany/services",)
 
     id = _f.Attr(_f.IntegerField)
-    srNotify = _f.Attr(_f.StringField)
-    scheduleSpan = _f.Attr(_f.StringField)
+    srNotify = _f.Attr(_f.EnumField[_t.Literal["All", "NewAndClosedRequests", "ClosedRequestsOnly", "NewRequestsOnly", "None"]])
+    scheduleSpan = _f.Attr(_f.EnumField[_t.Literal["Standard", "OfficeHours", "Overnight"]])
     hideDelimiterFlag = _f.Attr(_f.BooleanField)
     allowCCFlag = _f.Attr(_f.BooleanField)
     allowTOFlag = _f.Attr(_f.BooleanField)

@@ -23,7 +23,7 @@ class ServiceEmailTemplate(_f.EndpointModel, _WithInfo):
     _cwql_endpoints = ("/service/emailTemplates",)
 
     id = _f.Attr(_f.IntegerField)
-    type = _f.Attr(_f.StringField)
+    type = _f.Attr(_f.EnumField[_t.Literal["Any", "Closed", "Invoice", "New", "SalesOrder", "PurchaseOrder", "RMA", "Specific"]])
     serviceSurvey: _f.Ref[ServiceSurveyReference] = _f.Ref("ServiceSurveyReference")
     serviceBoard: _f.Ref[BoardReference] = _f.Ref("BoardReference")
     useSenderFlag = _f.Attr(_f.BooleanField)

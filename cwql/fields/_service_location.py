@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import typing as _t
+
 from cwql import _typed as _f
 
 from ._base import _Info, _WithInfo
@@ -17,6 +19,6 @@ class ServiceLocation(_f.EndpointModel, _WithInfo):
 
     id = _f.Attr(_f.IntegerField)
     name = _f.Attr(_f.StringField)
-    where = _f.Attr(_f.StringField)
+    where = _f.Attr(_f.EnumField[_t.Literal["OnSite", "Remote", "InHouse"]])
     defaultFlag = _f.Attr(_f.BooleanField)
     _info: _f.Ref[_Info] = _f.Ref(_Info)

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import typing as _t
+
 from cwql import _typed as _f
 
 from ._base import _Info, _WithInfo
@@ -24,7 +26,7 @@ class ServiceSignoff(_f.EndpointModel, _WithInfo):
     summaryFlag = _f.Attr(_f.BooleanField)
     discussionFlag = _f.Attr(_f.BooleanField)
     taskFlag = _f.Attr(_f.BooleanField)
-    task = _f.Attr(_f.StringField)
+    task = _f.Attr(_f.EnumField[_t.Literal["All", "Closed", "Open"]])
     configurationsFlag = _f.Attr(_f.BooleanField)
     internalNotesFlag = _f.Attr(_f.BooleanField)
     resolutionFlag = _f.Attr(_f.BooleanField)

@@ -22,7 +22,7 @@ class ServiceSurveyQuestion(_f.EndpointModel, _WithInfo):
 
     id = _f.Attr(_f.IntegerField)
     sequenceNumber = _f.Attr(_f.IntegerField)
-    type = _f.Attr(_f.StringField)
+    type = _f.Attr(_f.EnumField[_t.Literal["OpenEnded", "Selection"]])
     question = _f.Attr(_f.StringField)
     options: _f.Ref[ServiceSurveyQuestionOption] = _f.Ref("ServiceSurveyQuestionOption", array=True)
     includeFlag = _f.Attr(_f.BooleanField)

@@ -23,7 +23,7 @@ class ServiceTicketNote(_f.EndpointModel, _WithInfo):
     _cwql_endpoints = ("/service/tickets/{parentId}/allNotes",)
 
     id = _f.Attr(_f.IntegerField)
-    noteType = _f.Attr(_f.StringField)
+    noteType = _f.Attr(_f.EnumField[_t.Literal["TicketNote", "TimeEntryNote", "MeetingNote"]])
     ticket: _f.Ref[TicketReference] = _f.Ref("TicketReference")
     text = _f.Attr(_f.StringField)
     isMarkdownFlag = _f.Attr(_f.BooleanField)

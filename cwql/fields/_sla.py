@@ -23,7 +23,7 @@ class SLA(_f.EndpointModel, _WithInfo):
 
     id = _f.Attr(_f.IntegerField)
     name = _f.Attr(_f.StringField)
-    basedOn = _f.Attr(_f.StringField)
+    basedOn = _f.Attr(_f.EnumField[_t.Literal["AllHours", "Customer", "MyCalendar", "Custom"]])
     customCalendar: _f.Ref[CalendarReference] = _f.Ref("CalendarReference")
     defaultFlag = _f.Attr(_f.BooleanField)
     applicationOrder = _f.Attr(_f.IntegerField)

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import typing as _t
+
 from cwql import _typed as _f
 
 from ._base import _Info, _WithInfo
@@ -17,7 +19,7 @@ class SsoConfiguration(_f.EndpointModel, _WithInfo):
 
     id = _f.Attr(_f.IntegerField)
     name = _f.Attr(_f.StringField)
-    ssoType = _f.Attr(_f.StringField)
+    ssoType = _f.Attr(_f.EnumField[_t.Literal["CWSSO", "SAML"]])
     inactiveFlag = _f.Attr(_f.BooleanField)
     samlEntityId = _f.Attr(_f.StringField)
     samlSignInUrl = _f.Attr(_f.StringField)

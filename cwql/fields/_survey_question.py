@@ -22,8 +22,8 @@ class SurveyQuestion(_f.EndpointModel, _WithInfo):
 
     id = _f.Attr(_f.IntegerField)
     survey: _f.Ref[SurveyReference] = _f.Ref("SurveyReference")
-    fieldType = _f.Attr(_f.StringField)
-    entryType = _f.Attr(_f.StringField)
+    fieldType = _f.Attr(_f.EnumField[_t.Literal["TextArea", "Button", "Currency", "Date", "Hyperlink", "IPAddress", "Checkbox", "Number", "Percent", "Text", "Password"]])
+    entryType = _f.Attr(_f.EnumField[_t.Literal["Date", "EntryField", "List", "Option"]])
     sequenceNumber = _f.Attr(_f.NumberField)
     question = _f.Attr(_f.StringField)
     numberOfDecimals = _f.Attr(_f.IntegerField)

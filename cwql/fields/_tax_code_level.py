@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import typing as _t
+
 from cwql import _typed as _f
 
 from ._base import _Info, _WithInfo
@@ -18,7 +20,7 @@ class TaxCodeLevel(_f.EndpointModel, _WithInfo):
     id = _f.Attr(_f.IntegerField)
     taxLevel = _f.Attr(_f.IntegerField)
     taxRate = _f.Attr(_f.NumberField)
-    rateType = _f.Attr(_f.StringField)
+    rateType = _f.Attr(_f.EnumField[_t.Literal["Amount", "Percent"]])
     taxableMax = _f.Attr(_f.NumberField)
     caption = _f.Attr(_f.StringField)
     taxCodeXref = _f.Attr(_f.StringField)

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import typing as _t
+
 from cwql import _typed as _f
 
 from ._base import _Info, _WithInfo
@@ -15,7 +17,7 @@ class TaxIntegration(_f.EndpointModel, _WithInfo):
     _cwql_endpoint = "/finance/taxIntegrations"
     _cwql_endpoints = ("/finance/taxIntegrations",)
 
-    taxIntegrationType = _f.Attr(_f.StringField)
+    taxIntegrationType = _f.Attr(_f.EnumField[_t.Literal["Avalara"]])
     id = _f.Attr(_f.IntegerField)
     accountNumber = _f.Attr(_f.StringField)
     licenseKey = _f.Attr(_f.StringField)

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import typing as _t
+
 from cwql import _typed as _f
 
 from ._base import _Info, _WithInfo
@@ -17,5 +19,5 @@ class TaxIntegrationInfo(_f.EndpointModel, _WithInfo):
 
     id = _f.Attr(_f.IntegerField)
     enabledFlag = _f.Attr(_f.BooleanField)
-    taxIntegrationType = _f.Attr(_f.StringField)
+    taxIntegrationType = _f.Attr(_f.EnumField[_t.Literal["Avalara"]])
     _info: _f.Ref[_Info] = _f.Ref(_Info)

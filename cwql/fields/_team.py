@@ -22,7 +22,7 @@ class Team(_f.EndpointModel, _WithInfo):
     _cwql_endpoints = ("/sales/opportunities/{parentId}/team",)
 
     id = _f.Attr(_f.IntegerField)
-    type = _f.Attr(_f.StringField)
+    type = _f.Attr(_f.EnumField[_t.Literal["Individual", "Team"]])
     member: _f.Ref[MemberReference] = _f.Ref("MemberReference")
     salesTeam: _f.Ref[SalesTeamReference] = _f.Ref("SalesTeamReference")
     commissionPercent = _f.Attr(_f.IntegerField)

@@ -27,7 +27,7 @@ class TicketStopwatch(_f.EndpointModel, _WithInfo):
 
     _info: _f.Ref[_Info] = _f.Ref(_Info)
     agreement: _f.Ref[AgreementReference] = _f.Ref("AgreementReference")
-    billableOption = _f.Attr(_f.StringField)
+    billableOption = _f.Attr(_f.EnumField[_t.Literal["Billable", "DoNotBill", "NoCharge", "NoDefault"]])
     businessUnitId = _f.Attr(_f.IntegerField)
     dateEntered = _f.Attr(_f.DateTimeField)
     endTime = _f.Attr(_f.DateTimeField)
@@ -39,7 +39,7 @@ class TicketStopwatch(_f.EndpointModel, _WithInfo):
     notes = _f.Attr(_f.StringField)
     serviceStatus: _f.Ref[ServiceStatusReference] = _f.Ref("ServiceStatusReference")
     startTime = _f.Attr(_f.DateTimeField)
-    status = _f.Attr(_f.StringField)
+    status = _f.Attr(_f.EnumField[_t.Literal["Reset", "Running", "Paused", "Stopped"]])
     ticket: _f.Ref[TicketReference] = _f.Ref("TicketReference")
     ticketMobileGuid = _f.Attr(_f.StringField)
     totalPauseTime = _f.Attr(_f.IntegerField)

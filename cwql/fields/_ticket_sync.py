@@ -23,7 +23,7 @@ class TicketSync(_f.EndpointModel, _WithInfo):
 
     id = _f.Attr(_f.IntegerField)
     name = _f.Attr(_f.StringField)
-    vendorType = _f.Attr(_f.StringField)
+    vendorType = _f.Attr(_f.EnumField[_t.Literal["Zenith"]])
     integratorLogin: _f.Ref[IntegratorLoginReference] = _f.Ref("IntegratorLoginReference")
     company: _f.Ref[CompanyReference] = _f.Ref("CompanyReference")
     url = _f.Attr(_f.StringField)

@@ -21,7 +21,7 @@ class TimeAccrualDetail(_f.EndpointModel, _WithInfo):
     _cwql_endpoints = ("/time/accruals/{parentId}/details",)
 
     id = _f.Attr(_f.IntegerField)
-    accrualType = _f.Attr(_f.StringField)
+    accrualType = _f.Attr(_f.EnumField[_t.Literal["Holiday", "PTO", "Sick", "Vacation"]])
     startYear = _f.Attr(_f.IntegerField)
     endYear = _f.Attr(_f.IntegerField)
     hours = _f.Attr(_f.NumberField)

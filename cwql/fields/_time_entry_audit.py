@@ -22,8 +22,8 @@ class TimeEntryAudit(_f.EndpointModel, _WithInfo):
 
     id = _f.Attr(_f.IntegerField)
     member: _f.Ref[MemberReference] = _f.Ref("MemberReference")
-    source = _f.Attr(_f.StringField)
-    type = _f.Attr(_f.StringField)
+    source = _f.Attr(_f.EnumField[_t.Literal["None", "Member", "API", "Workflow", "Portal", "Mobile", "Network", "EmailConnector", "MassMaintenance", "Application", "SystemAPI", "Conversion"]])
+    type = _f.Attr(_f.EnumField[_t.Literal["Activity", "CloseDate", "Company", "Contact", "Conversion", "Document", "Forecast", "Note", "Notes", "Opportunity", "Products", "Stage", "Status", "Surveys", "Team", "Tracks", "Configuration", "ConfigurationQuestions", "DeviceBackupDetails", "Tickets", "Subject", "ActivityOverview", "Schedule", "Resources", "ExpenseEntry", "Member", "Date", "Classification", "Amount", "ExpenseType", "WorkType", "WorkRole", "Mileage", "Billing", "ExpenseHeader", "Project", "TimeEntry", "TicketStatus", "DateTime", "DeductHours", "ActualHours", "Invoice", "CompanyFinance", "Billable", "SalesOrder", "Shipping", "Profile", "Group", "GroupContact", "GroupCompany", "Options", "Site", "Agreement", "Addition", "Adjustment", "API", "ProjectFinance", "CompanyProfile", "CompanyTeam", "CompanyMgmt", "InvoiceTotal", "BillingInformation", "ShippingInformation", "BillingStatus", "Location", "Department", "Territory", "Payment", "Credit", "SubcontractorInformation", "InvoicingParameters", "ApplicationParameters", "Finance", "Invoicing", "Email", "Batching", "KnowledgeBase", "KbArticle", "KnowledgeBaseApproval", "KnowledgeBaseTicket", "ManageNetwork", "Tasks", "CustomField", "ScreenConnect", "SLA", "Ticket", "Workflow", "Record", "CombinedTickets", "Template", "PurchaseOrder", "Meeting", "RmaOverview", "ReturnedBy", "PurchasedFromVendor", "WarrantyVendor", "RepairVendor", "AdditionalDetails", "TicketTemplate", "AutoGeneration", "TimeInternalNote", "TimeDiscussion", "TimeInternal", "TimeResolution"]])
     message = _f.Attr(_f.StringField)
     oldValue = _f.Attr(_f.StringField)
     newValue = _f.Attr(_f.StringField)

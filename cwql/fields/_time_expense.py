@@ -28,6 +28,6 @@ class TimeExpense(_f.EndpointModel, _WithInfo):
     requireExpenseNoteFlag = _f.Attr(_f.BooleanField)
     roundingFactor = _f.Attr(_f.NumberField)
     invoiceStart = _f.Attr(_f.IntegerField)
-    defaultSpecialInvoiceType = _f.Attr(_f.StringField)
+    defaultSpecialInvoiceType = _f.Attr(_f.EnumField[_t.Literal["Agreement", "CreditMemo", "DownPayment", "Miscellaneous", "Progress", "Standard"]])
     internalCompany: _f.Ref[CompanyReference] = _f.Ref("CompanyReference")
     _info: _f.Ref[_Info] = _f.Ref(_Info)

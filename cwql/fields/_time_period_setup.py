@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import typing as _t
+
 from cwql import _typed as _f
 
 from ._base import _Info, _WithInfo
@@ -16,10 +18,10 @@ class TimePeriodSetup(_f.EndpointModel, _WithInfo):
     _cwql_endpoints = ("/time/timePeriodSetups",)
 
     id = _f.Attr(_f.IntegerField)
-    periodApplyTo = _f.Attr(_f.StringField)
+    periodApplyTo = _f.Attr(_f.EnumField[_t.Literal["Both", "Expense", "Time"]])
     year = _f.Attr(_f.IntegerField)
     numberFuturePeriods = _f.Attr(_f.IntegerField)
-    type = _f.Attr(_f.StringField)
+    type = _f.Attr(_f.EnumField[_t.Literal["Weekly", "BiWeekly", "SemiMonthly", "Monthly"]])
     description = _f.Attr(_f.StringField)
     firstPeriodEndDate = _f.Attr(_f.DateStringField)
     monthlyPeriodEnds = _f.Attr(_f.IntegerField)

@@ -26,7 +26,7 @@ class TimeSheet(_f.EndpointModel, _WithInfo):
     period = _f.Attr(_f.IntegerField)
     dateStart = _f.Attr(_f.DateStringField)
     dateEnd = _f.Attr(_f.DateStringField)
-    status = _f.Attr(_f.StringField)
+    status = _f.Attr(_f.EnumField[_t.Literal["Open", "Rejected", "PendingApproval", "ErrorsCorrected", "PendingProjectApproval", "ApprovedByTierOne", "RejectBySecondTier", "ApprovedByTierTwo", "ReadyToBill", "Billed", "WrittenOff", "BilledAgreement"]])
     hours = _f.Attr(_f.NumberField)
     deadline = _f.Attr(_f.StringField)
     _info: _f.Ref[_Info] = _f.Ref(_Info)

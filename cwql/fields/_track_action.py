@@ -29,7 +29,7 @@ class TrackAction(_f.EndpointModel, _WithInfo):
     _cwql_endpoints = ("/company/tracks/{parentId}/actions",)
 
     id = _f.Attr(_f.IntegerField)
-    notifyType = _f.Attr(_f.StringField)
+    notifyType = _f.Attr(_f.EnumField[_t.Literal["CreateActivity", "SendEmail", "AddToGroup", "AttachTrack", "ChangeCompanyStatus", "CreateServiceTicket"]])
     serviceTemplate: _f.Ref[ServiceTemplateReference] = _f.Ref("ServiceTemplateReference")
     specificMemberTo: _f.Ref[MemberReference] = _f.Ref("MemberReference")
     emailRecipient = _f.Attr(_f.StringField)

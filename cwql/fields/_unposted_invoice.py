@@ -40,7 +40,7 @@ class UnpostedInvoice(_f.EndpointModel, _WithInfo):
     shipToSite: _f.Ref[SiteReference] = _f.Ref("SiteReference")
     invoiceNumber = _f.Attr(_f.StringField)
     invoiceDate = _f.Attr(_f.DateStringField)
-    invoiceType = _f.Attr(_f.StringField)
+    invoiceType = _f.Attr(_f.EnumField[_t.Literal["Agreement", "CreditMemo", "DownPayment", "Miscellaneous", "Progress", "Standard"]])
     description = _f.Attr(_f.StringField)
     billingTerms: _f.Ref[BillingTermsReference] = _f.Ref("BillingTermsReference")
     dueDays = _f.Attr(_f.StringField)

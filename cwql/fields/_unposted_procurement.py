@@ -29,7 +29,7 @@ class UnpostedProcurement(_f.EndpointModel, _WithInfo):
     unpostedProductId = _f.Attr(_f.StringField)
     locationId = _f.Attr(_f.IntegerField)
     departmentId = _f.Attr(_f.IntegerField)
-    procurementType = _f.Attr(_f.StringField)
+    procurementType = _f.Attr(_f.EnumField[_t.Literal["Purchase", "Adjustment", "Transfer"]])
     purchaseOrder: _f.Ref[PurchaseOrderReference] = _f.Ref("PurchaseOrderReference")
     purchaseDate = _f.Attr(_f.DateStringField)
     trackingNumber = _f.Attr(_f.StringField)

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import typing as _t
+
 from cwql import _typed as _f
 
 from ._base import _Info, _WithInfo
@@ -17,13 +19,13 @@ class WorkType(_f.EndpointModel, _WithInfo):
 
     id = _f.Attr(_f.IntegerField)
     name = _f.Attr(_f.StringField)
-    billTime = _f.Attr(_f.StringField)
-    rateType = _f.Attr(_f.StringField)
+    billTime = _f.Attr(_f.EnumField[_t.Literal["Billable", "DoNotBill", "NoCharge"]])
+    rateType = _f.Attr(_f.EnumField[_t.Literal["AdjAmount", "Custom", "Multiplier"]])
     rate = _f.Attr(_f.NumberField)
     hoursMin = _f.Attr(_f.NumberField)
     hoursMax = _f.Attr(_f.NumberField)
     roundBillHoursTo = _f.Attr(_f.NumberField)
-    accrualType = _f.Attr(_f.StringField)
+    accrualType = _f.Attr(_f.EnumField[_t.Literal["Holiday", "PTO", "Sick", "Vacation"]])
     inactiveFlag = _f.Attr(_f.BooleanField)
     overallDefaultFlag = _f.Attr(_f.BooleanField)
     activityDefaultFlag = _f.Attr(_f.BooleanField)

@@ -80,7 +80,7 @@ class WorkflowAction(_f.EndpointModel, _WithInfo):
     attachments = _f.Attr(_f.IntegerField, array=True)
     serviceSurvey: _f.Ref[ServiceSurveyReference] = _f.Ref("ServiceSurveyReference")
     specificTeamTo: _f.Ref[GenericBoardTeamReference] = _f.Ref("GenericBoardTeamReference")
-    attachConfigurationsFor = _f.Attr(_f.StringField)
+    attachConfigurationsFor = _f.Attr(_f.EnumField[_t.Literal["Company", "Contact"]])
     configurationType: _f.Ref[ConfigurationTypeReference] = _f.Ref("ConfigurationTypeReference")
     configurationStatus: _f.Ref[ConfigurationStatusReference] = _f.Ref("ConfigurationStatusReference")
     connectWiseID = _f.Attr(_f.StringField)

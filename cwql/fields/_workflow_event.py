@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import typing as _t
+
 from cwql import _typed as _f
 
 from ._base import _Info, _WithInfo
@@ -18,10 +20,10 @@ class WorkflowEvent(_f.EndpointModel, _WithInfo):
     id = _f.Attr(_f.IntegerField)
     name = _f.Attr(_f.StringField)
     eventCondition = _f.Attr(_f.StringField)
-    frequencyUnit = _f.Attr(_f.StringField)
+    frequencyUnit = _f.Attr(_f.EnumField[_t.Literal["Minutes", "Hours", "Days", "Months"]])
     frequencyOfExecution = _f.Attr(_f.IntegerField)
     maxNumberOfExecution = _f.Attr(_f.IntegerField)
-    executionTime = _f.Attr(_f.StringField)
+    executionTime = _f.Attr(_f.EnumField[_t.Literal["Once", "MultipleTimes", "Continuously"]])
     dateTestedUTC = _f.Attr(_f.DateTimeField)
     testRecordsMatched = _f.Attr(_f.IntegerField)
     connectWiseID = _f.Attr(_f.StringField)

@@ -43,16 +43,12 @@ _SCALAR_FIELD = {
 _INFO_FIELD = {"datetime": "DateTimeField", "string": "StringField"}
 
 
-# ---- enum values: INTERIM ------------------------------------------------------------------
-# INTERIM (issue 14, "Enums in the schema"): the schema does not carry enum values
-# yet. This is the one place the generator reads them; when cwql.schema's model
-# objects carry them, replace the body with the schema's own API. Until then a
-# field object with an `enum` attribute (the expected shape) is read, and every
-# other string field is plain text.
+# ---- enum values ---------------------------------------------------------------------------
+
+
 def _enum_values(schema: Schema, field: Field) -> tuple[str, ...]:
     """The values of ``field`` if it is an enum, in the schema's order; () otherwise."""
-    values = getattr(field, "enum", None)
-    return tuple(values) if values else ()
+    return field.enum or ()
 
 
 # ---- names -------------------------------------------------------------------------------------
