@@ -88,7 +88,9 @@ def test_like_escapes_with_brackets() -> None:
     record = {"name": "50% off [sale] a_b *now*"}
     assert matches('name like "50[%] off [[]sale] a[_]b [*]now[*]"', record)
     assert not matches('name like "50[%] off [[]sale] aXb*"', record)
-    assert matches('name like "50% off [sale*"', record)  # an unclosed [ is literal
+    # An unclosed [ never closes: the pattern matches nothing (SQL Server's reading).
+    assert not matches('name like "50% off [sale*"', record)
+    assert matches('name like "50% off [[]sale*"', record)
 
 
 def test_not_like_is_the_complement_for_strings() -> None:
