@@ -15,6 +15,7 @@ Values always travel as parameters, never inside the SQL text.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -66,6 +67,7 @@ def _shapes() -> str:
 _SHAPES = _shapes()
 
 
+@functools.lru_cache(maxsize=256)
 def _datetime_check(c: str) -> str:
     """SQL true when the column holds a datetime as _semantics.as_instant reads one.
 
