@@ -640,16 +640,21 @@ class Field(_Comparable):
         return Field(Path(f"{self.__path.name}/{path}"))
 
     def __call__(self, *args: object, **kwargs: object) -> NoReturn:
-        import difflib  # only this error needs it, and it is slow to import
-
         name = self.__path.name
         method = name.rpartition("/")[2]
-        close = difflib.get_close_matches(method, _METHODS, n=1)
-        hint = f"; did you mean .{close[0]}()?" if close else ""
-        hint += {
+        # Names people bring from pandas and SQLAlchemy, then the closest method.
+        hint = {
             "isin": "; write .in_([...])",
             "is_in": "; write .in_([...])",
-        }.get(method, "")
+            "notin": "; write .not_in([...])",
+            "isnull": "; write .is_null()",
+            "notnull": "; write .is_not_null()",
+        }.get(method.lower(), "")
+        if not hint:
+            import difflib  # only this error needs it, and it is slow to import
+
+            close = difflib.get_close_matches(method, _METHODS, n=1)
+            hint = f"; did you mean .{close[0]}()?" if close else ""
         raise CWQLTypeError(
             f"{self!r} is a field path, not a method: fields have "
             f"{', '.join('.' + m + '()' for m in _METHODS)}{hint}"

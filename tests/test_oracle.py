@@ -16,6 +16,7 @@ import datetime as dt
 import sqlite3
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -218,3 +219,47 @@ def test_evaluator_agrees_with_sqlite(expr: Expr, rows: list[dict[str, Any]]) ->
 def test_the_translation_round_trips_through_text(expr: Expr) -> None:
     """Translating the tree and translating its canonical text give the same SQL."""
     assert cwql.to_sql(str(expr)) == cwql.to_sql(expr)
+
+
+# ---- the disagreements issue 11 found, one named test each ------------------------------------
+
+
+def _both(text: str, rows: list[dict[str, Any]]) -> tuple[set[int], set[int]]:
+    expr = cwql.parse(text)
+    matches = cwql.compile_predicate(expr)
+    return {i for i, r in enumerate(rows) if matches(r)}, sqlite_ids(expr, rows)
+
+
+def test_booleans_never_match_integers_other_than_0_and_1() -> None:
+    rows = [{"flag": 2}, {"flag": -1}, {"flag": True}, {"flag": False}]
+    for text in ("flag = true", "flag != true", "flag = false", "flag != false", "flag in (true)",
+                 "flag not in (false)"):
+        mine, oracle = _both(text, rows)
+        assert mine == oracle, text
+        assert not mine & {0, 1}, text
+
+
+@pytest.mark.parametrize("value", NOT_DATETIMES)
+def test_iso_forms_outside_the_model_are_not_datetimes(value: str) -> None:
+    """2024-W01-1, lower-case t/z, +0200, 2024-02-30, T24:00:00...: no datetime on either side."""
+    rows = [{"when": value}]
+    for text in ("when > [1900-01-01]", "when < [2100-01-01]", "when != [2000-01-01]",
+                 "when in ([2000-01-01], [2000-01-01T10:00:00Z])", "when not in ([1999-01-01])"):
+        assert _both(text, rows) == (set(), set()), (text, value)
+
+
+def test_a_20_digit_integer_literal_does_not_overflow_sqlite() -> None:
+    """sqlite3 raised OverflowError binding 12345678901234567890."""
+    rows = [{"count": 5}, {"count": -5}, {"count": "7"}]
+    for text in ("count < 12345678901234567890", "count > -99999999999999999999",
+                 "count = 12345678901234567890", "count in (12345678901234567890, 5)",
+                 "count not in (12345678901234567890)"):
+        mine, oracle = _both(text, rows)
+        assert mine == oracle, text
+
+
+def test_trailing_spaces_do_not_count_on_either_side() -> None:
+    rows = [{"name": "abc"}, {"name": "ABC  "}, {"name": " abc"}]
+    for text in ('name = "abc "', 'name in ("abc")', 'name != "abc"', 'name >= "abc"', 'name like "abc"'):
+        mine, oracle = _both(text, rows)
+        assert mine == oracle, text
