@@ -30,7 +30,7 @@ import operator
 import types
 from collections.abc import Callable, Mapping
 from itertools import product
-from typing import Any, TypeAlias
+from typing import Any, NamedTuple, TypeAlias
 
 from . import _semantics as model
 from ._parser import parse
@@ -63,6 +63,7 @@ Record: TypeAlias = Mapping[str, Any]
 RecordPredicate: TypeAlias = Callable[[Record], bool]
 
 _Get: TypeAlias = Callable[[Any], Any]
+_Template: TypeAlias = Callable[[Any], bool]
 
 
 class _Missing:
@@ -130,19 +131,41 @@ def _compile_tree(expr: Expr, kind: ConditionKind) -> RecordPredicate:
 # ---- the tree -----------------------------------------------------------------
 
 
+class _Part(NamedTuple):
+    """A compiled node; for a predicate, also its template and globals, to copy with a guard."""
+
+    fn: RecordPredicate
+    template: _Template | None = None
+    names: dict[str, Any] | None = None
+
+
 def _compile(expr: Expr) -> RecordPredicate:
     """One function per node, built bottom-up by the tree's own fold (no recursion)."""
 
-    def build(node: Node, parts: tuple[RecordPredicate, ...]) -> RecordPredicate:
+    def build(node: Node, parts: tuple[_Part, ...]) -> _Part:
         if isinstance(node, Predicate):
-            return _predicate(node)
-        if isinstance(node, And):
-            return _all(parts)
-        if isinstance(node, Or):
-            return _any(parts)
+            template, names = _predicate(node)
+            return _Part(_instance(template, names), template, names)
+        if isinstance(node, And | Or):
+            return _Part(_connect(parts, isinstance(node, And)))
         raise CWQLTypeError(f"not a condition node: {type(node).__name__}")
 
-    return fold_tree(expr, build, leaves=(Predicate,))
+    return fold_tree(expr, build, leaves=(Predicate,)).fn
+
+
+def _connect(parts: tuple[_Part, ...], conjunction: bool) -> RecordPredicate:
+    """``and``/``or`` of the parts, short-circuiting left to right.
+
+    For a few operands ending in a predicate, that predicate's template is
+    copied with the rest as its guard (``_before``), which saves a call per
+    record; the guard's answer ``_stop`` (false for ``and``) is final.
+    """
+    last = parts[-1]
+    if 2 <= len(parts) <= 4 and last.template is not None and last.names is not None:
+        guard = parts[0].fn if len(parts) == 2 else _connect(parts[:-1], conjunction)
+        return _instance(last.template, {**last.names, "_before": guard, "_stop": not conjunction})
+    fns = tuple(part.fn for part in parts)
+    return _all(fns) if conjunction else _any(fns)
 
 
 def _all(fns: tuple[RecordPredicate, ...]) -> RecordPredicate:
@@ -259,6 +282,22 @@ def getter(name: str) -> _Get:
     return functools.partial(_lookup, segments=tuple(name.split("/")))
 
 
+def _lookup_one(record: Any, name: str, lowered: str) -> Any:
+    """:func:`_lookup` for a one-segment path that ``get`` did not find: one call, no exception."""
+    if type(record) is not dict and not isinstance(record, Mapping):
+        raise CWQLTypeError(f"a record is a mapping (a dict), not {type(record).__name__}")
+    keys = _KEY_MAPS.get(tuple(record))
+    if keys is None:
+        keys = _keys_by_lower(record)
+    key = keys.get(lowered)
+    if key is not None:
+        return record.get(key)
+    if lowered in INFO_FIELDS:
+        value = _walk(record, ("_info", name))
+        return None if value is _MISSING else value
+    return None
+
+
 def _lookup(record: Any, segments: tuple[str, ...]) -> Any:
     """The value at ``segments``, or None: exact spelling, then any case, then ``_info``.
 
@@ -319,9 +358,12 @@ def _keys_by_lower(mapping: Mapping[Any, Any]) -> dict[str, str]:
 # and the literal's value (_x), and so on. The names they read are listed in
 # _Test.names. Plain code, so a traceback points at a real line of this file.
 #
-# The read, the same in every template of one depth: a plain dict answers
-# with get (no exception, no ABC check); a missing key, another spelling, an
-# _info fallback or another kind of mapping goes to _slow.
+# The read, the same in every template of one depth: get (on a dict no
+# exception, no ABC check, and a defaultdict or Counter answers as a dict
+# does); a missing key, another spelling, an _info fallback, a value that is
+# not an object halfway down, or a record that is not a mapping goes to _slow.
+# The two commonest tests, string equality and contains, are written out;
+# the rest call the operator (_op), a C function.
 #
 # _TEMPLATES[family] = (one segment, two segments, any other depth).
 
@@ -334,18 +376,30 @@ _neg: Any = None
 _slow: Any = None
 _coerce: Any = None
 _test: Any = None
+_before: Any = None
+_stop: Any = None
 
 
 def _text_1(r: Any) -> bool:
     # A string comparison (=, !=, <, ...): both sides as text_key.
-    v = r.get(_k0, _MISSING) if type(r) is dict else _MISSING
+    if _before is not None and _before(r) is _stop:
+        return _stop  # type: ignore[no-any-return]
+    try:
+        v = r.get(_k0, _MISSING)
+    except AttributeError:  # not a mapping: _slow says so
+        v = _MISSING
     if v is _MISSING:
         v = _slow(r)
     return isinstance(v, str) and _op(_x, v.rstrip(" ").casefold())
 
 
 def _text_2(r: Any) -> bool:
-    v = r.get(_k0, _MISSING) if type(r) is dict else _MISSING
+    if _before is not None and _before(r) is _stop:
+        return _stop  # type: ignore[no-any-return]
+    try:
+        v = r.get(_k0, _MISSING)
+    except AttributeError:
+        v = _MISSING
     v = v.get(_k1, _MISSING) if type(v) is dict else _MISSING
     if v is _MISSING:
         v = _slow(r)
@@ -353,13 +407,53 @@ def _text_2(r: Any) -> bool:
 
 
 def _text_n(r: Any) -> bool:
+    if _before is not None and _before(r) is _stop:
+        return _stop  # type: ignore[no-any-return]
     v = _slow(r)
     return isinstance(v, str) and _op(_x, v.rstrip(" ").casefold())
 
 
+def _text_eq_1(r: Any) -> bool:
+    # String equality, the commonest test: text_key(v) == text_key(literal).
+    if _before is not None and _before(r) is _stop:
+        return _stop  # type: ignore[no-any-return]
+    try:
+        v = r.get(_k0, _MISSING)
+    except AttributeError:
+        v = _MISSING
+    if v is _MISSING:
+        v = _slow(r)
+    return isinstance(v, str) and v.rstrip(" ").casefold() == _x
+
+
+def _text_eq_2(r: Any) -> bool:
+    if _before is not None and _before(r) is _stop:
+        return _stop  # type: ignore[no-any-return]
+    try:
+        v = r.get(_k0, _MISSING)
+    except AttributeError:
+        v = _MISSING
+    v = v.get(_k1, _MISSING) if type(v) is dict else _MISSING
+    if v is _MISSING:
+        v = _slow(r)
+    return isinstance(v, str) and v.rstrip(" ").casefold() == _x
+
+
+def _text_eq_n(r: Any) -> bool:
+    if _before is not None and _before(r) is _stop:
+        return _stop  # type: ignore[no-any-return]
+    v = _slow(r)
+    return isinstance(v, str) and v.rstrip(" ").casefold() == _x
+
+
 def _number_1(r: Any) -> bool:
     # A number comparison or membership: JSON numbers directly, the rest coerced.
-    v = r.get(_k0, _MISSING) if type(r) is dict else _MISSING
+    if _before is not None and _before(r) is _stop:
+        return _stop  # type: ignore[no-any-return]
+    try:
+        v = r.get(_k0, _MISSING)
+    except AttributeError:  # not a mapping: _slow says so
+        v = _MISSING
     if v is _MISSING:
         v = _slow(r)
     t = type(v)
@@ -370,7 +464,12 @@ def _number_1(r: Any) -> bool:
 
 
 def _number_2(r: Any) -> bool:
-    v = r.get(_k0, _MISSING) if type(r) is dict else _MISSING
+    if _before is not None and _before(r) is _stop:
+        return _stop  # type: ignore[no-any-return]
+    try:
+        v = r.get(_k0, _MISSING)
+    except AttributeError:
+        v = _MISSING
     v = v.get(_k1, _MISSING) if type(v) is dict else _MISSING
     if v is _MISSING:
         v = _slow(r)
@@ -382,6 +481,8 @@ def _number_2(r: Any) -> bool:
 
 
 def _number_n(r: Any) -> bool:
+    if _before is not None and _before(r) is _stop:
+        return _stop  # type: ignore[no-any-return]
     v = _slow(r)
     t = type(v)
     if t is int or t is float:
@@ -392,7 +493,12 @@ def _number_n(r: Any) -> bool:
 
 def _coerced_1(r: Any) -> bool:
     # Any other comparison: the record value as the literal's type, then the operator.
-    v = r.get(_k0, _MISSING) if type(r) is dict else _MISSING
+    if _before is not None and _before(r) is _stop:
+        return _stop  # type: ignore[no-any-return]
+    try:
+        v = r.get(_k0, _MISSING)
+    except AttributeError:  # not a mapping: _slow says so
+        v = _MISSING
     if v is _MISSING:
         v = _slow(r)
     v = _coerce(v)
@@ -400,7 +506,12 @@ def _coerced_1(r: Any) -> bool:
 
 
 def _coerced_2(r: Any) -> bool:
-    v = r.get(_k0, _MISSING) if type(r) is dict else _MISSING
+    if _before is not None and _before(r) is _stop:
+        return _stop  # type: ignore[no-any-return]
+    try:
+        v = r.get(_k0, _MISSING)
+    except AttributeError:
+        v = _MISSING
     v = v.get(_k1, _MISSING) if type(v) is dict else _MISSING
     if v is _MISSING:
         v = _slow(r)
@@ -409,20 +520,32 @@ def _coerced_2(r: Any) -> bool:
 
 
 def _coerced_n(r: Any) -> bool:
+    if _before is not None and _before(r) is _stop:
+        return _stop  # type: ignore[no-any-return]
     v = _coerce(_slow(r))
     return v is not None and _op(_x, v)
 
 
 def _same_1(r: Any) -> bool:
     # = null, != null, = true, = false: identity with _x, or its absence (_neg).
-    v = r.get(_k0, _MISSING) if type(r) is dict else _MISSING
+    if _before is not None and _before(r) is _stop:
+        return _stop  # type: ignore[no-any-return]
+    try:
+        v = r.get(_k0, _MISSING)
+    except AttributeError:  # not a mapping: _slow says so
+        v = _MISSING
     if v is _MISSING:
         v = _slow(r)
     return (v is _x) is not _neg
 
 
 def _same_2(r: Any) -> bool:
-    v = r.get(_k0, _MISSING) if type(r) is dict else _MISSING
+    if _before is not None and _before(r) is _stop:
+        return _stop  # type: ignore[no-any-return]
+    try:
+        v = r.get(_k0, _MISSING)
+    except AttributeError:
+        v = _MISSING
     v = v.get(_k1, _MISSING) if type(v) is dict else _MISSING
     if v is _MISSING:
         v = _slow(r)
@@ -430,19 +553,31 @@ def _same_2(r: Any) -> bool:
 
 
 def _same_n(r: Any) -> bool:
+    if _before is not None and _before(r) is _stop:
+        return _stop  # type: ignore[no-any-return]
     return (_slow(r) is _x) is not _neg
 
 
 def _pattern_1(r: Any) -> bool:
     # like and contains: the lowered text against the pattern (_op), negated by _neg.
-    v = r.get(_k0, _MISSING) if type(r) is dict else _MISSING
+    if _before is not None and _before(r) is _stop:
+        return _stop  # type: ignore[no-any-return]
+    try:
+        v = r.get(_k0, _MISSING)
+    except AttributeError:  # not a mapping: _slow says so
+        v = _MISSING
     if v is _MISSING:
         v = _slow(r)
     return isinstance(v, str) and _op(v.lower(), _x) is not _neg
 
 
 def _pattern_2(r: Any) -> bool:
-    v = r.get(_k0, _MISSING) if type(r) is dict else _MISSING
+    if _before is not None and _before(r) is _stop:
+        return _stop  # type: ignore[no-any-return]
+    try:
+        v = r.get(_k0, _MISSING)
+    except AttributeError:
+        v = _MISSING
     v = v.get(_k1, _MISSING) if type(v) is dict else _MISSING
     if v is _MISSING:
         v = _slow(r)
@@ -450,20 +585,65 @@ def _pattern_2(r: Any) -> bool:
 
 
 def _pattern_n(r: Any) -> bool:
+    if _before is not None and _before(r) is _stop:
+        return _stop  # type: ignore[no-any-return]
     v = _slow(r)
     return isinstance(v, str) and _op(v.lower(), _x) is not _neg
 
 
+def _contains_1(r: Any) -> bool:
+    # contains with plain text, the commonest pattern: a substring of the lowered value.
+    if _before is not None and _before(r) is _stop:
+        return _stop  # type: ignore[no-any-return]
+    try:
+        v = r.get(_k0, _MISSING)
+    except AttributeError:
+        v = _MISSING
+    if v is _MISSING:
+        v = _slow(r)
+    return isinstance(v, str) and _x in v.lower()
+
+
+def _contains_2(r: Any) -> bool:
+    if _before is not None and _before(r) is _stop:
+        return _stop  # type: ignore[no-any-return]
+    try:
+        v = r.get(_k0, _MISSING)
+    except AttributeError:
+        v = _MISSING
+    v = v.get(_k1, _MISSING) if type(v) is dict else _MISSING
+    if v is _MISSING:
+        v = _slow(r)
+    return isinstance(v, str) and _x in v.lower()
+
+
+def _contains_n(r: Any) -> bool:
+    if _before is not None and _before(r) is _stop:
+        return _stop  # type: ignore[no-any-return]
+    v = _slow(r)
+    return isinstance(v, str) and _x in v.lower()
+
+
 def _other_1(r: Any) -> bool:
     # Everything else (mixed in-lists, not in): a test function on the value.
-    v = r.get(_k0, _MISSING) if type(r) is dict else _MISSING
+    if _before is not None and _before(r) is _stop:
+        return _stop  # type: ignore[no-any-return]
+    try:
+        v = r.get(_k0, _MISSING)
+    except AttributeError:  # not a mapping: _slow says so
+        v = _MISSING
     if v is _MISSING:
         v = _slow(r)
     return _test(v)  # type: ignore[no-any-return]
 
 
 def _other_2(r: Any) -> bool:
-    v = r.get(_k0, _MISSING) if type(r) is dict else _MISSING
+    if _before is not None and _before(r) is _stop:
+        return _stop  # type: ignore[no-any-return]
+    try:
+        v = r.get(_k0, _MISSING)
+    except AttributeError:
+        v = _MISSING
     v = v.get(_k1, _MISSING) if type(v) is dict else _MISSING
     if v is _MISSING:
         v = _slow(r)
@@ -471,12 +651,15 @@ def _other_2(r: Any) -> bool:
 
 
 def _other_n(r: Any) -> bool:
+    if _before is not None and _before(r) is _stop:
+        return _stop  # type: ignore[no-any-return]
     return _test(_slow(r))  # type: ignore[no-any-return]
 
 
-_Template: TypeAlias = Callable[[Any], bool]
 _TEMPLATES: dict[str, tuple[_Template, _Template, _Template]] = {
     "text": (_text_1, _text_2, _text_n),
+    "text_eq": (_text_eq_1, _text_eq_2, _text_eq_n),
+    "contains": (_contains_1, _contains_2, _contains_n),
     "number": (_number_1, _number_2, _number_n),
     "coerced": (_coerced_1, _coerced_2, _coerced_n),
     "same": (_same_1, _same_2, _same_n),
@@ -495,19 +678,26 @@ class _Test:
         self.names = names
 
 
-def _predicate(node: Predicate) -> RecordPredicate:
+def _predicate(node: Predicate) -> tuple[_Template, dict[str, Any]]:
+    """The template for ``node`` and the globals its copy reads."""
     test = _test_for(node)
     segments = tuple(node.path.name.split("/"))
     one, two, other = _TEMPLATES[test.family]
     template = one if len(segments) == 1 else two if len(segments) == 2 else other
     names: dict[str, Any] = {
-        "__builtins__": builtins, "_MISSING": _MISSING,
-        "_slow": functools.partial(_lookup, segments=segments),
+        "__builtins__": builtins, "_MISSING": _MISSING, "_before": None, "_stop": None,
+        "_slow": functools.partial(_lookup_one, name=segments[0], lowered=segments[0].lower())
+        if len(segments) == 1 else functools.partial(_lookup, segments=segments),
         "_k0": segments[0], "_k1": segments[1] if len(segments) > 1 else None,
+        "_node": node,  # not read by the code: there for whoever inspects the function
         **test.names,
     }
-    fn = types.FunctionType(template.__code__, names, f"predicate {node}")
-    return fn
+    return template, names
+
+
+def _instance(template: _Template, names: dict[str, Any]) -> RecordPredicate:
+    """A copy of ``template`` that reads ``names`` as its globals (plain code, real line numbers)."""
+    return types.FunctionType(template.__code__, names, template.__name__)
 
 
 # The templates call _op(literal's value, record value): each operator mirrored,
@@ -535,6 +725,8 @@ def _compare(op: Op, literal: Literal) -> _Test:
     coerce, x = model.comparand(literal)
     cls = type(literal)
     if cls is String:
+        if op is Op.EQ:
+            return _Test("text_eq", _x=x)
         return _Test("text", _op=_MIRRORED[op], _x=x)
     if cls is Number:
         return _Test("number", _op=_MIRRORED[op], _x=x, _coerce=coerce)
@@ -574,6 +766,8 @@ def _match(op: Op, pattern: str) -> _Test:
     elif len(items) == 2 and items[0] is ANY and isinstance(items[1], str):
         test, x = str.endswith, items[1]
     elif len(items) == 3 and items[0] is ANY and items[2] is ANY and isinstance(items[1], str):
+        if not negate:
+            return _Test("contains", _x=items[1])
         test, x = operator.contains, items[1]
     else:
         whole = matcher(items)

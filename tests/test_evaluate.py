@@ -446,4 +446,4 @@ def test_predicates_are_plain_code_with_real_line_numbers() -> None:
     assert leaf is not None
     assert leaf.__code__.co_firstlineno > 1
     source = inspect.getsource(leaf)
-    assert "def _text_2(r" in source
+    assert "def _text_eq_2(r" in source
