@@ -45,7 +45,8 @@ def test_a_comparison_with_false_would_be_flagged(tmp_path: Path) -> None:
     sample = tmp_path / "sample.py"
     sample.write_text("from cwql import F\ncond = F.closedFlag == False\nnull = F.contact == None\n")
     result = _ruff(sample)
-    assert "E712" in result.stdout and "E711" in result.stdout
+    assert "E712" in result.stdout
+    assert "E711" in result.stdout
 
 
 @pytest.mark.parametrize("page", sorted(p.name for p in DOCS.glob("*.md")))
