@@ -132,11 +132,12 @@ def _compile_tree(expr: Expr, kind: ConditionKind) -> RecordPredicate:
 
 
 class _Part(NamedTuple):
-    """A compiled node; for a predicate, also its template and globals, to copy with a guard."""
+    """A compiled node; for a predicate, also its template, globals and family, to copy."""
 
     fn: RecordPredicate
     template: _Template | None = None
     names: dict[str, Any] | None = None
+    family: str = ""
 
 
 def _compile(expr: Expr) -> RecordPredicate:
@@ -144,8 +145,8 @@ def _compile(expr: Expr) -> RecordPredicate:
 
     def build(node: Node, parts: tuple[_Part, ...]) -> _Part:
         if isinstance(node, Predicate):
-            template, names = _predicate(node)
-            return _Part(_instance(template, names), template, names)
+            template, names, family = _predicate(node)
+            return _Part(_instance(template, names), template, names, family)
         if isinstance(node, And | Or):
             return _Part(_connect(parts, isinstance(node, And)))
         raise CWQLTypeError(f"not a condition node: {type(node).__name__}")
@@ -160,12 +161,33 @@ def _connect(parts: tuple[_Part, ...], conjunction: bool) -> RecordPredicate:
     copied with the rest as its guard (``_before``), which saves a call per
     record; the guard's answer ``_stop`` (false for ``and``) is final.
     """
+    pair = _text_pair(parts, conjunction)
+    if pair is not None:
+        return pair
     last = parts[-1]
     if 2 <= len(parts) <= 4 and last.template is not None and last.names is not None:
         guard = parts[0].fn if len(parts) == 2 else _connect(parts[:-1], conjunction)
         return _instance(last.template, {**last.names, "_before": guard, "_stop": not conjunction})
     fns = tuple(part.fn for part in parts)
     return _all(fns) if conjunction else _any(fns)
+
+
+def _text_pair(parts: tuple[_Part, ...], conjunction: bool) -> RecordPredicate | None:
+    """Two ``like``/``contains`` tests of one field (``summary contains "a" or summary like "b*"``)
+    as one function that reads and lowers the value once; None for anything else."""
+    if len(parts) != 2 or any(p.family not in ("pattern", "contains") or p.names is None for p in parts):
+        return None
+    first, second = (dict(p.names or {}) for p in parts)
+    if first["_node"].path != second["_node"].path:
+        return None
+    for names in (first, second):
+        if "_op" not in names:  # the contains template tests `_x in text` itself
+            names.update(_op=operator.contains, _neg=False)
+    depth = len(first["_node"].path.segments)
+    template = _two_patterns_1 if depth == 1 else _two_patterns_2 if depth == 2 else _two_patterns_n
+    return _instance(template, {
+        **first, "_stop": not conjunction, "_op2": second["_op"], "_x2": second["_x"], "_neg2": second["_neg"],
+    })
 
 
 def _all(fns: tuple[RecordPredicate, ...]) -> RecordPredicate:
@@ -378,6 +400,9 @@ _coerce: Any = None
 _test: Any = None
 _before: Any = None
 _stop: Any = None
+_op2: Any = None
+_x2: Any = None
+_neg2: Any = None
 
 
 def _text_1(r: Any) -> bool:
@@ -624,6 +649,48 @@ def _contains_n(r: Any) -> bool:
     return isinstance(v, str) and _x in v.lower()
 
 
+def _two_patterns_1(r: Any) -> bool:
+    # Two like/contains tests of one field, joined by and (_stop False) or or (True).
+    try:
+        v = r.get(_k0, _MISSING)
+    except AttributeError:
+        v = _MISSING
+    if v is _MISSING:
+        v = _slow(r)
+    if not isinstance(v, str):
+        return False
+    t = v.lower()
+    if (_op(t, _x) is not _neg) is _stop:
+        return _stop
+    return _op2(t, _x2) is not _neg2
+
+
+def _two_patterns_2(r: Any) -> bool:
+    try:
+        v = r.get(_k0, _MISSING)
+    except AttributeError:
+        v = _MISSING
+    v = v.get(_k1, _MISSING) if type(v) is dict else _MISSING
+    if v is _MISSING:
+        v = _slow(r)
+    if not isinstance(v, str):
+        return False
+    t = v.lower()
+    if (_op(t, _x) is not _neg) is _stop:
+        return _stop
+    return _op2(t, _x2) is not _neg2
+
+
+def _two_patterns_n(r: Any) -> bool:
+    v = _slow(r)
+    if not isinstance(v, str):
+        return False
+    t = v.lower()
+    if (_op(t, _x) is not _neg) is _stop:
+        return _stop
+    return _op2(t, _x2) is not _neg2
+
+
 def _other_1(r: Any) -> bool:
     # Everything else (mixed in-lists, not in): a test function on the value.
     if _before is not None and _before(r) is _stop:
@@ -678,8 +745,8 @@ class _Test:
         self.names = names
 
 
-def _predicate(node: Predicate) -> tuple[_Template, dict[str, Any]]:
-    """The template for ``node`` and the globals its copy reads."""
+def _predicate(node: Predicate) -> tuple[_Template, dict[str, Any], str]:
+    """The template for ``node``, the globals its copy reads, and the template's family."""
     test = _test_for(node)
     segments = tuple(node.path.name.split("/"))
     one, two, other = _TEMPLATES[test.family]
@@ -692,7 +759,7 @@ def _predicate(node: Predicate) -> tuple[_Template, dict[str, Any]]:
         "_node": node,  # not read by the code: there for whoever inspects the function
         **test.names,
     }
-    return template, names
+    return template, names, test.family
 
 
 def _instance(template: _Template, names: dict[str, Any]) -> RecordPredicate:
