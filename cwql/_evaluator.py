@@ -385,7 +385,9 @@ def _keys_by_lower(mapping: Mapping[Any, Any]) -> dict[str, str]:
 # does); a missing key, another spelling, an _info fallback, a value that is
 # not an object halfway down, or a record that is not a mapping goes to _slow.
 # The two commonest tests, string equality and contains, are written out;
-# the rest call the operator (_op), a C function.
+# the rest call the operator (_op), a C function. `v.rstrip(" ").casefold()`
+# is _semantics.text_key written in place, as a call per record would cost
+# more than the test; test_equality_and_in_lists_are_text_key holds them equal.
 #
 # _TEMPLATES[family] = (one segment, two segments, any other depth).
 

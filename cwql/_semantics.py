@@ -70,7 +70,7 @@ def text_key(value: str) -> str:
 
 def as_text_key(v: Any) -> str | None:
     """A record value as a :func:`text_key`, or None when it is not a string (a number is not text)."""
-    return v.rstrip(" ").casefold() if isinstance(v, str) else None
+    return text_key(v) if isinstance(v, str) else None
 
 
 # ---- numbers ------------------------------------------------------------------------
