@@ -301,10 +301,15 @@ def _custom_field_conditions(expr: Expr) -> RecordPredicate:
 
 def getter(name: str) -> _Get:
     """A function reading the path ``name`` from a record; ``None`` when it is not there."""
-    return functools.partial(_lookup, segments=tuple(name.split("/")))
+    # partial with positional arguments only: a keyword would cost a dict per call.
+    return functools.partial(_lookup_path, tuple(name.split("/")))
 
 
-def _lookup_one(record: Any, name: str, lowered: str) -> Any:
+def _lookup_path(segments: tuple[str, ...], record: Any) -> Any:
+    return _lookup(record, segments)
+
+
+def _lookup_one(name: str, lowered: str, record: Any) -> Any:
     """:func:`_lookup` for a one-segment path that ``get`` did not find: one call, no exception."""
     if type(record) is not dict and not isinstance(record, Mapping):
         raise CWQLTypeError(f"a record is a mapping (a dict), not {type(record).__name__}")
@@ -354,7 +359,9 @@ def _walk(value: Any, segments: tuple[str, ...]) -> Any:
 
 
 # Field names are case-insensitive on the server. Records of one endpoint
-# share a few key sets, so the lowered-key map is cached per key set.
+# share a few key sets, so the lowered-key map is cached per key set. (A tuple
+# of the keys is the cheapest way found to name a key set: comparing the keys
+# view with a set costs as much, a loop over the keys more.)
 _KEY_MAPS: dict[tuple[Any, ...], dict[str, str]] = {}
 
 
@@ -486,6 +493,8 @@ def _number_1(r: Any) -> bool:
     t = type(v)
     if t is int or t is float:
         return _op(_x, v)  # type: ignore[no-any-return]
+    if v is None:
+        return False
     v = _coerce(v)
     return v is not None and _op(_x, v)
 
@@ -503,6 +512,8 @@ def _number_2(r: Any) -> bool:
     t = type(v)
     if t is int or t is float:
         return _op(_x, v)  # type: ignore[no-any-return]
+    if v is None:
+        return False
     v = _coerce(v)
     return v is not None and _op(_x, v)
 
@@ -514,6 +525,8 @@ def _number_n(r: Any) -> bool:
     t = type(v)
     if t is int or t is float:
         return _op(_x, v)  # type: ignore[no-any-return]
+    if v is None:
+        return False
     v = _coerce(v)
     return v is not None and _op(_x, v)
 
@@ -528,6 +541,8 @@ def _coerced_1(r: Any) -> bool:
         v = _MISSING
     if v is _MISSING:
         v = _slow(r)
+    if v is None:
+        return False
     v = _coerce(v)
     return v is not None and _op(_x, v)
 
@@ -542,6 +557,8 @@ def _coerced_2(r: Any) -> bool:
     v = v.get(_k1, _MISSING) if type(v) is dict else _MISSING
     if v is _MISSING:
         v = _slow(r)
+    if v is None:
+        return False
     v = _coerce(v)
     return v is not None and _op(_x, v)
 
@@ -549,7 +566,10 @@ def _coerced_2(r: Any) -> bool:
 def _coerced_n(r: Any) -> bool:
     if _before is not None and _before(r) is _stop:
         return _stop  # type: ignore[no-any-return]
-    v = _coerce(_slow(r))
+    v = _slow(r)
+    if v is None:
+        return False
+    v = _coerce(v)
     return v is not None and _op(_x, v)
 
 
@@ -755,8 +775,8 @@ def _predicate(node: Predicate) -> tuple[_Template, dict[str, Any], str]:
     template = one if len(segments) == 1 else two if len(segments) == 2 else other
     names: dict[str, Any] = {
         "__builtins__": builtins, "_MISSING": _MISSING, "_before": None, "_stop": None,
-        "_slow": functools.partial(_lookup_one, name=segments[0], lowered=segments[0].lower())
-        if len(segments) == 1 else functools.partial(_lookup, segments=segments),
+        "_slow": functools.partial(_lookup_one, segments[0], segments[0].lower())
+        if len(segments) == 1 else functools.partial(_lookup_path, segments),
         "_k0": segments[0], "_k1": segments[1] if len(segments) > 1 else None,
         "_node": node,  # not read by the code: there for whoever inspects the function
         **test.names,
