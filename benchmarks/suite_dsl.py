@@ -27,7 +27,7 @@ def build() -> cwql.syntax.Expr:
         & (F._info.lastUpdated > SINCE)
         & F.priority.id.in_([1, 2, 3])
         & (F.company.identifier == "ACME")
-        & (F.closedFlag == False)  # noqa: E712 - the DSL's == builds a condition
+        & F.closedFlag.is_false()
         & F.owner.id.is_not_null()
         & F.contactEmailAddress.like("*@example.com")
         & (F.budgetHours <= 10.5)
@@ -43,7 +43,7 @@ def build_all_of() -> cwql.syntax.Expr:
         F._info.lastUpdated > SINCE,
         F.priority.id.in_([1, 2, 3]),
         F.company.identifier == "ACME",
-        F.closedFlag == False,  # noqa: E712
+        F.closedFlag.is_false(),
         F.owner.id.is_not_null(),
         F.contactEmailAddress.like("*@example.com"),
         F.budgetHours <= 10.5,

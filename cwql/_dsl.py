@@ -13,8 +13,10 @@ literal, so the rules below hold everywhere:
 - ``int``, ``float`` (finite, never in exponent notation), ``Decimal``;
   ``bool`` as ``true``/``false`` (never ``1``); ``None`` as ``null``, with
   ``==``/``!=`` only.
-- ``date`` as ``[YYYY-MM-DD]``; an aware ``datetime`` in UTC; a naive one is
-  refused (give it a time zone).
+- ``date`` as ``[YYYY-MM-DD]``, standing for the whole UTC day: ``== d`` is
+  ``>= [d] and < [d+1]``, ``<= d`` is ``< [d+1]`` and so on
+  (``_semantics.day_range``); an aware ``datetime`` in UTC, as the instant
+  it is; a naive one is refused (give it a time zone).
 - An ``Enum`` member by its value; a literal node as it is.
 """
 
@@ -35,6 +37,7 @@ from typing import NoReturn
 
 from ._literals import needs_escape
 from ._patterns import literal_contains
+from ._semantics import day_range
 from ._spec import KEYWORDS, MAX_DIGITS, SEGMENT, digit_count
 from .errors import CWQLTypeError, InvalidValueError, ParseError, UnsafeValueError
 from .syntax import (
@@ -279,7 +282,35 @@ def _text_value(method: str, value: object, *, literal_text: bool) -> Literal:
     return to_literal(value)
 
 
-def _member_values(method: str, values: object) -> tuple[Literal, ...]:
+def _identity_value(method: str, value: object) -> Literal:
+    if value is None:
+        return Null()
+    if isinstance(value, bool):
+        return Boolean(value)
+    if isinstance(value, (Null, Boolean)):
+        return value
+    equal = "==" if method == "is_" else "!="
+    raise CWQLTypeError(
+        f".{method}() takes None, True or False (it writes = null, = true, = false); "
+        f"to compare with {value!r} write F.x {equal} value"
+    )
+
+
+def _affix_value(method: str, text: object, shape: str) -> Literal:
+    """A ``like`` pattern of ``text`` taken literally, placed into ``shape`` (``"{}*"``)."""
+    if isinstance(text, enum.Enum):
+        text = text.value
+    if isinstance(text, AllowEscapes):
+        return _string(shape.format(literal_contains(text.value)), True)
+    if not isinstance(text, str):
+        raise CWQLTypeError(
+            f".{method}() takes a str, not {type(text).__name__}; to match a number's text pass str(value)"
+        )
+    return _string(shape.format(literal_contains(text)), False)
+
+
+def _member_values(method: str, values: object) -> tuple[tuple[Literal, ...], bool]:
+    """The values as literals, and whether one of them was a ``date`` (a whole day)."""
     if isinstance(values, (str, bytes, bytearray)):
         raise CWQLTypeError(
             f".{method}() takes a collection of values, not a {type(values).__name__} "
@@ -293,14 +324,16 @@ def _member_values(method: str, values: object) -> tuple[Literal, ...]:
     # An empty collection is refused by the predicate (E007), as `x in ()` is in text.
     seen: set[Literal] = set()
     out: list[Literal] = []
+    day = False
     for value in values:
         literal = to_literal(value)  # None is refused by the predicate (E016), as in text
+        day = day or _is_day(value)
         if literal not in seen:  # a repeat adds nothing but URL length
             seen.add(literal)
             out.append(literal)
     if isinstance(values, (set, frozenset)):
         out.sort(key=_sort_key)  # a set's order changes between runs; the text must not
-    return tuple(out)
+    return tuple(out), day
 
 
 def _sort_key(literal: Literal) -> tuple[int, object]:
@@ -357,6 +390,18 @@ def _predicate(path: Path, op: Op, value: Literal | tuple[Literal, ...]) -> Pred
         raise ParseError(e.text, [replace(first, hint=hint), *e.diagnostics[1:]]) from None
 
 
+def _whole_days(node: Predicate) -> Expr:
+    """``node`` with its dates covering their whole UTC days (``_semantics.day_range``)."""
+    rewritten = day_range(node)
+    return node if rewritten is None else rewritten
+
+
+def _is_day(value: object) -> bool:
+    """Whether a Python value is a date (not a datetime): it stands for the whole UTC day."""
+    if isinstance(value, enum.Enum):
+        value = value.value
+    return isinstance(value, _dt.date) and not isinstance(value, _dt.datetime)
+
 
 class _Comparable:
     """The operators shared by :class:`Field` and :class:`CF`.
@@ -370,31 +415,33 @@ class _Comparable:
     def _cwql_target(self) -> Path:
         raise NotImplementedError
 
-    def _cwql_wrap(self, *tests: Predicate) -> Expr:
+    def _cwql_wrap(self, *tests: Expr) -> Expr:
         raise NotImplementedError
 
-    def _cwql_test(self, op: Op, value: Literal | tuple[Literal, ...]) -> Expr:
-        return self._cwql_wrap(_predicate(self._cwql_target(), op, value))
+    def _cwql_test(self, op: Op, value: Literal | tuple[Literal, ...], *, day: bool = False) -> Expr:
+        """The condition ``path op value``; with ``day``, each date covers its whole UTC day."""
+        node = _predicate(self._cwql_target(), op, value)
+        return self._cwql_wrap(_whole_days(node) if day else node)
 
     # -- comparisons
 
     def __eq__(self, other: object) -> Expr:  # type: ignore[override]
-        return self._cwql_test(Op.EQ, _comparison_value(Op.EQ, other))
+        return self._cwql_test(Op.EQ, _comparison_value(Op.EQ, other), day=_is_day(other))
 
     def __ne__(self, other: object) -> Expr:  # type: ignore[override]
-        return self._cwql_test(Op.NE, _comparison_value(Op.NE, other))
+        return self._cwql_test(Op.NE, _comparison_value(Op.NE, other), day=_is_day(other))
 
     def __lt__(self, other: object) -> Expr:
-        return self._cwql_test(Op.LT, _comparison_value(Op.LT, other))
+        return self._cwql_test(Op.LT, _comparison_value(Op.LT, other), day=_is_day(other))
 
     def __le__(self, other: object) -> Expr:
-        return self._cwql_test(Op.LE, _comparison_value(Op.LE, other))
+        return self._cwql_test(Op.LE, _comparison_value(Op.LE, other), day=_is_day(other))
 
     def __gt__(self, other: object) -> Expr:
-        return self._cwql_test(Op.GT, _comparison_value(Op.GT, other))
+        return self._cwql_test(Op.GT, _comparison_value(Op.GT, other), day=_is_day(other))
 
     def __ge__(self, other: object) -> Expr:
-        return self._cwql_test(Op.GE, _comparison_value(Op.GE, other))
+        return self._cwql_test(Op.GE, _comparison_value(Op.GE, other), day=_is_day(other))
 
     # == builds a condition, so a field cannot be a dict key or set member.
     __hash__ = None  # type: ignore[assignment]
@@ -402,12 +449,18 @@ class _Comparable:
     # -- what operators cannot say
 
     def in_(self, values: Iterable[object]) -> Expr:
-        """``path in (v1,v2,...)``: equal to one of ``values`` (at least one; repeats dropped)."""
-        return self._cwql_test(Op.IN, _member_values("in_", values))
+        """``path in (v1,v2,...)``: equal to one of ``values`` (at least one; repeats dropped).
+
+        A ``date`` among them stands for its whole UTC day: the list becomes
+        ``in`` for the other values, or a range for each day.
+        """
+        literals, day = _member_values("in_", values)
+        return self._cwql_test(Op.IN, literals, day=day)
 
     def not_in(self, values: Iterable[object]) -> Expr:
-        """``path not in (v1,v2,...)``."""
-        return self._cwql_test(Op.NOT_IN, _member_values("not_in", values))
+        """``path not in (v1,v2,...)``; a ``date`` among them excludes its whole UTC day."""
+        literals, day = _member_values("not_in", values)
+        return self._cwql_test(Op.NOT_IN, literals, day=day)
 
     def contains(self, text: str) -> Expr:
         """``path contains "text"``: ``text`` appears in the value, taken literally.
@@ -442,15 +495,57 @@ class _Comparable:
         """``path != null``; the same as ``!= None``."""
         return self._cwql_test(Op.NE, Null())
 
+    def is_(self, value: bool | None) -> Expr:
+        """``path = null``, ``path = true`` or ``path = false``, for ``None``, ``True``, ``False``.
+
+        The spelling linters accept for ``== None`` and ``== False`` (ruff E711,
+        E712), as in SQLAlchemy. Other values are compared with ``==``.
+        """
+        return self._cwql_test(Op.EQ, _identity_value("is_", value))
+
+    def is_not(self, value: bool | None) -> Expr:
+        """``path != null``, ``path != true`` or ``path != false``.
+
+        A null field matches neither ``path = true`` nor ``path != true``
+        (SQL's three-valued logic), so ``is_not(True)`` is not ``is_false()``.
+        """
+        return self._cwql_test(Op.NE, _identity_value("is_not", value))
+
+    def is_true(self) -> Expr:
+        """``path = true``."""
+        return self._cwql_test(Op.EQ, Boolean(True))
+
+    def is_false(self) -> Expr:
+        """``path = false``."""
+        return self._cwql_test(Op.EQ, Boolean(False))
+
+    def startswith(self, prefix: str) -> Expr:
+        """``path like "prefix*"``, the prefix taken literally.
+
+        Every character the pattern would read as a wildcard or a bracket
+        (``[``, ``%``, ``_``, ``*``) is written in brackets, so user text is
+        never a pattern: ``startswith("50%")`` is ``like "50[%]*"``.
+        """
+        return self._cwql_test(Op.LIKE, _affix_value("startswith", prefix, "{}*"))
+
+    def endswith(self, suffix: str) -> Expr:
+        """``path like "*suffix"``, the suffix taken literally (see :meth:`startswith`)."""
+        return self._cwql_test(Op.LIKE, _affix_value("endswith", suffix, "*{}"))
+
     def between(self, low: object, high: object) -> Expr:
-        """``path >= low and path <= high``, both ends included."""
+        """``path >= low and path <= high``, both ends included.
+
+        A ``date`` at the high end includes its whole UTC day:
+        ``between(date(2024, 1, 1), date(2024, 3, 31))`` is
+        ``path>=[2024-01-01] and path<[2024-04-01]``.
+        """
         low_literal = _comparison_value(Op.GE, low)
         high_literal = _comparison_value(Op.LE, high)
         _check_range(low_literal, high_literal)
         target = self._cwql_target()
-        return self._cwql_wrap(
-            _predicate(target, Op.GE, low_literal), _predicate(target, Op.LE, high_literal)
-        )
+        high_node = _predicate(target, Op.LE, high_literal)
+        high_test = _whole_days(high_node) if _is_day(high) else high_node
+        return self._cwql_wrap(_predicate(target, Op.GE, low_literal), high_test)
 
     # -- guards: fail loudly where Python would quietly do something else
 
@@ -523,7 +618,7 @@ class Field(_Comparable):
     def _cwql_target(self) -> Path:
         return self.__path
 
-    def _cwql_wrap(self, *tests: Predicate) -> Expr:
+    def _cwql_wrap(self, *tests: Expr) -> Expr:
         return tests[0] if len(tests) == 1 else And(tests)
 
     def asc(self) -> SortKey:
@@ -545,18 +640,21 @@ class Field(_Comparable):
         return Field(Path(f"{self.__path.name}/{path}"))
 
     def __call__(self, *args: object, **kwargs: object) -> NoReturn:
-        import difflib  # only this error needs it, and it is slow to import
-
         name = self.__path.name
         method = name.rpartition("/")[2]
-        close = difflib.get_close_matches(method, _METHODS, n=1)
-        hint = f"; did you mean .{close[0]}()?" if close else ""
-        hint += {
-            "startswith": "; write .like('text*')",
-            "endswith": "; write .like('*text')",
+        # Names people bring from pandas and SQLAlchemy, then the closest method.
+        hint = {
             "isin": "; write .in_([...])",
-            "is_": "; write .is_null() or == None",
-        }.get(method, "")
+            "is_in": "; write .in_([...])",
+            "notin": "; write .not_in([...])",
+            "isnull": "; write .is_null()",
+            "notnull": "; write .is_not_null()",
+        }.get(method.lower(), "")
+        if not hint:
+            import difflib  # only this error needs it, and it is slow to import
+
+            close = difflib.get_close_matches(method, _METHODS, n=1)
+            hint = f"; did you mean .{close[0]}()?" if close else ""
         raise CWQLTypeError(
             f"{self!r} is a field path, not a method: fields have "
             f"{', '.join('.' + m + '()' for m in _METHODS)}{hint}"
@@ -675,7 +773,7 @@ class CF(_Comparable):
     def _cwql_target(self) -> Path:
         return _VALUE
 
-    def _cwql_wrap(self, *tests: Predicate) -> Expr:
+    def _cwql_wrap(self, *tests: Expr) -> Expr:
         return And((self.__caption, *tests))
 
     def __repr__(self) -> str:

@@ -1,56 +1,59 @@
-"""Run conditions locally: a condition compiled once into closures, then called per record.
+"""Run conditions locally: a condition compiled once into functions, then called per record.
 
-The semantics are a *model* of what the Manage server does (LANGUAGE.md §6;
+The semantics are the model in :mod:`cwql._semantics` (LANGUAGE.md §6;
 docs/evaluator.md states each rule with an example):
 
-- strings compare case-insensitively (both sides through ``str.lower``; for
-  the few characters that lower into two, ``_`` in a ``like`` counts the
-  lowered text);
+- strings compare through ``_semantics.text_key`` (without case or trailing
+  spaces); ``like`` and ``contains`` match per character without case, read
+  and run by :mod:`cwql._patterns` (linear time);
 - a missing or ``null`` field matches ``= null`` only; every other comparison
   with it is false, negated operators included (SQL's three-valued logic; the
   language has no standalone ``not``, so "unknown" can be treated as false);
-- a record value is coerced to the type of the literal it meets: numbers
-  written as strings compare as numbers, ISO 8601 strings as instants; a value
-  that cannot be coerced does not match (again, negated operators included);
-- datetimes compare as instants: a date is midnight UTC, a naive time is UTC;
+- a record value is coerced to the type of the literal it meets (numbers
+  written as strings compare as numbers, ISO 8601 strings as instants); a
+  value that cannot be coerced does not match, negated operators included;
 - field names match case-insensitively, and ``lastUpdated``, ``dateEntered``,
   ``enteredBy``, ``updatedBy`` fall back to ``_info/...`` (and back).
 
-Compiling walks the tree once, without recursion, and builds each predicate's
-closure specialised for its operator and literal type, so calling the result
-does no dispatch on node types.
+Compiling folds the tree once (``syntax.fold``). Each predicate becomes one
+function that reads the field and tests it: a copy of one of the templates
+below (plain functions in this file, so tracebacks show their real lines),
+given the predicate's constants as its globals. Calling the result does no
+dispatch on node types and raises no exception for a missing field.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
+import builtins
 import functools
-import re
+import operator
+import types
 from collections.abc import Callable, Mapping
-from decimal import Decimal
 from itertools import product
-from typing import Any, TypeAlias
+from typing import Any, NamedTuple, TypeAlias
 
+from . import _semantics as model
 from ._parser import parse
-from ._patterns import ANY, parse_like, to_regex
-from ._patterns import contains_text as _contains_text
-from ._semantics import model_instant
-from ._spec import MAX_DIGITS, ConditionKind, digit_count, parameter
+from ._patterns import ANY, Item, fold, matcher, never_matches, parse_contains, parse_like
+from ._spec import ConditionKind, parameter
 from .errors import CWQLTypeError
 from .syntax import (
     And,
     Boolean,
-    DateTime,
     Expr,
     Literal,
+    Node,
     Null,
     Number,
     Op,
     Or,
+    Path,
     Predicate,
     String,
     check_predicate,
+    walk,
 )
+from .syntax import fold as fold_tree
 
 __all__ = ["Record", "RecordPredicate", "compile_predicate", "evaluate", "getter"]
 
@@ -60,9 +63,22 @@ Record: TypeAlias = Mapping[str, Any]
 RecordPredicate: TypeAlias = Callable[[Record], bool]
 
 _Get: TypeAlias = Callable[[Any], Any]
+_Template: TypeAlias = Callable[[Any], bool]
 
-_UTC = _dt.UTC
-_MISSING: Any = object()
+
+class _Missing:
+    """The marker for "no such key"; its ``get`` answers itself, so a chain of reads needs no test."""
+
+    __slots__ = ()
+
+    def get(self, key: object, default: object = None) -> object:
+        return default
+
+    def __repr__(self) -> str:
+        return "<missing>"
+
+
+_MISSING: Any = _Missing()
 
 #: ``_info`` keys the official examples filter on at the top level (LANGUAGE.md §2.13).
 INFO_FIELDS = frozenset({"lastupdated", "dateentered", "enteredby", "updatedby"})
@@ -81,7 +97,9 @@ def compile_predicate(expr: Expr | str, kind: ConditionKind = "conditions") -> R
     ``customFieldConditions`` tests the rows of ``customFields`` (``caption``,
     ``value``). Compiled functions are cached, so calling this again with the
     same condition is cheap. Raises :class:`~cwql.ParseError` for bad text and
-    :class:`~cwql.CWQLTypeError` for something that is not a condition.
+    :class:`~cwql.CWQLTypeError` for something that is not a condition; the
+    function raises :class:`~cwql.CWQLTypeError` for a record that is not a
+    mapping. It never changes the record (a ``defaultdict`` gains no key).
     """
     parameter(kind, conditions_only=True)
     if isinstance(expr, str):
@@ -113,24 +131,63 @@ def _compile_tree(expr: Expr, kind: ConditionKind) -> RecordPredicate:
 # ---- the tree -----------------------------------------------------------------
 
 
+class _Part(NamedTuple):
+    """A compiled node; for a predicate, also its template, globals and family, to copy."""
+
+    fn: RecordPredicate
+    template: _Template | None = None
+    names: dict[str, Any] | None = None
+    family: str = ""
+
+
 def _compile(expr: Expr) -> RecordPredicate:
-    """Closures built bottom-up from an explicit post-order walk (no recursion)."""
-    done: dict[int, RecordPredicate] = {}
-    stack: list[tuple[Expr, bool]] = [(expr, False)]
-    while stack:
-        node, expanded = stack.pop()
+    """One function per node, built bottom-up by the tree's own fold (no recursion)."""
+
+    def build(node: Node, parts: tuple[_Part, ...]) -> _Part:
         if isinstance(node, Predicate):
-            done[id(node)] = _predicate(node)
-        elif isinstance(node, (And, Or)):
-            if not expanded:
-                stack.append((node, True))
-                stack.extend((child, False) for child in node.operands)
-                continue
-            fns = tuple(done[id(child)] for child in node.operands)
-            done[id(node)] = _all(fns) if isinstance(node, And) else _any(fns)
-        else:
-            raise CWQLTypeError(f"not a condition node: {type(node).__name__}")
-    return done[id(expr)]
+            template, names, family = _predicate(node)
+            return _Part(_instance(template, names), template, names, family)
+        if isinstance(node, And | Or):
+            return _Part(_connect(parts, isinstance(node, And)))
+        raise CWQLTypeError(f"not a condition node: {type(node).__name__}")
+
+    return fold_tree(expr, build, leaves=(Predicate,)).fn
+
+
+def _connect(parts: tuple[_Part, ...], conjunction: bool) -> RecordPredicate:
+    """``and``/``or`` of the parts, short-circuiting left to right.
+
+    For a few operands ending in a predicate, that predicate's template is
+    copied with the rest as its guard (``_before``), which saves a call per
+    record; the guard's answer ``_stop`` (false for ``and``) is final.
+    """
+    pair = _text_pair(parts, conjunction)
+    if pair is not None:
+        return pair
+    last = parts[-1]
+    if 2 <= len(parts) <= 4 and last.template is not None and last.names is not None:
+        guard = parts[0].fn if len(parts) == 2 else _connect(parts[:-1], conjunction)
+        return _instance(last.template, {**last.names, "_before": guard, "_stop": not conjunction})
+    fns = tuple(part.fn for part in parts)
+    return _all(fns) if conjunction else _any(fns)
+
+
+def _text_pair(parts: tuple[_Part, ...], conjunction: bool) -> RecordPredicate | None:
+    """Two ``like``/``contains`` tests of one field (``summary contains "a" or summary like "b*"``)
+    as one function that reads and lowers the value once; None for anything else."""
+    if len(parts) != 2 or any(p.family not in ("pattern", "contains") or p.names is None for p in parts):
+        return None
+    first, second = (dict(p.names or {}) for p in parts)
+    if first["_node"].path != second["_node"].path:
+        return None
+    for names in (first, second):
+        if "_op" not in names:  # the contains template tests `_x in text` itself
+            names.update(_op=operator.contains, _neg=False)
+    depth = len(first["_node"].path.segments)
+    template = _two_patterns_1 if depth == 1 else _two_patterns_2 if depth == 2 else _two_patterns_n
+    return _instance(template, {
+        **first, "_stop": not conjunction, "_op2": second["_op"], "_x2": second["_x"], "_neg2": second["_neg"],
+    })
 
 
 def _all(fns: tuple[RecordPredicate, ...]) -> RecordPredicate:
@@ -179,8 +236,6 @@ def _child_conditions(expr: Expr) -> RecordPredicate:
     array it names at a time; with several arrays, against every combination
     (SQL's join), so the cost is the product of their lengths.
     """
-    from .syntax import Path, walk
-
     arrays: dict[str, list[str]] = {}  # lowered name -> spellings used
     for node in walk(expr):
         if isinstance(node, Path):
@@ -245,49 +300,38 @@ def _custom_field_conditions(expr: Expr) -> RecordPredicate:
 
 
 def getter(name: str) -> _Get:
-    """A function reading ``name`` from a record; ``None`` when it is not there.
+    """A function reading the path ``name`` from a record; ``None`` when it is not there."""
+    # partial with positional arguments only: a keyword would cost a dict per call.
+    return functools.partial(_lookup_path, tuple(name.split("/")))
 
-    The exact spelling is tried first, as plain subscripts inside ``try``
-    (free when it works); anything else goes to :func:`_lookup`.
-    """
-    segments = tuple(name.split("/"))
-    slow = functools.partial(_lookup, segments=segments)
-    errors = (KeyError, TypeError, IndexError)
-    if len(segments) == 1:
-        (a,) = segments
 
-        def get1(r: Any) -> Any:
-            try:
-                return r[a]
-            except errors:
-                return slow(r)
+def _lookup_path(segments: tuple[str, ...], record: Any) -> Any:
+    return _lookup(record, segments)
 
-        return get1
-    if len(segments) == 2:
-        a, b = segments
 
-        def get2(r: Any) -> Any:
-            try:
-                return r[a][b]
-            except errors:
-                return slow(r)
-
-        return get2
-    if len(segments) == 3:
-        a, b, c = segments
-
-        def get3(r: Any) -> Any:
-            try:
-                return r[a][b][c]
-            except errors:
-                return slow(r)
-
-        return get3
-    return slow
+def _lookup_one(name: str, lowered: str, record: Any) -> Any:
+    """:func:`_lookup` for a one-segment path that ``get`` did not find: one call, no exception."""
+    if type(record) is not dict and not isinstance(record, Mapping):
+        raise CWQLTypeError(f"a record is a mapping (a dict), not {type(record).__name__}")
+    keys = _KEY_MAPS.get(tuple(record))
+    if keys is None:
+        keys = _keys_by_lower(record)
+    key = keys.get(lowered)
+    if key is not None:
+        return record.get(key)
+    if lowered in INFO_FIELDS:
+        value = _walk(record, ("_info", name))
+        return None if value is _MISSING else value
+    return None
 
 
 def _lookup(record: Any, segments: tuple[str, ...]) -> Any:
-    if not isinstance(record, Mapping):
+    """The value at ``segments``, or None: exact spelling, then any case, then ``_info``.
+
+    Reads with ``get`` (never ``[]``), so a ``defaultdict`` gains no key and a
+    ``Counter`` does not answer 0 for a missing field.
+    """
+    if type(record) is not dict and not isinstance(record, Mapping):
         raise CWQLTypeError(f"a record is a mapping (a dict), not {type(record).__name__}")
     value = _walk(record, segments)
     if value is not _MISSING:
@@ -302,20 +346,22 @@ def _lookup(record: Any, segments: tuple[str, ...]) -> Any:
 
 def _walk(value: Any, segments: tuple[str, ...]) -> Any:
     for segment in segments:
-        if not isinstance(value, Mapping):
+        if type(value) is not dict and not isinstance(value, Mapping):
             return _MISSING
         found = value.get(segment, _MISSING)
         if found is _MISSING:
             key = _keys_by_lower(value).get(segment.lower())
             if key is None:
                 return _MISSING
-            found = value[key]
+            found = value.get(key, _MISSING)
         value = found
     return value
 
 
 # Field names are case-insensitive on the server. Records of one endpoint
-# share a few key sets, so the lowered-key map is cached per key set.
+# share a few key sets, so the lowered-key map is cached per key set. (A tuple
+# of the keys is the cheapest way found to name a key set: comparing the keys
+# view with a set costs as much, a loop over the keys more.)
 _KEY_MAPS: dict[tuple[Any, ...], dict[str, str]] = {}
 
 
@@ -333,218 +379,525 @@ def _keys_by_lower(mapping: Mapping[Any, Any]) -> dict[str, str]:
     return found
 
 
-# ---- coercion: a record value as the literal's type -------------------------------
+# ---- predicates: the templates ------------------------------------------------------
+#
+# A predicate is a copy of one of these functions, made with the predicate's
+# own globals (types.FunctionType(template.__code__, names)): the field's
+# keys (_k0, _k1), the path reader for the rest (_slow), the operator (_op)
+# and the literal's value (_x), and so on. The names they read are listed in
+# _Test.names. Plain code, so a traceback points at a real line of this file.
+#
+# The read, the same in every template of one depth: get (on a dict no
+# exception, no ABC check, and a defaultdict or Counter answers as a dict
+# does); a missing key, another spelling, an _info fallback, a value that is
+# not an object halfway down, or a record that is not a mapping goes to _slow.
+# The two commonest tests, string equality and contains, are written out;
+# the rest call the operator (_op), a C function. `v.rstrip(" ").casefold()`
+# is _semantics.text_key written in place, as a call per record would cost
+# more than the test; test_equality_and_in_lists_are_text_key holds them equal.
+#
+# _TEMPLATES[family] = (one segment, two segments, any other depth).
 
-_NUMERIC = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+# Placeholders for the names above: a predicate's globals replace them all.
+_k0: Any = None
+_k1: Any = None
+_op: Any = None
+_x: Any = None
+_neg: Any = None
+_slow: Any = None
+_coerce: Any = None
+_test: Any = None
+_before: Any = None
+_stop: Any = None
+_op2: Any = None
+_x2: Any = None
+_neg2: Any = None
 
 
-def _as_number(v: Any) -> Any:
-    """``v`` as an int or float, or ``None``. Booleans are not numbers."""
+def _text_1(r: Any) -> bool:
+    # A string comparison (=, !=, <, ...): both sides as text_key.
+    if _before is not None and _before(r) is _stop:
+        return _stop  # type: ignore[no-any-return]
+    try:
+        v = r.get(_k0, _MISSING)
+    except AttributeError:  # not a mapping: _slow says so
+        v = _MISSING
+    if v is _MISSING:
+        v = _slow(r)
+    return isinstance(v, str) and _op(_x, v.rstrip(" ").casefold())
+
+
+def _text_2(r: Any) -> bool:
+    if _before is not None and _before(r) is _stop:
+        return _stop  # type: ignore[no-any-return]
+    try:
+        v = r.get(_k0, _MISSING)
+    except AttributeError:
+        v = _MISSING
+    v = v.get(_k1, _MISSING) if type(v) is dict else _MISSING
+    if v is _MISSING:
+        v = _slow(r)
+    return isinstance(v, str) and _op(_x, v.rstrip(" ").casefold())
+
+
+def _text_n(r: Any) -> bool:
+    if _before is not None and _before(r) is _stop:
+        return _stop  # type: ignore[no-any-return]
+    v = _slow(r)
+    return isinstance(v, str) and _op(_x, v.rstrip(" ").casefold())
+
+
+def _text_eq_1(r: Any) -> bool:
+    # String equality, the commonest test: text_key(v) == text_key(literal).
+    if _before is not None and _before(r) is _stop:
+        return _stop  # type: ignore[no-any-return]
+    try:
+        v = r.get(_k0, _MISSING)
+    except AttributeError:
+        v = _MISSING
+    if v is _MISSING:
+        v = _slow(r)
+    return isinstance(v, str) and v.rstrip(" ").casefold() == _x
+
+
+def _text_eq_2(r: Any) -> bool:
+    if _before is not None and _before(r) is _stop:
+        return _stop  # type: ignore[no-any-return]
+    try:
+        v = r.get(_k0, _MISSING)
+    except AttributeError:
+        v = _MISSING
+    v = v.get(_k1, _MISSING) if type(v) is dict else _MISSING
+    if v is _MISSING:
+        v = _slow(r)
+    return isinstance(v, str) and v.rstrip(" ").casefold() == _x
+
+
+def _text_eq_n(r: Any) -> bool:
+    if _before is not None and _before(r) is _stop:
+        return _stop  # type: ignore[no-any-return]
+    v = _slow(r)
+    return isinstance(v, str) and v.rstrip(" ").casefold() == _x
+
+
+def _number_1(r: Any) -> bool:
+    # A number comparison or membership: JSON numbers directly, the rest coerced.
+    if _before is not None and _before(r) is _stop:
+        return _stop  # type: ignore[no-any-return]
+    try:
+        v = r.get(_k0, _MISSING)
+    except AttributeError:  # not a mapping: _slow says so
+        v = _MISSING
+    if v is _MISSING:
+        v = _slow(r)
     t = type(v)
     if t is int or t is float:
-        return v
-    if t is str:
-        # Past MAX_DIGITS the server's decimals (and Python's int()) give up too.
-        if len(v) <= MAX_DIGITS + 2 and _NUMERIC.fullmatch(v) and digit_count(v) <= MAX_DIGITS:
-            return float(v) if "." in v else int(v)
-        return None
-    if t is bool:
-        return None
-    if isinstance(v, Decimal):
-        return float(v) if v.is_finite() else None
-    if isinstance(v, int | float):  # subclasses (numpy scalars register as these)
-        return v
-    return None
+        return _op(_x, v)  # type: ignore[no-any-return]
+    if v is None:
+        return False
+    v = _coerce(v)
+    return v is not None and _op(_x, v)
 
 
-def _as_instant(v: Any) -> _dt.datetime | None:
-    """``v`` as an aware datetime, or ``None``: a date is midnight UTC, naive means UTC."""
-    if isinstance(v, str):
-        if len(v) < 10 or v[4] != "-":
-            return None
-        try:
-            value = _dt.datetime.fromisoformat(v)
-        except ValueError:
-            return None
-    elif isinstance(v, _dt.datetime):
-        value = v
-    elif isinstance(v, _dt.date):
-        return _dt.datetime(v.year, v.month, v.day, tzinfo=_UTC)
-    else:
-        return None
-    return value if value.tzinfo is not None else value.replace(tzinfo=_UTC)
+def _number_2(r: Any) -> bool:
+    if _before is not None and _before(r) is _stop:
+        return _stop  # type: ignore[no-any-return]
+    try:
+        v = r.get(_k0, _MISSING)
+    except AttributeError:
+        v = _MISSING
+    v = v.get(_k1, _MISSING) if type(v) is dict else _MISSING
+    if v is _MISSING:
+        v = _slow(r)
+    t = type(v)
+    if t is int or t is float:
+        return _op(_x, v)  # type: ignore[no-any-return]
+    if v is None:
+        return False
+    v = _coerce(v)
+    return v is not None and _op(_x, v)
 
 
-# ---- predicates ------------------------------------------------------------------
-#
-# Each predicate becomes one function that reads the field and tests it, so a
-# record costs one call per predicate. The function is generated from fixed
-# source fragments (operators from _SYMBOLS, names below); every value from
-# the condition (field names, literals, patterns) reaches it through the
-# namespace, never through the source text.
-
-_SYMBOLS = {Op.EQ: "==", Op.NE: "!=", Op.LT: "<", Op.LE: "<=", Op.GT: ">", Op.GE: ">="}
-_ERRORS = (KeyError, TypeError, IndexError)
-# Longer paths read through _lookup only: a subscript chain as long as the
-# path would make the generated source as deep as the user's input.
-_MAX_INLINE_SEGMENTS = 8
+def _number_n(r: Any) -> bool:
+    if _before is not None and _before(r) is _stop:
+        return _stop  # type: ignore[no-any-return]
+    v = _slow(r)
+    t = type(v)
+    if t is int or t is float:
+        return _op(_x, v)  # type: ignore[no-any-return]
+    if v is None:
+        return False
+    v = _coerce(v)
+    return v is not None and _op(_x, v)
 
 
-class _Code:
-    """The test half of a predicate: statements over ``v``, and the names they use."""
+def _coerced_1(r: Any) -> bool:
+    # Any other comparison: the record value as the literal's type, then the operator.
+    if _before is not None and _before(r) is _stop:
+        return _stop  # type: ignore[no-any-return]
+    try:
+        v = r.get(_k0, _MISSING)
+    except AttributeError:  # not a mapping: _slow says so
+        v = _MISSING
+    if v is _MISSING:
+        v = _slow(r)
+    if v is None:
+        return False
+    v = _coerce(v)
+    return v is not None and _op(_x, v)
 
-    __slots__ = ("body", "names")
 
-    def __init__(self, body: str, **names: Any) -> None:
-        self.body = body
+def _coerced_2(r: Any) -> bool:
+    if _before is not None and _before(r) is _stop:
+        return _stop  # type: ignore[no-any-return]
+    try:
+        v = r.get(_k0, _MISSING)
+    except AttributeError:
+        v = _MISSING
+    v = v.get(_k1, _MISSING) if type(v) is dict else _MISSING
+    if v is _MISSING:
+        v = _slow(r)
+    if v is None:
+        return False
+    v = _coerce(v)
+    return v is not None and _op(_x, v)
+
+
+def _coerced_n(r: Any) -> bool:
+    if _before is not None and _before(r) is _stop:
+        return _stop  # type: ignore[no-any-return]
+    v = _slow(r)
+    if v is None:
+        return False
+    v = _coerce(v)
+    return v is not None and _op(_x, v)
+
+
+def _same_1(r: Any) -> bool:
+    # = null, != null, = true, = false: identity with _x, or its absence (_neg).
+    if _before is not None and _before(r) is _stop:
+        return _stop  # type: ignore[no-any-return]
+    try:
+        v = r.get(_k0, _MISSING)
+    except AttributeError:  # not a mapping: _slow says so
+        v = _MISSING
+    if v is _MISSING:
+        v = _slow(r)
+    return (v is _x) is not _neg
+
+
+def _same_2(r: Any) -> bool:
+    if _before is not None and _before(r) is _stop:
+        return _stop  # type: ignore[no-any-return]
+    try:
+        v = r.get(_k0, _MISSING)
+    except AttributeError:
+        v = _MISSING
+    v = v.get(_k1, _MISSING) if type(v) is dict else _MISSING
+    if v is _MISSING:
+        v = _slow(r)
+    return (v is _x) is not _neg
+
+
+def _same_n(r: Any) -> bool:
+    if _before is not None and _before(r) is _stop:
+        return _stop  # type: ignore[no-any-return]
+    return (_slow(r) is _x) is not _neg
+
+
+def _pattern_1(r: Any) -> bool:
+    # like and contains: the lowered text against the pattern (_op), negated by _neg.
+    if _before is not None and _before(r) is _stop:
+        return _stop  # type: ignore[no-any-return]
+    try:
+        v = r.get(_k0, _MISSING)
+    except AttributeError:  # not a mapping: _slow says so
+        v = _MISSING
+    if v is _MISSING:
+        v = _slow(r)
+    return isinstance(v, str) and _op(v.lower(), _x) is not _neg
+
+
+def _pattern_2(r: Any) -> bool:
+    if _before is not None and _before(r) is _stop:
+        return _stop  # type: ignore[no-any-return]
+    try:
+        v = r.get(_k0, _MISSING)
+    except AttributeError:
+        v = _MISSING
+    v = v.get(_k1, _MISSING) if type(v) is dict else _MISSING
+    if v is _MISSING:
+        v = _slow(r)
+    return isinstance(v, str) and _op(v.lower(), _x) is not _neg
+
+
+def _pattern_n(r: Any) -> bool:
+    if _before is not None and _before(r) is _stop:
+        return _stop  # type: ignore[no-any-return]
+    v = _slow(r)
+    return isinstance(v, str) and _op(v.lower(), _x) is not _neg
+
+
+def _contains_1(r: Any) -> bool:
+    # contains with plain text, the commonest pattern: a substring of the lowered value.
+    if _before is not None and _before(r) is _stop:
+        return _stop  # type: ignore[no-any-return]
+    try:
+        v = r.get(_k0, _MISSING)
+    except AttributeError:
+        v = _MISSING
+    if v is _MISSING:
+        v = _slow(r)
+    return isinstance(v, str) and _x in v.lower()
+
+
+def _contains_2(r: Any) -> bool:
+    if _before is not None and _before(r) is _stop:
+        return _stop  # type: ignore[no-any-return]
+    try:
+        v = r.get(_k0, _MISSING)
+    except AttributeError:
+        v = _MISSING
+    v = v.get(_k1, _MISSING) if type(v) is dict else _MISSING
+    if v is _MISSING:
+        v = _slow(r)
+    return isinstance(v, str) and _x in v.lower()
+
+
+def _contains_n(r: Any) -> bool:
+    if _before is not None and _before(r) is _stop:
+        return _stop  # type: ignore[no-any-return]
+    v = _slow(r)
+    return isinstance(v, str) and _x in v.lower()
+
+
+def _two_patterns_1(r: Any) -> bool:
+    # Two like/contains tests of one field, joined by and (_stop False) or or (True).
+    try:
+        v = r.get(_k0, _MISSING)
+    except AttributeError:
+        v = _MISSING
+    if v is _MISSING:
+        v = _slow(r)
+    if not isinstance(v, str):
+        return False
+    t = v.lower()
+    if (_op(t, _x) is not _neg) is _stop:
+        return _stop
+    return _op2(t, _x2) is not _neg2
+
+
+def _two_patterns_2(r: Any) -> bool:
+    try:
+        v = r.get(_k0, _MISSING)
+    except AttributeError:
+        v = _MISSING
+    v = v.get(_k1, _MISSING) if type(v) is dict else _MISSING
+    if v is _MISSING:
+        v = _slow(r)
+    if not isinstance(v, str):
+        return False
+    t = v.lower()
+    if (_op(t, _x) is not _neg) is _stop:
+        return _stop
+    return _op2(t, _x2) is not _neg2
+
+
+def _two_patterns_n(r: Any) -> bool:
+    v = _slow(r)
+    if not isinstance(v, str):
+        return False
+    t = v.lower()
+    if (_op(t, _x) is not _neg) is _stop:
+        return _stop
+    return _op2(t, _x2) is not _neg2
+
+
+def _other_1(r: Any) -> bool:
+    # Everything else (mixed in-lists, not in): a test function on the value.
+    if _before is not None and _before(r) is _stop:
+        return _stop  # type: ignore[no-any-return]
+    try:
+        v = r.get(_k0, _MISSING)
+    except AttributeError:  # not a mapping: _slow says so
+        v = _MISSING
+    if v is _MISSING:
+        v = _slow(r)
+    return _test(v)  # type: ignore[no-any-return]
+
+
+def _other_2(r: Any) -> bool:
+    if _before is not None and _before(r) is _stop:
+        return _stop  # type: ignore[no-any-return]
+    try:
+        v = r.get(_k0, _MISSING)
+    except AttributeError:
+        v = _MISSING
+    v = v.get(_k1, _MISSING) if type(v) is dict else _MISSING
+    if v is _MISSING:
+        v = _slow(r)
+    return _test(v)  # type: ignore[no-any-return]
+
+
+def _other_n(r: Any) -> bool:
+    if _before is not None and _before(r) is _stop:
+        return _stop  # type: ignore[no-any-return]
+    return _test(_slow(r))  # type: ignore[no-any-return]
+
+
+_TEMPLATES: dict[str, tuple[_Template, _Template, _Template]] = {
+    "text": (_text_1, _text_2, _text_n),
+    "text_eq": (_text_eq_1, _text_eq_2, _text_eq_n),
+    "contains": (_contains_1, _contains_2, _contains_n),
+    "number": (_number_1, _number_2, _number_n),
+    "coerced": (_coerced_1, _coerced_2, _coerced_n),
+    "same": (_same_1, _same_2, _same_n),
+    "pattern": (_pattern_1, _pattern_2, _pattern_n),
+    "other": (_other_1, _other_2, _other_n),
+}
+
+
+class _Test:
+    """The test half of a predicate: a template family and the globals it reads."""
+
+    __slots__ = ("family", "names")
+
+    def __init__(self, family: str, **names: Any) -> None:
+        self.family = family
         self.names = names
 
 
-def _predicate(node: Predicate) -> RecordPredicate:
-    code = _test(node)
+def _predicate(node: Predicate) -> tuple[_Template, dict[str, Any], str]:
+    """The template for ``node``, the globals its copy reads, and the template's family."""
+    test = _test_for(node)
     segments = tuple(node.path.name.split("/"))
+    one, two, other = _TEMPLATES[test.family]
+    template = one if len(segments) == 1 else two if len(segments) == 2 else other
     names: dict[str, Any] = {
-        "_errors": _ERRORS, "_slow": functools.partial(_lookup, segments=segments), **code.names,
+        "__builtins__": builtins, "_MISSING": _MISSING, "_before": None, "_stop": None,
+        "_slow": functools.partial(_lookup_one, segments[0], segments[0].lower())
+        if len(segments) == 1 else functools.partial(_lookup_path, segments),
+        "_k0": segments[0], "_k1": segments[1] if len(segments) > 1 else None,
+        "_node": node,  # not read by the code: there for whoever inspects the function
+        **test.names,
     }
-    if len(segments) <= _MAX_INLINE_SEGMENTS:
-        keys = "".join(f"[_k{i}]" for i in range(len(segments)))
-        names.update((f"_k{i}", segment) for i, segment in enumerate(segments))
-        read = f"    try:\n        v = r{keys}\n    except _errors:\n        v = _slow(r)\n"
-    else:
-        read = "    v = _slow(r)\n"
-    body = "".join(f"    {line}\n" for line in code.body.splitlines())
-    exec(f"def _p(r):\n{read}{body}", names)  # noqa: S102 - fixed fragments; values travel in names
-    fn: RecordPredicate = names["_p"]
-    return fn
+    return template, names, test.family
 
 
-def _test(node: Predicate) -> _Code:
-    """The test on the field's value, specialised per operator and literal type."""
+def _instance(template: _Template, names: dict[str, Any]) -> RecordPredicate:
+    """A copy of ``template`` that reads ``names`` as its globals (plain code, real line numbers)."""
+    return types.FunctionType(template.__code__, names, template.__name__)
+
+
+# The templates call _op(literal's value, record value): each operator mirrored,
+# so that membership is operator.contains(members, value), all C functions.
+_MIRRORED = {
+    Op.EQ: operator.eq, Op.NE: operator.ne, Op.LT: operator.gt, Op.LE: operator.ge,
+    Op.GT: operator.lt, Op.GE: operator.le,
+}
+
+
+def _test_for(node: Predicate) -> _Test:
+    """The test on the field's value, by operator and literal type."""
     check_predicate(node)
     op, value = node.op, node.value
     if isinstance(value, tuple):
         return _membership(op, value)
     if type(value) is Null:
-        return _Code("return v is None" if op is Op.EQ else "return v is not None")
-    if op in (Op.CONTAINS, Op.NOT_CONTAINS, Op.LIKE, Op.NOT_LIKE):
+        return _Test("same", _x=None, _neg=op is Op.NE)
+    if op.is_text:
         return _match(op, value.value)  # type: ignore[attr-defined]
     return _compare(op, value)
 
 
-def _compare(op: Op, lit: Literal) -> _Code:
-    sym = _SYMBOLS[op]
-    cls = type(lit)
+def _compare(op: Op, literal: Literal) -> _Test:
+    coerce, x = model.comparand(literal)
+    cls = type(literal)
     if cls is String:
-        return _Code(f"return isinstance(v, str) and v.lower() {sym} _s", _s=lit.value.lower())  # type: ignore[attr-defined]
-    if cls is Number:
-        # Values that already are numbers skip coercion.
-        return _Code(
-            "t = type(v)\n"
-            "if t is int or t is float:\n"
-            f"    return v {sym} _n\n"
-            "x = _coerce(v)\n"
-            f"return x is not None and x {sym} _n",
-            _n=lit.scalar, _coerce=_as_number,  # type: ignore[attr-defined]
-        )
-    if cls is DateTime:
-        return _Code(
-            f"x = _coerce(v)\nreturn x is not None and x {sym} _n",
-            _n=model_instant(lit), _coerce=_as_instant,  # type: ignore[arg-type]
-        )
-    if cls is Boolean:
         if op is Op.EQ:
-            return _Code("return v is _b", _b=lit.value)  # type: ignore[attr-defined]
-        return _Code(f"return type(v) is bool and v {sym} _b", _b=lit.value)  # type: ignore[attr-defined]
-    raise CWQLTypeError(f"cannot compare with {cls.__name__}")
+            return _Test("text_eq", _x=x)
+        return _Test("text", _op=_MIRRORED[op], _x=x)
+    if cls is Number:
+        return _Test("number", _op=_MIRRORED[op], _x=x, _coerce=coerce)
+    if cls is Boolean and op is Op.EQ:
+        return _Test("same", _x=x, _neg=False)
+    return _Test("coerced", _op=_MIRRORED[op], _x=x, _coerce=coerce)
 
 
-def _match(op: Op, pattern: str) -> _Code:
-    negate = "not " if op in (Op.NOT_CONTAINS, Op.NOT_LIKE) else ""
-    if op in (Op.CONTAINS, Op.NOT_CONTAINS):
-        return _Code(f"return isinstance(v, str) and _s {negate}in v.lower()", _s=_contains_text(pattern).lower())
-    items = parse_like(pattern.lower())
-    # The shapes people write most are plain string tests; the rest is a regex.
-    test: str
-    names: dict[str, Any] = {}
-    if not items:
-        test = 'v == ""'
-    elif len(items) == 1 and isinstance(items[0], str):
-        test, names["_s"] = "v.lower() == _s", items[0]
-    elif items == [ANY]:
-        test = "True"
-    elif len(items) == 2 and items[1] is ANY and isinstance(items[0], str):
-        test, names["_s"] = "v.lower().startswith(_s)", items[0]
-    elif len(items) == 2 and items[0] is ANY and isinstance(items[1], str):
-        test, names["_s"] = "v.lower().endswith(_s)", items[1]
-    elif len(items) == 3 and items[0] is ANY and items[2] is ANY and isinstance(items[1], str):
-        test, names["_s"] = "_s in v.lower()", items[1]
+def _never(text: str, _: object) -> bool:
+    return False
+
+
+def _always(text: str, _: object) -> bool:
+    return True
+
+
+def _match(op: Op, pattern: str) -> _Test:
+    """``like`` and ``contains`` as an operator on the lowered text: str methods where they do."""
+    negate = op is Op.NOT_CONTAINS or op is Op.NOT_LIKE
+    if op is Op.CONTAINS or op is Op.NOT_CONTAINS:
+        inner = fold(parse_contains(pattern), str.lower)
+        items: list[Item] = [ANY, *inner, ANY] if inner else [ANY]
     else:
-        test, names["_fullmatch"] = "_fullmatch(v.lower()) is not None", re.compile(to_regex(items), re.DOTALL).fullmatch
-    return _Code(f"return isinstance(v, str) and {negate}({test})", **names)
+        items = fold(parse_like(pattern), str.lower)
+    test: Callable[[str, Any], bool]
+    x: Any = None
+    if never_matches(items):
+        test = _never
+    elif items == [ANY]:
+        test = _always
+    elif not items:
+        test, x = operator.eq, ""
+    elif len(items) == 1 and isinstance(items[0], str):
+        test, x = operator.eq, items[0]
+    elif len(items) == 2 and isinstance(items[0], str) and items[1] is ANY:
+        test, x = str.startswith, items[0]
+    elif len(items) == 2 and items[0] is ANY and isinstance(items[1], str):
+        test, x = str.endswith, items[1]
+    elif len(items) == 3 and items[0] is ANY and items[2] is ANY and isinstance(items[1], str):
+        if not negate:
+            return _Test("contains", _x=items[1])
+        test, x = operator.contains, items[1]
+    else:
+        whole = matcher(items)
+
+        def test(text: str, _: object) -> bool:
+            return whole(text)
+
+    return _Test("pattern", _op=test, _x=x, _neg=negate)
 
 
-def _membership(op: Op, values: tuple[Literal, ...]) -> _Code:
+def _membership(op: Op, values: tuple[Literal, ...]) -> _Test:
     """``in``: equal to some value; ``not in``: comparable with, and unequal to, every one.
 
-    Values are grouped by type; each group is a set of the coerced literals.
+    Values are grouped by type; each group is a set of the literals' model values.
     """
-    strings: set[str] = set()
-    numbers: set[int | float] = set()
-    instants: set[_dt.datetime] = set()
-    booleans: set[bool] = set()
-    for lit in values:
-        cls = type(lit)
-        if cls is String:
-            strings.add(lit.value.lower())  # type: ignore[attr-defined]
-        elif cls is Number:
-            numbers.add(lit.scalar)  # type: ignore[attr-defined]
-        elif cls is DateTime:
-            instants.add(model_instant(lit))  # type: ignore[arg-type]
-        elif cls is Boolean:
-            booleans.add(lit.value)  # type: ignore[attr-defined]
-    groups: list[tuple[Callable[[Any], Any], set[Any]]] = []
-    if strings:
-        groups.append((_lower_or_none, strings))
-    if numbers:
-        groups.append((_as_number, numbers))
-    if instants:
-        groups.append((_as_instant, instants))
-    if booleans:
-        groups.append((_bool_or_none, booleans))
-
+    groups: dict[type, tuple[Callable[[Any], Any], set[Any]]] = {}
+    for literal in values:
+        coerce, x = model.comparand(literal)
+        groups.setdefault(type(literal), (coerce, set()))[1].add(x)
     if op is Op.IN and len(groups) == 1:
-        if strings:
-            return _Code("return isinstance(v, str) and v.lower() in _set", _set=strings)
-        if numbers:
-            return _Code(
-                "t = type(v)\n"
-                "if t is int or t is float:\n"
-                "    return v in _set\n"
-                "x = _coerce(v)\n"
-                "return x is not None and x in _set",
-                _set=numbers, _coerce=_as_number,
-            )
+        (cls, (coerce, members)), = groups.items()
+        if cls is String:
+            return _Test("text", _op=operator.contains, _x=members)
+        if cls is Number:
+            return _Test("number", _op=operator.contains, _x=members, _coerce=coerce)
+        return _Test("coerced", _op=operator.contains, _x=members, _coerce=coerce)
+    pools = tuple(groups.values())
     if op is Op.IN:
         def in_any(v: Any) -> bool:
-            for coerce, members in groups:
+            for coerce, members in pools:
                 x = coerce(v)
                 if x is not None and x in members:
                     return True
             return False
-        return _Code("return _test(v)", _test=in_any)
+        return _Test("other", _test=in_any)
 
     def not_in(v: Any) -> bool:
-        for coerce, members in groups:
+        for coerce, members in pools:
             x = coerce(v)
             if x is None or x in members:
                 return False
         return True
-    return _Code("return _test(v)", _test=not_in)
+    return _Test("other", _test=not_in)
 
-
-def _lower_or_none(v: Any) -> str | None:
-    return v.lower() if isinstance(v, str) else None
-
-
-def _bool_or_none(v: Any) -> bool | None:
-    return v if type(v) is bool else None

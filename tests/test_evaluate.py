@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import cwql
+from cwql import F
 from cwql.syntax import And, Null, Number, Op, Or, Path, Predicate, String
 
 from .conftest import examples
@@ -88,7 +89,9 @@ def test_like_escapes_with_brackets() -> None:
     record = {"name": "50% off [sale] a_b *now*"}
     assert matches('name like "50[%] off [[]sale] a[_]b [*]now[*]"', record)
     assert not matches('name like "50[%] off [[]sale] aXb*"', record)
-    assert matches('name like "50% off [sale*"', record)  # an unclosed [ is literal
+    # An unclosed [ never closes: the pattern matches nothing (SQL Server's reading).
+    assert not matches('name like "50% off [sale*"', record)
+    assert matches('name like "50% off [[]sale*"', record)
 
 
 def test_not_like_is_the_complement_for_strings() -> None:
@@ -325,3 +328,133 @@ def test_values_never_enter_generated_code() -> None:
     holder["s29"] = 1
     assert cwql.evaluate(f"{long_path} = 1", record)
     assert cwql.evaluate("S0/S1/S2/S3/S4/S5/S6/S7/S8/S9 != null", record)
+
+
+# ---- issue 11: nothing hangs, nothing changes, one string equality ------------------------
+
+
+def test_like_with_many_stars_is_linear() -> None:
+    """Was 42 s: the pattern compiled to a backtracking regular expression."""
+    assert not cwql.evaluate('summary like "*a*a*a*a*a*a*a*a*b"', {"summary": "a" * 60})
+    assert cwql.evaluate('summary like "*a*a*a*a*a*a*a*a*"', {"summary": "a" * 60})
+
+
+def test_the_fake_answers_the_backtracking_pattern_at_once() -> None:
+    """Was 5.7 s per GET: the fake runs the evaluator."""
+    from urllib.parse import urlencode
+
+    from cwql.testing import FakePSA
+
+    psa = FakePSA.from_records({"/service/tickets": [{"id": 1, "summary": "a" * 60}]})
+    query = urlencode({"conditions": 'summary like "*a*a*a*a*a*a*a*a*b"'})
+    response = psa.handle("GET", f"{psa.base_path}/service/tickets?{query}", psa.auth_headers())
+    assert (response.status, response.json()) == (200, [])
+
+
+def test_evaluate_adds_no_key_to_a_defaultdict() -> None:
+    from collections import defaultdict
+
+    record: defaultdict[str, Any] = defaultdict(int, {"id": 1})
+    assert not cwql.evaluate("priority = 0 or status/id = 0", record)
+    assert cwql.evaluate("priority = null and status/id = null", record)
+    assert dict(record) == {"id": 1}
+
+
+def test_evaluate_reads_no_zero_from_a_counter() -> None:
+    from collections import Counter
+
+    record = Counter({"open": 2})
+    assert not cwql.evaluate("closed = 0", record)
+    assert cwql.evaluate("closed = null", record)
+    assert cwql.evaluate("open = 2", record)
+    assert dict(record) == {"open": 2}
+
+
+def test_string_equality_ignores_case_and_trailing_spaces() -> None:
+    """_semantics.text_key: SQL Server pads with spaces before it compares (ANSI SQL-92)."""
+    from cwql._semantics import text_key
+
+    assert matches('x = "abc"', {"x": "ABC  "})
+    assert matches('x = "abc  "', {"x": "abc"})
+    assert not matches('x = " abc"', {"x": "abc"})  # leading spaces count
+    assert matches('x in ("abc", "straße")', {"x": "STRASSE"})
+    assert matches('x != "abc"', {"x": "abd "})
+    assert not matches('x like "abc"', {"x": "abc "})  # like does not pad
+    assert text_key("abc") == text_key("ABC ") == text_key("abc   ")
+    assert text_key("straße") == text_key("STRASSE")
+    assert text_key("é") != text_key("e")  # accents count
+
+
+def test_the_split_in_list_example_gives_one_answer() -> None:
+    """in_(["abc", "abc ", "straße", "strasse", ...]) gave 2 records split and 4 unsplit."""
+    from cwql._semantics import text_key
+
+    values = ["abc", "abc ", "straße", "strasse", *(f"v{i}" for i in range(400))]
+    records = [{"x": v} for v in values[:4]]
+    whole = cwql.compile_predicate(F.x.in_(values))
+    merged: dict[str, str] = {}
+    for v in values:  # what splitting keeps: one value per text_key
+        merged.setdefault(text_key(v), v)
+    kept = cwql.compile_predicate(F.x.in_(list(merged.values())))
+    assert [whole(r) for r in records] == [kept(r) for r in records] == [True] * 4
+
+
+@examples(300)
+@given(st.text(alphabet="aAbß s", max_size=5), st.text(alphabet="aAbß s", max_size=5))
+def test_equality_and_in_lists_are_text_key(a: str, b: str) -> None:
+    """The evaluator's =, != and in agree with text_key, the function that merges split lists."""
+    from cwql._semantics import text_key
+
+    same = text_key(a) == text_key(b)
+    assert cwql.evaluate(F.x == a, {"x": b}) is same
+    assert cwql.evaluate(F.x != a, {"x": b}) is not same
+    assert cwql.evaluate(F.x.in_([a, "zz"]), {"x": b}) is same
+
+
+# ---- issue 15: the missing-field path ------------------------------------------------------
+
+
+def test_a_missing_field_raises_no_exception_inside() -> None:
+    """Reading a field that is not there costs no exception (issue 15: it was 17x slower)."""
+    import sys
+
+    predicate = cwql.compile_predicate("priority/id in (1, 2) and owner != null or status/name = 'x'")
+    record = {"priority": {"id": 1}, "status": {"id": 2}}
+    raised: list[str] = []
+
+    def trace(frame: Any, event: str, arg: Any) -> Any:
+        if event == "exception":
+            raised.append(f"{frame.f_code.co_name}: {arg[0].__name__}")
+        return trace
+
+    sys.settrace(trace)
+    try:
+        assert not predicate(record)
+    finally:
+        sys.settrace(None)
+    assert raised == []
+
+
+def test_predicates_are_plain_code_with_real_line_numbers() -> None:
+    """Tracebacks through a compiled predicate point at real lines of cwql/_evaluator.py."""
+    import traceback
+
+    from cwql import _evaluator
+
+    predicate = cwql.compile_predicate('status/name = "Open"')
+    assert predicate.__code__ is _evaluator._text_eq_2.__code__  # a copy of a plain function
+    assert predicate.__code__.co_filename == _evaluator.__file__
+
+    class Exploding(dict):  # type: ignore[type-arg]
+        def get(self, *args: Any) -> Any:
+            raise RuntimeError("boom")
+
+    try:
+        predicate(Exploding())
+    except RuntimeError as e:
+        frames = traceback.extract_tb(e.__traceback__)
+    else:
+        raise AssertionError("the record's get was not called")
+    where = next(f for f in frames if f.name == "_text_eq_2")
+    assert where.filename == _evaluator.__file__
+    assert where.line == "v = r.get(_k0, _MISSING)"

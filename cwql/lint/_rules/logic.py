@@ -6,6 +6,7 @@ import itertools
 from collections.abc import Iterator
 from typing import Any
 
+from ... import _semantics as model
 from ...syntax import And, Boolean, DateTime, Literal, Null, Op, Or, Predicate, String
 from .._model import Context, Edit, Fix, Problem, Rule
 from .base import comparable, instant, literal_key, message, rule, source, span
@@ -77,7 +78,7 @@ def _same(a: Literal, b: Literal) -> bool | None:
     if type(a) is not type(b):
         return None
     if isinstance(a, String) and isinstance(b, String):
-        return a.value.rstrip(" ").casefold() == b.value.rstrip(" ").casefold()
+        return model.text_key(a.value) == model.text_key(b.value)
     return literal_key(a) == literal_key(b)
 
 

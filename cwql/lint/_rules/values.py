@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from ..._literals import format_datetime, quote_string, string_escapes
-from ..._patterns import ANY, ONE, CharClass, parse_like
+from ..._patterns import ANY, ONE, CharClass, escape_brackets, mask_escapes, parse_like
 from ...syntax import DateTime, Literal, Op, Predicate, String
 from .._model import Context, Edit, Fix, Problem, Rule
 from .base import literal_key, literal_type, message, requote, rule, source, span
@@ -16,14 +15,9 @@ __all__ = ["RULES"]
 _LIKE = (Op.LIKE, Op.NOT_LIKE)
 _CONTAINS = (Op.CONTAINS, Op.NOT_CONTAINS)
 _MEMBER = (Op.IN, Op.NOT_IN)
-# One character in brackets is that character, taken literally (cwql._patterns's model):
-# `[[]` is the documented escape for `[`, and `[%]`, `[_]`, `[*]` escape the wildcards.
-_ESCAPE = re.compile(r"\[[^\]]\]", re.DOTALL)
-
-
-def _masked(text: str) -> str:
-    """``text`` with each one-character bracket ``[x]`` blanked out (same length)."""
-    return _ESCAPE.sub("\0\0\0", text) if "[" in text else text
+# Brackets are read by cwql._patterns alone: one character in brackets is that
+# character (`[[]`, `[%]`, `[_]`, `[*]`); see docs/language.md.
+_masked = mask_escapes
 
 
 @rule("V001", visits=(Predicate,))
@@ -180,29 +174,13 @@ def unescaped_bracket(node: Predicate, ctx: Context) -> Iterator[Problem]:
     value = node.value
     if node.op not in _LIKE + _CONTAINS or not isinstance(value, String) or "[" not in value.value:
         return
-    text = value.value
-    out: list[str] = []
-    found = False
-    i = 0
-    while i < len(text):
-        escape = _ESCAPE.match(text, i)
-        if escape is not None:  # `[[]`, `[%]`...: one character, taken literally
-            out.append(escape.group())
-            i = escape.end()
-            continue
-        if text[i] == "[":
-            found = True
-            out.append("[[]")
-        else:
-            out.append(text[i])
-        i += 1
-    if found:
+    fixed = escape_brackets(value.value)  # every `[` that does not start a one-character escape
+    if fixed is not None:
         start, end = span(value)
         yield Problem(
             start, end, message("V009"),
             hint="write `[[]` for a literal `[`; keep `[...]` only if a character class is meant",
-            fix=Fix("Escape `[` as `[[]`", (Edit(start, end, requote(ctx, value, "".join(out))),),
-                    "unsafe"),
+            fix=Fix("Escape `[` as `[[]`", (Edit(start, end, requote(ctx, value, fixed)),), "unsafe"),
         )
 
 
