@@ -65,6 +65,7 @@ if _typing.TYPE_CHECKING:
     from ._combine import any_of as any_of
     from ._dsl import CF as CF
     from ._dsl import F as F
+    from ._dsl import allow_control_characters as allow_control_characters
     from ._dsl import allow_escapes as allow_escapes
     from ._encoding import decode as decode
     from ._encoding import encode as encode
@@ -87,7 +88,7 @@ __getattr__, __dir__, __all__ = _lazy.attach(
     __name__,
     {
         "_combine": ["all_of", "any_of"],
-        "_dsl": ["CF", "F", "allow_escapes"],
+        "_dsl": ["CF", "F", "allow_control_characters", "allow_escapes"],
         "_encoding": ["decode", "encode"],
         "_evaluator": ["compile_predicate", "evaluate"],
         "_parser": ["Limits", "normalize", "parse", "parse_fields", "parse_order_by"],

@@ -10,10 +10,10 @@ widen the application's scope: the combination is a tree, not spliced text.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from ._invisible import describe, find_invisible
 from ._literals import needs_escape
 from ._parser import Limits, parse
 from ._spec import ConditionKind, parameter
@@ -34,9 +34,6 @@ POLICY_CODES: dict[str, tuple[str, str]] = {
     "P007": ("control-character", "A control character inside a string value."),
     "P008": ("escape-needed", "A string value that can only be written with a backslash escape."),
 }
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
-
 
 _INFO_KEYS = frozenset(k.casefold() for k in INFO_KEYS)
 
@@ -164,6 +161,7 @@ def _matches(compiled: tuple[frozenset[str], tuple[str, ...]], key: str) -> bool
 DEFAULT_POLICY = Policy()
 
 
+
 @dataclass(frozen=True, slots=True)
 class Validated:
     """A filter :func:`validate` accepted: its tree, its canonical text, and any warnings."""
@@ -263,9 +261,12 @@ def is_valid(
 def _policy_findings(expr: Node, text: str, policy: Policy) -> list[Diagnostic]:
     found: list[Diagnostic] = []
 
+    def add_at(code: str, message: str, start: int, end: int, hint: str | None) -> None:
+        found.append(Diagnostic.at(text, code, message, start, end, hint=hint))
+
     def add(code: str, message: str, node: Node, hint: str | None) -> None:
         start, end = node.span if node.span is not None else (0, 0)
-        found.append(Diagnostic.at(text, code, message, start, end, hint=hint))
+        add_at(code, message, start, end, hint)
 
     predicates = 0
     for node in walk(expr):
@@ -298,8 +299,23 @@ def _policy_findings(expr: Node, text: str, policy: Policy) -> list[Diagnostic]:
                 add("P008", "this string can only be sent with a backslash escape, which the server "
                     "may read differently", node,
                     "use one kind of quote inside the text, or no backslash next to a quote")
-            bad = None if policy.allow_control_characters else _CONTROL.search(node.value)
+            bad = None if policy.allow_control_characters else _invisible(node, text)
             if bad is not None:
-                add("P007", f"the string holds the control character U+{ord(bad.group()):04X}", node,
-                    "remove invisible and control characters")
+                start, end, character = bad
+                add_at("P007", f"the string holds the invisible or control character {describe(character)}",
+                       start, end, "remove invisible and control characters from the text")
     return found
+
+
+def _invisible(node: String, text: str) -> tuple[int, int, str] | None:
+    """Where a string value's first invisible or control character stands, and which it is."""
+    bad = find_invisible(node.value)
+    if bad is None:
+        return None
+    start, end = node.span if node.span is not None else (0, 0)
+    # Escapes only touch quotes and backslashes, so the character stands in
+    # the source as it does in the value: point at it there.
+    at = find_invisible(text[start:end])
+    if at is not None:
+        start, end = start + at, start + at + 1
+    return start, end, node.value[bad]

@@ -119,6 +119,7 @@ def test_sizes_and_wildcards() -> None:
 def test_control_characters_in_strings() -> None:
     assert codes('summary = "a\x00b"') == ["P007"]
     assert codes('summary = "a\u202eb"') == ["P007"]
+    assert codes('summary = "a\u2063b"') == ["P007"]  # more in tests/test_invisible.py
     assert cwql.is_valid('summary = "tab\tand\nnewline"')
     assert cwql.is_valid('summary = "a\x00b"', policy=Policy(allow_control_characters=True))
     assert cwql.is_valid('summary = "caf\u00e9 & co"')
