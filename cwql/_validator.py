@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from ._invisible import describe, find_invisible
 from ._literals import needs_escape
 from ._parser import Limits, parse
-from ._spec import ConditionKind, parameter
+from ._spec import KEYWORDS, ConditionKind, is_path, parameter
 from .errors import CWQLTypeError, Diagnostic, ParseError, UsageError, ValidationError
 from .schema._core import INFO_KEYS, Schema
 from .syntax import And, Expr, Node, Op, Path, Predicate, String, walk
@@ -35,25 +35,29 @@ POLICY_CODES: dict[str, tuple[str, str]] = {
     "P008": ("escape-needed", "A string value that can only be written with a backslash escape."),
 }
 
-_INFO_KEYS = frozenset(k.casefold() for k in INFO_KEYS)
+_INFO_KEYS = frozenset(k.lower() for k in INFO_KEYS)
 
 
 def _field_key(path: str) -> str:
-    """One spelling per field: case folded, and every ``_info`` key under ``_info/``.
+    """One spelling per field: ASCII lower case, and every ``_info`` key under ``_info/``.
 
+    Only ever called with a path (``cwql._spec.is_path``), which is ASCII, so
+    ``lower()`` changes ``A``-``Z`` and nothing else: the server's
+    case-insensitive reading of a field name, with no Unicode folding that
+    could make ``ı``, ``ſ`` or the Kelvin sign stand for ``i``, ``s`` or ``k``.
     The server reads ``lastUpdated`` as ``_info/lastUpdated`` at any depth
     (``company/lastUpdated`` too), so a policy must see them as one field,
     whichever spelling it lists and whichever the user types.
     """
     segments: list[str] = []
-    for segment in path.casefold().split("/"):
+    for segment in path.lower().split("/"):
         if segment in _INFO_KEYS and (not segments or segments[-1] != "_info"):
             segments.append("_info")
         segments.append(segment)
     return "/".join(segments)
 
 
-def _op(value: Op | str) -> Op:
+def _op(value: object) -> Op:
     if isinstance(value, Op):
         return value
     text = " ".join(str(value).split()).lower()
@@ -68,10 +72,15 @@ class Policy:
     """What a user-typed filter may contain. Immutable, so one instance serves every request.
 
     ``allowed_fields`` (None allows any) and ``denied_fields`` hold paths;
-    an entry ending in ``/*`` covers everything under that path
-    (``company/*``), any other entry exactly that path. Matching ignores
-    letter case, as the server does, and treats ``_info/lastUpdated`` and
-    ``lastUpdated`` as one field. Denied wins over allowed.
+    an entry ending in ``/*`` covers that path and everything under it
+    (``company/*``). Any other allowed entry is exactly that path; any other
+    denied entry is that path and everything under it (denying ``owner``
+    denies ``owner/id``). Matching ignores ASCII letter case, as the server
+    does, and treats ``_info/lastUpdated`` and ``lastUpdated`` as one field;
+    paths are ASCII (``cwql._spec.PATH``), so no Unicode spelling such as
+    ``company/ıd`` reaches a field. Denied wins over allowed. An entry no
+    field can match (``"/company/id"``, ``"company.id"``, ``"company/id "``,
+    ``"*/id"``) raises :class:`~cwql.UsageError`: it would deny nothing.
     ``allowed_operators`` (None allows all) takes :class:`~cwql.syntax.Op`
     members or their spellings (``"="``, ``"not in"``). Strings may not hold
     control or invisible formatting characters (tabs and line breaks are
@@ -111,15 +120,14 @@ class Policy:
         allow_control_characters: bool = False,
         allow_escapes: bool = False,
     ) -> None:
-        if isinstance(allowed_fields, str) or isinstance(denied_fields, str):
-            raise CWQLTypeError("allowed_fields and denied_fields take a collection of paths, not one str")
         for name, value in (("max_length", max_length), ("max_depth", max_depth),
                             ("max_predicates", max_predicates), ("max_in_list", max_in_list)):
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise UsageError(f"Policy.{name} must be a positive int, not {value!r}")
-        allowed = None if allowed_fields is None else frozenset(allowed_fields)
-        denied = frozenset(denied_fields)
-        ops = None if allowed_operators is None else frozenset(_op(o) for o in allowed_operators)
+        allowed = None if allowed_fields is None else _collection(allowed_fields, "allowed_fields")
+        denied = _collection(denied_fields, "denied_fields")
+        ops = None if allowed_operators is None else frozenset(
+            _op(o) for o in _collection(allowed_operators, "allowed_operators"))
         set_ = object.__setattr__
         set_(self, "allowed_fields", allowed)
         set_(self, "denied_fields", denied)
@@ -131,26 +139,94 @@ class Policy:
         set_(self, "leading_wildcard", bool(leading_wildcard))
         set_(self, "allow_control_characters", bool(allow_control_characters))
         set_(self, "allow_escapes", bool(allow_escapes))
-        set_(self, "_allowed", None if allowed is None else _compile(allowed))
-        set_(self, "_denied", _compile(denied))
+        set_(self, "_allowed", None if allowed is None else _compile(allowed, "allowed_fields"))
+        set_(self, "_denied", _compile(denied, "denied_fields"))
 
     def allows_field(self, path: str) -> bool:
+        """Whether a filter may use the field ``path`` (False for text that is not a path)."""
+        if not isinstance(path, str) or not is_path(path):
+            return False
         key = _field_key(path)
         if _matches(self._denied, key):
             return False
         return self._allowed is None or _matches(self._allowed, key)
 
 
-def _compile(entries: frozenset[str]) -> tuple[frozenset[str], tuple[str, ...]]:
+def _collection(value: object, option: str) -> frozenset[object]:
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise CWQLTypeError(
+            f"Policy({option}=...) takes a collection (a list or set), not {type(value).__name__}")
+    items = list(value)
+    for item in items:
+        if not isinstance(item, (str, Op)):
+            raise CWQLTypeError(f"Policy({option}=...) holds a {type(item).__name__}; it takes str entries")
+    return frozenset(items)
+
+
+def _compile(entries: frozenset[object], option: str) -> tuple[frozenset[str], tuple[str, ...]]:
+    """Exact keys and ``prefix/`` keys; a denied entry also covers the fields under it."""
     exact, prefixes = set(), []
     for entry in entries:
-        if not isinstance(entry, str) or not entry.strip("/*"):
-            raise UsageError(f"a field entry must be a path such as 'status/id' or 'company/*', not {entry!r}")
-        if entry.endswith("/*"):
-            prefixes.append(_field_key(entry[:-2]) + "/")
-        else:
-            exact.add(_field_key(entry))
+        path, wildcard = _entry_path(entry, option)
+        key = _field_key(path)
+        if wildcard or option == "denied_fields":
+            prefixes.append(key + "/")
+        if not wildcard:
+            exact.add(key)
     return frozenset(exact), tuple(prefixes)
+
+
+def _entry_path(entry: object, option: str) -> tuple[str, bool]:
+    """``(path, ends with /*)`` for one policy entry; an entry that can never match raises.
+
+    An entry no field can match would deny nothing (or allow nothing) without a
+    word, so each is refused with what is wrong and, where it is plain, the fix.
+    """
+    if not isinstance(entry, str):
+        raise CWQLTypeError(f"Policy({option}=...) takes paths as str, not {type(entry).__name__}")
+    path, wildcard = (entry[:-2], True) if entry.endswith("/*") else (entry, False)
+    if is_path(path):
+        return path, wildcard
+    problem, fixed = _entry_problem(entry)
+    suggestion = f"; write {fixed!r}" if fixed is not None and fixed != entry and _is_entry(fixed) else ""
+    raise UsageError(
+        f"Policy({option}=...): {entry!r} can never match a field: {problem}{suggestion}. "
+        "An entry is a field path (ASCII letters, digits and _ joined by /, such as "
+        "'company/id'), or a path followed by /* for everything under it ('company/*')"
+    )
+
+
+def _is_entry(text: str) -> bool:
+    return is_path(text.removesuffix("/*"))
+
+
+def _entry_problem(entry: str) -> tuple[str, str | None]:
+    """What keeps ``entry`` from being a path, and the entry it most likely meant."""
+    if not entry.strip():
+        return "it is empty", None
+    if entry.strip() != entry:
+        return "it has white space around it", entry.strip()
+    if any(c.isspace() for c in entry):
+        return "it holds white space", "".join(entry.split())
+    if entry in ("*", "/*"):
+        return "'*' alone is no field; leave the option out to mean every field", None
+    if entry.startswith("/"):
+        return "it starts with '/'", entry.lstrip("/")
+    if entry.endswith("/"):
+        return f"it ends with '/' (for everything under a path, write {entry.rstrip('/') + '/*'!r})", None
+    if "." in entry:
+        return "path segments are joined by '/', not '.'", entry.replace(".", "/")
+    if "//" in entry:
+        return "it has an empty segment ('//')", "/".join(s for s in entry.split("/") if s)
+    if "*" in entry:
+        return "'*' may only stand as the last segment, after '/' ('company/*')", None
+    odd = next((c for c in entry if not (c.isascii() and (c.isalnum() or c in "_/"))), None)
+    if odd is not None:
+        how = "field names are ASCII letters, digits and _"
+        return f"it holds {odd!r} (U+{ord(odd):04X}); {how}", None
+    if entry.lower() in KEYWORDS:
+        return f"{entry!r} is a keyword, never a field name", None
+    return "a segment starts with a digit", None
 
 
 def _matches(compiled: tuple[frozenset[str], tuple[str, ...]], key: str) -> bool:
