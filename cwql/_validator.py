@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 from ._invisible import describe, find_invisible
 from ._literals import needs_escape
@@ -19,7 +20,7 @@ from ._parser import Limits, parse
 from ._spec import KEYWORDS, ConditionKind, is_path, parameter
 from .errors import CWQLTypeError, Diagnostic, ParseError, UsageError, ValidationError
 from .schema._core import INFO_KEYS, Schema
-from .syntax import And, Expr, Node, Op, Path, Predicate, String, walk
+from .syntax import And, Empty, Expr, Node, Op, Path, Predicate, String, not_a_condition, walk
 
 __all__ = ["POLICY_CODES", "Policy", "Validated", "is_valid", "validate"]
 
@@ -266,11 +267,42 @@ class Validated:
         return self.expr
 
     def __and__(self, other: object) -> Expr:
+        # Every case is answered here, never with NotImplemented: Python's own
+        # TypeError would leave the API (only CWQLError may).
+        if isinstance(other, Validated):
+            raise CWQLTypeError(
+                "`&` joins a user's filter with the application's own condition, and both "
+                "sides here are user filters. Scope each under the application's condition "
+                "(validated.scoped(app_condition)); to require both, cwql.all_of(app_condition, "
+                "first, second)"
+            )
         if isinstance(other, (Expr, str)):
             return self.scoped(other)
-        return NotImplemented
+        if isinstance(other, Empty):
+            return self.expr
+        raise CWQLTypeError(not_a_condition(other, "`&`"))
 
     __rand__ = __and__
+
+    def __cwql_misuse__(self, where: str) -> str:
+        # How cwql.syntax words `app | validated` and any_of(app, validated).
+        return (
+            f"a user's validated filter cannot be used with {where}: that would widen the "
+            "application's scope. Join it with `&` under the application's own condition: "
+            "app_condition & validated, or validated.scoped(app_condition)"
+        )
+
+    def __or__(self, other: object) -> NoReturn:
+        raise CWQLTypeError(self.__cwql_misuse__("`|`"))
+
+    __ror__ = __or__
+
+    def __invert__(self) -> NoReturn:
+        raise CWQLTypeError(
+            "~ cannot negate a user's validated filter: the negation holds operators the "
+            "policy never checked (`=` becomes `!=`, `in` becomes `not in`). Validate the "
+            "negated text instead"
+        )
 
     def __str__(self) -> str:
         return self.text

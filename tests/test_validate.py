@@ -252,10 +252,12 @@ def test_validated_joins_and_but_never_or() -> None:
     v = validate("status/id = 1 or status/id = 2")
     app = cwql.parse("company/id = 7")
     assert cwql.all_of(app, v) == app & v == v.scoped(app)
-    with pytest.raises(TypeError, match="takes conditions"):
+    with pytest.raises(cwql.CWQLTypeError, match="widen the application's scope"):
         app | v  # type: ignore[operator]
-    with pytest.raises(TypeError):
+    with pytest.raises(cwql.CWQLTypeError, match="widen the application's scope"):
         v | app  # type: ignore[operator]
+    with pytest.raises(cwql.CWQLTypeError, match="widen the application's scope"):
+        cwql.any_of(app, v)
 
 
 @pytest.mark.parametrize(
@@ -293,3 +295,40 @@ def test_unknown_endpoint_is_a_schema_error() -> None:
 def test_strings_that_need_escapes(text: str, escapes: bool) -> None:
     assert (codes(text) == ["P008"]) if escapes else cwql.is_valid(text)
     assert cwql.is_valid(text, policy=Policy(allow_escapes=True))
+
+
+def test_validated_and_validated_is_a_clear_cwql_error() -> None:
+    # issue 11: Python's own TypeError escaped
+    first, second = validate("status/id = 1"), validate("priority/id = 2")
+    with pytest.raises(cwql.CWQLTypeError, match="both sides here are user filters"):
+        first & second  # type: ignore[operator]
+    with pytest.raises(cwql.CWQLTypeError, match="widen the application's scope"):
+        first | second  # type: ignore[operator]
+    with pytest.raises(cwql.CWQLTypeError, match="operators the policy never checked"):
+        ~first  # type: ignore[operator]
+    app = cwql.parse("company/id = 7")
+    assert str(cwql.all_of(app, first, second)) == "company/id=7 and status/id=1 and priority/id=2"
+
+
+_OPERANDS = {
+    "validated": lambda: validate("a = 1"), "expr": lambda: cwql.parse("c = 3"), "str": lambda: "c = 3",
+    "bad str": lambda: "c ==", "EMPTY": lambda: cwql.EMPTY, "int": lambda: 5, "None": lambda: None,
+    "field": lambda: cwql.F.x, "bool": lambda: True, "list": lambda: [cwql.parse("c = 3")],
+}
+
+
+@pytest.mark.parametrize("op", ["&", "|"])
+@pytest.mark.parametrize("other", list(_OPERANDS))
+@pytest.mark.parametrize("validated_left", [True, False])
+def test_only_cwql_errors_leave_validated_operators(op: str, other: str, validated_left: bool) -> None:
+    v, o = validate("a = 1"), _OPERANDS[other]()
+    left, right = (v, o) if validated_left else (o, v)
+    try:
+        result = (left & right) if op == "&" else (left | right)  # type: ignore[operator]
+    except cwql.CWQLError:
+        return
+    # What is allowed: `&` with the application's condition, the filter as one operand under it.
+    assert op == "&"
+    assert other in ("expr", "str", "EMPTY")
+    assert isinstance(result, Expr)
+    assert v.expr in _members(result)
