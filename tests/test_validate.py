@@ -332,3 +332,25 @@ def test_only_cwql_errors_leave_validated_operators(op: str, other: str, validat
     assert other in ("expr", "str", "EMPTY")
     assert isinstance(result, Expr)
     assert v.expr in _members(result)
+
+
+@pytest.mark.parametrize(
+    ("text", "fix"),
+    [
+        ("id between 1 and 5", "id>=1 and id<=5"),
+        ("id BETWEEN 1 AND 5", "id>=1 and id<=5"),
+        ("summary = 'x' or dateEntered between [2024-01-01] and [2024-02-01]",
+         "dateEntered>=[2024-01-01] and dateEntered<=[2024-02-01]"),
+        ("id not between 1 and 5", "(id<1 or id>5)"),
+    ],
+)
+def test_between_gets_the_fix(text: str, fix: str) -> None:
+    # issue 16: the parser's diagnostics (cwql/_diagnose.py) name the fix, and the fix is valid
+    with pytest.raises(ValidationError) as info:
+        validate(text)
+    (d,) = info.value.diagnostics
+    assert d.code == "E024"
+    assert d.hint == f"write {fix}"
+    assert "between" in d.message
+    fixed = text[:d.start] + fix + text[d.end:]
+    assert cwql.is_valid(fixed), fixed
