@@ -81,7 +81,9 @@ if _typing.TYPE_CHECKING:
     from ._sql import to_sql as to_sql
     from ._validator import Policy as Policy
     from ._validator import Validated as Validated
+    from ._validator import for_end_users as for_end_users
     from ._validator import is_valid as is_valid
+    from ._validator import render_for_end_users as render_for_end_users
     from ._validator import validate as validate
 
 __getattr__, __dir__, __all__ = _lazy.attach(
@@ -95,7 +97,9 @@ __getattr__, __dir__, __all__ = _lazy.attach(
         "_query": ["Query"],
         "_spec": ["CONDITION_KINDS"],
         "_sql": ["to_sql"],
-        "_validator": ["Policy", "Validated", "is_valid", "validate"],
+        "_validator": [
+            "Policy", "Validated", "for_end_users", "is_valid", "render_for_end_users", "validate",
+        ],
     },
     submodules=["errors", "http", "lint", "schema", "syntax", "testing"],
 )

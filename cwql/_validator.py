@@ -10,19 +10,36 @@ widen the application's scope: the combination is a tree, not spliced text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import NoReturn
 
 from ._invisible import describe, find_invisible
 from ._literals import needs_escape
 from ._parser import Limits, parse
 from ._spec import KEYWORDS, ConditionKind, is_path, parameter
-from .errors import CWQLTypeError, Diagnostic, ParseError, UsageError, ValidationError
+from .errors import (
+    CWQLTypeError,
+    Diagnostic,
+    DiagnosticError,
+    ParseError,
+    UsageError,
+    ValidationError,
+    render_diagnostic,
+)
 from .schema._core import INFO_KEYS, Schema
 from .syntax import And, Empty, Expr, Node, Op, Path, Predicate, String, not_a_condition, walk
 
-__all__ = ["POLICY_CODES", "Policy", "Validated", "is_valid", "validate"]
+__all__ = [
+    "POLICY_CODES",
+    "Policy",
+    "Validated",
+    "for_end_users",
+    "is_valid",
+    "render_for_end_users",
+    "validate",
+]
 
 #: The findings a :class:`Policy` adds: code -> (name, summary).
 POLICY_CODES: dict[str, tuple[str, str]] = {
@@ -87,9 +104,10 @@ class Policy:
     control or invisible formatting characters (tabs and line breaks are
     fine) unless ``allow_control_characters``, nor need a backslash escape
     to be written (both quote characters, a backslash next to a quote)
-    unless ``allow_escapes``; ``like`` patterns may not
-    start with a wildcard (a full scan on the server) unless
-    ``leading_wildcard``.
+    unless ``allow_escapes``. ``leading_wildcard=False`` refuses ``like``
+    patterns that start with a wildcard (a full scan on the server); as
+    ``contains`` scans the same way, leave ``contains`` and ``not contains``
+    out of ``allowed_operators`` too to keep users off full scans.
     """
 
     allowed_fields: frozenset[str] | None = None
@@ -99,7 +117,7 @@ class Policy:
     max_depth: int = 8
     max_predicates: int = 50
     max_in_list: int = 100
-    leading_wildcard: bool = False
+    leading_wildcard: bool = True
     allow_control_characters: bool = False
     allow_escapes: bool = False
     _allowed: tuple[frozenset[str], tuple[str, ...]] | None = field(
@@ -117,7 +135,7 @@ class Policy:
         max_depth: int = 8,
         max_predicates: int = 50,
         max_in_list: int = 100,
-        leading_wildcard: bool = False,
+        leading_wildcard: bool = True,
         allow_control_characters: bool = False,
         allow_escapes: bool = False,
     ) -> None:
@@ -319,9 +337,20 @@ def validate(
     """Check a user-typed filter; return it validated or raise :class:`~cwql.ValidationError`.
 
     The error's ``diagnostics`` hold every problem found (syntax, schema and
-    policy), each with a code, a message, a span and a hint, ready to show
-    next to the input box. With ``endpoint``, fields and value types are
-    checked against ``schema`` (the bundled Manage schema by default).
+    policy), each with a code, a message, a span and a hint, in the
+    developer's words; :func:`for_end_users` and :func:`render_for_end_users`
+    give them in plain words for the person at the input box. With
+    ``endpoint``, fields and value types are checked against ``schema`` (the
+    bundled Manage schema by default).
+
+    Without ``policy``, the default ``Policy()`` applies. It lets every field
+    and operator through and judges no cost but size: at most 2,000
+    characters, 8 nested groups, 50 comparisons and 100 values in one
+    ``in`` list; ``like "*x"`` passes (``contains`` scans the same way). It
+    refuses strings that hold an invisible or control character (P007) and
+    strings that could only be written with a backslash escape (P008), whose
+    reading by the server is unverified. Pass a :class:`Policy` to name the
+    fields and operators a form allows.
     """
     if not isinstance(text, str):
         raise CWQLTypeError(f"validate takes the filter as str, not {type(text).__name__}")
@@ -333,7 +362,7 @@ def validate(
     try:
         expr = parse(text, kind, limits=limits)
     except ParseError as e:
-        raise ValidationError(text, e.diagnostics) from None
+        raise ValidationError(text, [_policy_limit_hint(d, policy) for d in e.diagnostics]) from None
     problems = list(_policy_findings(expr, text, policy))
     warnings: list[Diagnostic] = []
     if endpoint is not None:
@@ -348,6 +377,18 @@ def validate(
         problems.sort(key=lambda d: (d.start, d.code))
         raise ValidationError(text, problems)
     return Validated(expr, str(expr), kind, endpoint, tuple(warnings))
+
+
+def _policy_limit_hint(diagnostic: Diagnostic, policy: Policy) -> Diagnostic:
+    """The parser's limit hints name ``Limits``; here the policy sets them."""
+    hint = {
+        "E019": f"shorten the filter; the policy allows {policy.max_length:,} characters "
+                "(Policy(max_length=...))",
+        "E020": f"use fewer nested groups; the policy allows {policy.max_depth} levels "
+                "(Policy(max_depth=...))",
+        "E021": "split the filter; it holds more conditions and values than cwql parses at once",
+    }.get(diagnostic.code)
+    return diagnostic if hint is None else replace(diagnostic, hint=hint)
 
 
 def is_valid(
@@ -383,8 +424,7 @@ def _policy_findings(expr: Node, text: str, policy: Policy) -> list[Diagnostic]:
                 denied = _matches(policy._denied, _field_key(node.name))
                 add("P002" if denied else "P001",
                     f"`{node.name}` cannot be used in this filter", node,
-                    None if denied or policy.allowed_fields is None else
-                    "fields you can filter on: " + ", ".join(sorted(policy.allowed_fields)))
+                    None if denied or policy.allowed_fields is None else _allowed_hint(policy.allowed_fields))
         elif isinstance(node, Predicate):
             predicates += 1
             if predicates == policy.max_predicates + 1:
@@ -415,6 +455,12 @@ def _policy_findings(expr: Node, text: str, policy: Policy) -> list[Diagnostic]:
     return found
 
 
+def _allowed_hint(allowed: frozenset[str]) -> str:
+    exact = sorted(e for e in allowed if not e.endswith("/*"))
+    under = [f"any field under {e[:-1]}" for e in sorted(allowed) if e.endswith("/*")]
+    return "fields you can filter on: " + ", ".join(exact + under)
+
+
 def _invisible(node: String, text: str) -> tuple[int, int, str] | None:
     """Where a string value's first invisible or control character stands, and which it is."""
     bad = find_invisible(node.value)
@@ -427,3 +473,102 @@ def _invisible(node: String, text: str) -> tuple[int, int, str] | None:
     if at is not None:
         start, end = start + at, start + at + 1
     return start, end, node.value[bad]
+
+
+# ---- the end user's view ------------------------------------------------------------
+
+# Hints whose developer wording names an API or a query parameter, in words the
+# person at the input box can act on.
+_END_USER_HINTS = {
+    "E019": "shorten the filter",
+    "E020": "use fewer nested parentheses",
+    "E021": "use fewer conditions and values",
+    "S004": "this filter cannot look inside a list; choose another field",
+    "S005": "choose a field of the list's members",
+    "S010": "filter on the custom field's caption and value",
+}
+# What only a developer reads: cwql's names, Python calls with keywords, the
+# query parameters' API names. A hint clause holding one is left out.
+_DEVELOPER = re.compile(
+    r"\bcwql\b|\b[A-Za-z_]\w*\((?:\w+=|\.\.\.|\[|\))|\b(?:childConditions|customFieldConditions|"
+    r"orderBy|Limits|Policy|Query|F\.\w+)\b"
+)
+# A code span; "```" is the span of one backtick (the user typed one); a lone backtick is dropped.
+_CODE = re.compile(r"(?P<tick>```)|`(?P<code>[^`]*)`|`")
+
+
+def _plain(text: str) -> str:
+    """Markdown code spans as quoted words: `x` becomes “x”, a quoted value keeps its own quotes."""
+    def quote(m: re.Match[str]) -> str:
+        inner = "`" if m.group("tick") else m.group("code")
+        if inner is None:
+            return ""
+        return inner if inner[:1] in ("'", '"', "[") else f"\u201c{inner}\u201d"
+    return _CODE.sub(quote, text)
+
+
+def _plain_hint(diagnostic: Diagnostic) -> str | None:
+    override = _END_USER_HINTS.get(diagnostic.code)
+    if override is not None:
+        return override
+    if diagnostic.hint is None:
+        return None
+    kept = [clause for clause in diagnostic.hint.split("; ") if not _DEVELOPER.search(clause)]
+    return _plain("; ".join(kept)) if kept else None
+
+
+def for_end_users(problems: DiagnosticError | Iterable[Diagnostic]) -> list[Diagnostic]:
+    """The diagnostics reworded for the person who typed the filter.
+
+    Same codes, spans, lines and columns; ``message``, ``hint`` and
+    ``expected`` in plain words: no Markdown backticks (a code span becomes a
+    quoted word, “between”), no developer API names (``Limits(...)``,
+    ``Policy(...)``, ``cwql.encode``, query parameter names). Takes a
+    :class:`~cwql.ValidationError` (or any error with diagnostics) or the
+    diagnostics themselves, such as :attr:`Validated.warnings`; ``to_dict()``
+    of each is ready to send to a browser. The error itself keeps the
+    developer's wording, for logs.
+    """
+    if isinstance(problems, DiagnosticError):
+        diagnostics: Iterable[object] = problems.diagnostics
+    elif isinstance(problems, Iterable) and not isinstance(problems, (str, bytes)):
+        diagnostics = problems
+    else:
+        raise CWQLTypeError(
+            f"for_end_users takes a ValidationError or diagnostics, not {type(problems).__name__}")
+    out = []
+    for d in diagnostics:
+        if not isinstance(d, Diagnostic):
+            raise CWQLTypeError(f"for_end_users takes diagnostics, not {type(d).__name__}")
+        out.append(replace(
+            d, message=_plain(d.message), hint=_plain_hint(d),
+            expected=tuple(_plain(label) for label in d.expected if not _DEVELOPER.search(label)),
+        ))
+    return out
+
+
+def render_for_end_users(error: DiagnosticError) -> str:
+    """The error as plain text for the person who typed it: where, what, and what to do.
+
+    One paragraph per problem: ``Line 1, column 4: “between” is not an
+    operator. Write id>=1 and id<=5.``, then the line of the filter with a
+    caret under the problem. No codes, no Markdown, no developer API names
+    (:func:`for_end_users` gives the same wording as data). For a chat bot, a
+    command-line tool or an LLM; ``str(error)`` stays the developer's view.
+    """
+    if not isinstance(error, DiagnosticError):
+        raise CWQLTypeError(f"render_for_end_users takes a ValidationError, not {type(error).__name__}")
+    text = error.text
+    one_line = "\n" not in text
+    paragraphs = []
+    for d in for_end_users(error):
+        where = f"Column {d.column}" if one_line else f"Line {d.line}, column {d.column}"
+        sentence = _sentence(d.message) + (" " + _sentence(d.hint) if d.hint else "")
+        caret = render_diagnostic(text, d).split("\n")[1:3]  # the source line and its caret
+        paragraphs.append("\n".join([f"{where}: {sentence}", *caret]))
+    return "\n".join(paragraphs)
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return (text[:1].upper() + text[1:]).rstrip(".") + ("" if text.endswith(("?", "!")) else ".")
