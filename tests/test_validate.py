@@ -242,6 +242,7 @@ def test_validate_rejects_non_text_and_bad_kinds() -> None:
         validate("a=1", kind="orderBy")  # type: ignore[arg-type]
 
 
+@examples(100)
 @given(st.text(max_size=200))
 def test_only_validation_errors_escape(text: str) -> None:
     try:
