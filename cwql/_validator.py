@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import NoReturn
 
+from ._codes import CODES
 from ._invisible import describe, find_invisible
 from ._literals import needs_escape
 from ._parser import Limits, parse
@@ -32,7 +33,6 @@ from .schema._core import INFO_KEYS, Schema
 from .syntax import And, Empty, Expr, Node, Op, Path, Predicate, String, not_a_condition, walk
 
 __all__ = [
-    "POLICY_CODES",
     "Policy",
     "Validated",
     "for_end_users",
@@ -40,18 +40,6 @@ __all__ = [
     "render_for_end_users",
     "validate",
 ]
-
-#: The findings a :class:`Policy` adds: code -> (name, summary).
-POLICY_CODES: dict[str, tuple[str, str]] = {
-    "P001": ("field-not-allowed", "A field outside the policy's allowed fields."),
-    "P002": ("field-denied", "A field the policy denies."),
-    "P003": ("operator-not-allowed", "An operator the policy does not allow."),
-    "P004": ("too-many-predicates", "More comparisons than the policy allows."),
-    "P005": ("in-list-too-long", "An in-list longer than the policy allows."),
-    "P006": ("leading-wildcard", "A `like` pattern that starts with a wildcard, which the policy forbids."),
-    "P007": ("control-character", "A control character inside a string value."),
-    "P008": ("escape-needed", "A string value that can only be written with a backslash escape."),
-}
 
 _INFO_KEYS = frozenset(k.lower() for k in INFO_KEYS)
 
@@ -410,48 +398,45 @@ def is_valid(
 def _policy_findings(expr: Node, text: str, policy: Policy) -> list[Diagnostic]:
     found: list[Diagnostic] = []
 
-    def add_at(code: str, message: str, start: int, end: int, hint: str | None) -> None:
-        found.append(Diagnostic.at(text, code, message, start, end, hint=hint))
+    def add_at(code: str, start: int, end: int, hint: str | None, **values: object) -> None:
+        # The message is the registry's template (cwql._codes), filled in.
+        found.append(Diagnostic.at(text, code, CODES[code].format(**values), start, end, hint=hint))
 
-    def add(code: str, message: str, node: Node, hint: str | None) -> None:
+    def add(code: str, node: Node, hint: str | None, **values: object) -> None:
         start, end = node.span if node.span is not None else (0, 0)
-        add_at(code, message, start, end, hint)
+        add_at(code, start, end, hint, **values)
 
     predicates = 0
     for node in walk(expr):
         if isinstance(node, Path):
             if not policy.allows_field(node.name):
                 denied = _matches(policy._denied, _field_key(node.name))
-                add("P002" if denied else "P001",
-                    f"`{node.name}` cannot be used in this filter", node,
-                    None if denied or policy.allowed_fields is None else _allowed_hint(policy.allowed_fields))
+                add("P002" if denied else "P001", node,
+                    None if denied or policy.allowed_fields is None else _allowed_hint(policy.allowed_fields),
+                    path=node.name)
         elif isinstance(node, Predicate):
             predicates += 1
             if predicates == policy.max_predicates + 1:
-                add("P004", f"more than {policy.max_predicates} comparisons", node,
-                    "narrow the filter to fewer conditions")
+                add("P004", node, "narrow the filter to fewer conditions", limit=policy.max_predicates)
             if policy.allowed_operators is not None and node.op not in policy.allowed_operators:
                 allowed = ", ".join(sorted(o.value for o in policy.allowed_operators))
-                add("P003", f"`{node.op.value}` is not allowed here", node, f"use one of: {allowed}")
+                add("P003", node, f"use one of: {allowed}", operator=node.op.value)
             if isinstance(node.value, tuple) and len(node.value) > policy.max_in_list:
-                add("P005", f"the list has {len(node.value)} values; at most {policy.max_in_list} are allowed",
-                    node, "split the filter or narrow the list")
+                add("P005", node, "split the filter or narrow the list",
+                    count=len(node.value), limit=policy.max_in_list)
             if (
                 not policy.leading_wildcard and node.op in (Op.LIKE, Op.NOT_LIKE)
                 and isinstance(node.value, String) and node.value.value[:1] in ("*", "%", "_")
             ):
-                add("P006", "a pattern may not start with a wildcard here", node.value,
-                    "start the pattern with text, e.g. \"abc*\"")
+                add("P006", node.value, "start the pattern with text, e.g. \"abc*\"")
         elif isinstance(node, String):
             if not policy.allow_escapes and needs_escape(node.value):
-                add("P008", "this string can only be sent with a backslash escape, which the server "
-                    "may read differently", node,
-                    "use one kind of quote inside the text, or no backslash next to a quote")
+                add("P008", node, "use one kind of quote inside the text, or no backslash next to a quote")
             bad = None if policy.allow_control_characters else _invisible(node, text)
             if bad is not None:
                 start, end, character = bad
-                add_at("P007", f"the string holds the invisible or control character {describe(character)}",
-                       start, end, "remove invisible and control characters from the text")
+                add_at("P007", start, end, "remove invisible and control characters from the text",
+                       character=describe(character))
     return found
 
 
