@@ -54,35 +54,47 @@ _VARIATION_SELECTOR = (
 _NONCHARACTER = ((0xFDD0, 0xFDEF), *((p + 0xFFFE, p + 0xFFFF) for p in range(0, 0x110000, 0x10000)))
 
 
-def _character_class(ranges: tuple[tuple[int, int], ...]) -> re.Pattern[str]:
-    parts = (re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
-    return re.compile("[" + "".join(parts) + "]")
+_LISTED = frozenset(
+    cp for a, b in _OTHER_DEFAULT_IGNORABLE + _VARIATION_SELECTOR + _NONCHARACTER for cp in range(a, b + 1)
+)
+# The listed characters that str.isprintable() lets through (combining marks, Hangul fillers,
+# variation selectors): the only ones printable text can hold. Reserved code points and
+# noncharacters are never printable, so the search over printable text stays a short class.
 
 
-# The listed properties: one search, linear in the text.
-_LISTED = _character_class(_OTHER_DEFAULT_IGNORABLE + _VARIATION_SELECTOR + _NONCHARACTER)
+def _character_class(code_points: list[int]) -> re.Pattern[str]:
+    """One regex class of ``code_points``, consecutive ones as ranges (a short class is fast)."""
+    ranges: list[list[int]] = []
+    for cp in code_points:
+        if ranges and ranges[-1][1] == cp - 1:
+            ranges[-1][1] = cp
+        else:
+            ranges.append([cp, cp])
+    return re.compile("[" + "".join(
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges
+    ) + "]")
+
+
+_PRINTABLE_LISTED = _character_class(sorted(cp for cp in _LISTED if chr(cp).isprintable()))
 
 
 def find_invisible(text: str) -> int | None:
     """The offset of the first invisible or control character in ``text``, or None.
 
-    Linear in ``len(text)``; printable ASCII, the common case, is one C-level test.
+    Linear in ``len(text)``. Printable text, the common case, costs one
+    C-level test (ASCII) or one search of a short character class.
     """
-    if text.isascii():
-        if text.isprintable():
+    if text.isprintable():
+        if text.isascii():
             return None
-        listed = len(text)
-    else:
-        m = _LISTED.search(text)
-        listed = len(text) if m is None else m.start()
-        if text.isprintable():  # every printable character outside the listed ranges is fine
-            return None if m is None else listed
-    # Only what str.isprintable() refuses can be in the categories above.
-    for i in range(listed):
-        c = text[i]
-        if not c.isprintable() and c not in _WHITE_SPACE and unicodedata.category(c) in _CATEGORIES:
+        m = _PRINTABLE_LISTED.search(text)
+        return None if m is None else m.start()
+    for i, c in enumerate(text):
+        if c in _WHITE_SPACE:
+            continue
+        if ord(c) in _LISTED or (not c.isprintable() and unicodedata.category(c) in _CATEGORIES):
             return i
-    return None if listed == len(text) else listed
+    return None
 
 
 def describe(character: str) -> str:
