@@ -65,6 +65,7 @@ if _typing.TYPE_CHECKING:
     from ._combine import any_of as any_of
     from ._dsl import CF as CF
     from ._dsl import F as F
+    from ._dsl import allow_control_characters as allow_control_characters
     from ._dsl import allow_escapes as allow_escapes
     from ._encoding import decode as decode
     from ._encoding import encode as encode
@@ -80,21 +81,25 @@ if _typing.TYPE_CHECKING:
     from ._sql import to_sql as to_sql
     from ._validator import Policy as Policy
     from ._validator import Validated as Validated
+    from ._validator import for_end_users as for_end_users
     from ._validator import is_valid as is_valid
+    from ._validator import render_for_end_users as render_for_end_users
     from ._validator import validate as validate
 
 __getattr__, __dir__, __all__ = _lazy.attach(
     __name__,
     {
         "_combine": ["all_of", "any_of"],
-        "_dsl": ["CF", "F", "allow_escapes"],
+        "_dsl": ["CF", "F", "allow_control_characters", "allow_escapes"],
         "_encoding": ["decode", "encode"],
         "_evaluator": ["compile_predicate", "evaluate"],
         "_parser": ["Limits", "normalize", "parse", "parse_fields", "parse_order_by"],
         "_query": ["Query"],
         "_spec": ["CONDITION_KINDS"],
         "_sql": ["to_sql"],
-        "_validator": ["Policy", "Validated", "is_valid", "validate"],
+        "_validator": [
+            "Policy", "Validated", "for_end_users", "is_valid", "render_for_end_users", "validate",
+        ],
     },
     submodules=["errors", "http", "lint", "schema", "syntax", "testing"],
 )

@@ -813,7 +813,8 @@ _CODES = (
         summary="A field outside the policy's allowed fields.",
         message="`{path}` cannot be used in this filter",
         what=("A path that no entry of `allowed_fields` covers (an entry ending in `/*` covers "
-              "everything under it; letter case and the `_info/` prefix do not matter)."),
+              "that path and everything under it; ASCII letter case and the `_info/` prefix do "
+              "not matter)."),
         why=("The application decides which fields its users may filter on; a field outside that "
              "list can reveal records or values the user is not meant to search by."),
         example='company/name = "Contoso"',
@@ -823,7 +824,8 @@ _CODES = (
     _c("P002", "field-denied", "error",
         summary="A field the policy denies.",
         message="`{path}` cannot be used in this filter",
-        what=("A path covered by an entry of `denied_fields`; it is refused even when "
+        what=("A path covered by an entry of `denied_fields` (an entry covers its path and "
+              "everything under it, in any ASCII letter case); it is refused even when "
               "`allowed_fields` lists it too."),
         why=("A denied field is one the application keeps from its users; a filter on it would "
              "let them learn its values one query at a time."),
@@ -865,8 +867,9 @@ _CODES = (
     _c("P006", "leading-wildcard", "error",
         summary="A `like` pattern that starts with a wildcard, which the policy forbids.",
         message="a pattern may not start with a wildcard here",
-        what=("A `like` or `not like` pattern whose first character is `*`, `%` or `_`, unless "
-              "the policy sets `leading_wildcard`."),
+        what=("A `like` or `not like` pattern whose first character is `*`, `%` or `_`, when "
+              "the policy sets `leading_wildcard=False`. The default lets such patterns through: "
+              "`contains` makes the server scan the same way."),
         why=("A pattern that starts with a wildcard cannot use an index: the server scans every "
              "record for it."),
         example='summary like "*printer"',
@@ -874,11 +877,14 @@ _CODES = (
         policy={"leading_wildcard": False},
     ),
     _c("P007", "control-character", "error",
-        summary="A control character inside a string value.",
-        message="the string holds the control character U+{codepoint}",
-        what=("A string value holding a control character or an invisible formatting character "
-              "(zero-width and bidirectional marks, a byte-order mark); tabs and line breaks are "
-              "fine. The policy's `allow_control_characters` turns the check off."),
+        summary="An invisible or control character inside a string value.",
+        message="the string holds the invisible or control character {character}",
+        what=("A string value holding a control character (tab, line feed and carriage return "
+              "aside), a format character (bidi controls and marks, zero-width characters, the "
+              "soft hyphen, tag characters), another default-ignorable code point (U+034F, the "
+              "Hangul fillers, variation selectors), a line or paragraph separator, a lone "
+              "surrogate or a noncharacter: one rule, derived from Unicode's properties, which the "
+              "DSL applies too. The policy's `allow_control_characters` turns the check off."),
         why=("An invisible character makes a filter look like one thing and match another, and a "
              "control character has no place in a value typed into a form."),
         example='summary contains "print\u200ber"',

@@ -65,6 +65,9 @@ _BAD_NUMBER = re.compile(r"[-+]*[0-9.]+(?:[eE][-+]?[0-9]+)?[A-Za-z0-9_.]*")
 _SQL_NULL = re.compile(r"is(\s+not)?\s+null\b", re.IGNORECASE)
 # Anchored at the list's `(`: matched on a short window, never across the text.
 _IN_LIST_HEAD = re.compile(r"([A-Za-z_][A-Za-z0-9_/]*)\s+(not\s+)?in\s*\($", re.IGNORECASE)
+# `field between low and high` (SQL's range test), read from `between` on.
+_VALUE = r"""-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)|"(?:[^"\\]|\\.|"")*+"|'(?:[^'\\]|\\.|'')*+'|\[[^\[\]\n]*\]"""
+_BETWEEN = re.compile(rf"between\s+({_VALUE})\s+and\s+({_VALUE})", re.IGNORECASE)
 # How far around an error the explainer looks: it runs once per failed parse,
 # and every look is bounded so a megabyte of text costs no more than a line.
 _WINDOW = 200
@@ -338,6 +341,8 @@ class _Explainer:
             found = self.rpar(pos, end)
             if found is not None:
                 return found
+        if typ == "PATH" and tok.lower() == "between" and prev_type in ("PATH", "NOT"):
+            return self.between(pos, end)
         if prev_type == "NOT" and "PATH" not in expected:
             return self.diag("E024", "`not` must be followed by `in`, `contains` or `like`", pos, end,
                              "for not-equal write `!=`; otherwise `not in (...)`, `not contains \"...\"`")
@@ -424,6 +429,24 @@ class _Explainer:
             "E024", f"{_describe(tok)} after the field `{field}`: an operator is missing", pos, end,
             f"write {field}=value, {field} contains \"...\", {field} in (...) and so on",
         )
+
+    def between(self, pos: int, end: int) -> Diagnostic:
+        """SQL's `field [not] between low and high`: the two comparisons it stands for."""
+        prev = self.prev
+        negated = prev is not None and prev.type == "NOT"
+        field_token = self.lexer.token_before(self.text, prev.start_pos or 0) if negated and prev else prev
+        if field_token is None or field_token.type != "PATH":
+            return self.diag("E024", "`between` is not an operator", pos, end,
+                             "write field>=low and field<=high")
+        field = str(field_token)
+        start = field_token.start_pos if field_token.start_pos is not None else pos
+        m = _BETWEEN.match(self.text[pos:pos + _WINDOW])
+        low, high = (m.group(1), m.group(2)) if m is not None else ("low", "high")
+        if m is not None:
+            end = pos + m.end()
+        fix = f"({field}<{low} or {field}>{high})" if negated else f"{field}>={low} and {field}<={high}"
+        return self.diag("E024", f"`{'not between' if negated else 'between'}` is not an operator",
+                         start, end, f"write {fix}")
 
     def after_complete(self, tok: Token, pos: int, end: int) -> Diagnostic:
         typ, prev = tok.type, self.prev

@@ -9,7 +9,9 @@ literal, so the rules below hold everywhere:
   need an escape (both quote characters; a backslash before a quote, before a
   backslash or at the end) raises :class:`~cwql.UnsafeValueError`: how the
   server reads escapes is unverified (LANGUAGE.md §2.6), and a misread escape
-  ends the string early. :func:`allow_escapes` opts one value in.
+  ends the string early. :func:`allow_escapes` opts one value in. A value
+  holding an invisible or control character (``cwql._invisible``, the rule the
+  validator applies) raises it too; :func:`allow_control_characters` opts in.
 - ``int``, ``float`` (finite, never in exponent notation), ``Decimal``;
   ``bool`` as ``true``/``false`` (never ``1``); ``None`` as ``null``, with
   ``==``/``!=`` only.
@@ -35,6 +37,7 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import NoReturn
 
+from ._invisible import describe, find_invisible
 from ._literals import needs_escape
 from ._patterns import literal_contains
 from ._semantics import day_range
@@ -55,7 +58,7 @@ from .syntax import (
     String,
 )
 
-__all__ = ["CF", "F", "Field", "allow_escapes", "to_literal"]
+__all__ = ["CF", "F", "Field", "allow_control_characters", "allow_escapes", "to_literal"]
 
 _SEGMENT = re.compile(SEGMENT, re.ASCII)
 
@@ -66,37 +69,61 @@ _SEGMENT = re.compile(SEGMENT, re.ASCII)
 # ---- values ------------------------------------------------------------------
 
 
-class AllowEscapes:
-    """A string the caller allows cwql to write with backslash escapes.
+class AllowedString:
+    """A string the caller lets cwql write despite a refusal: escapes, invisible characters.
 
-    Made by :func:`allow_escapes`; accepted wherever a value is.
+    Made by :func:`allow_escapes` and :func:`allow_control_characters` (either
+    wraps the other's result to allow both); accepted wherever a value is.
     """
 
-    __slots__ = ("value",)
+    __slots__ = ("control_characters", "escapes", "value")
     value: str
+    escapes: bool
+    control_characters: bool
 
-    def __init__(self, value: str) -> None:
+    def __init__(self, value: str, *, escapes: bool = False, control_characters: bool = False) -> None:
         if not isinstance(value, str):
-            raise CWQLTypeError(f"allow_escapes() takes a str, not {type(value).__name__}")
+            raise CWQLTypeError(f"AllowedString takes a str, not {type(value).__name__}")
         object.__setattr__(self, "value", value)
+        object.__setattr__(self, "escapes", escapes)
+        object.__setattr__(self, "control_characters", control_characters)
 
     def __setattr__(self, name: str, value: object) -> NoReturn:
-        raise AttributeError("AllowEscapes is immutable")
+        raise AttributeError("AllowedString is immutable")
 
     def __repr__(self) -> str:
-        return f"cwql.allow_escapes({self.value!r})"
+        shown = repr(self.value)
+        if self.control_characters:
+            shown = f"cwql.allow_control_characters({shown})"
+        return f"cwql.allow_escapes({shown})" if self.escapes else shown
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is AllowEscapes and other.value == self.value
+        return type(other) is AllowedString and self._key() == other._key()
 
     def __hash__(self) -> int:
-        return hash((AllowEscapes, self.value))
+        return hash((AllowedString, *self._key()))
+
+    def _key(self) -> tuple[str, bool, bool]:
+        return self.value, self.escapes, self.control_characters
 
     def __reduce__(self) -> tuple[object, ...]:
-        return (AllowEscapes, (self.value,))
+        return (_allowed, self._key())
 
 
-def allow_escapes(value: str) -> AllowEscapes:
+def _allowed(value: str, escapes: bool, control_characters: bool) -> AllowedString:
+    return AllowedString(value, escapes=escapes, control_characters=control_characters)
+
+
+def _allow(function: str, value: str | AllowedString, **flag: bool) -> AllowedString:
+    if isinstance(value, AllowedString):
+        flags = {"escapes": value.escapes, "control_characters": value.control_characters, **flag}
+        return AllowedString(value.value, **flags)
+    if not isinstance(value, str):
+        raise CWQLTypeError(f"{function}() takes a str, not {type(value).__name__}")
+    return AllowedString(value, **flag)
+
+
+def allow_escapes(value: str | AllowedString) -> AllowedString:
     """Let cwql write ``value`` with backslash escapes if it needs them.
 
     Only for a value that holds both quote characters, or a backslash before a
@@ -104,36 +131,52 @@ def allow_escapes(value: str) -> AllowEscapes:
     ``\\'`` and ``\\\\`` is unverified (LANGUAGE.md §2.6): opt in only when the
     value is trusted or your server is known to read them.
     """
-    return AllowEscapes(value)
+    return _allow("allow_escapes", value, escapes=True)
 
 
-def to_literal(value: object, *, allow_escapes: bool = False) -> Literal:
+def allow_control_characters(value: str | AllowedString) -> AllowedString:
+    """Let cwql write ``value`` although it holds invisible or control characters.
+
+    By default a string holding one (a NUL, a zero-width space, a bidi override,
+    a soft hyphen, a tag character; the rule is ``cwql._invisible``'s, which
+    :func:`cwql.validate` applies as P007) raises :class:`~cwql.UnsafeValueError`:
+    such a value rarely matches what it looks like. The same opt-in as
+    ``Policy(allow_control_characters=True)``. Tabs and line breaks need none.
+    """
+    return _allow("allow_control_characters", value, control_characters=True)
+
+
+def to_literal(
+    value: object, *, allow_escapes: bool = False, allow_control_characters: bool = False
+) -> Literal:
     """``value`` as a literal node, by the rules in this module's docstring.
 
     Raises :class:`~cwql.CWQLTypeError` for a type the language has no literal
     for, :class:`~cwql.InvalidValueError` for a value it cannot hold and
-    :class:`~cwql.UnsafeValueError` for a string it cannot write safely.
+    :class:`~cwql.UnsafeValueError` for a string it cannot write safely (one
+    that needs an escape, unless ``allow_escapes``; one that holds an invisible
+    or control character, unless ``allow_control_characters``).
     """
     # The common exact types first: this runs once per value of every condition.
     cls = type(value)
     if cls is str:
-        return _string(value, allow_escapes)  # type: ignore[arg-type]
+        return _string(value, allow_escapes, allow_control_characters)  # type: ignore[arg-type]
     if cls is int:
         return Number(_int_text(value))  # type: ignore[arg-type]
-    if isinstance(value, AllowEscapes):
-        return _string(value.value, True)
+    if isinstance(value, AllowedString):
+        return _string(value.value, value.escapes, value.control_characters)
     if isinstance(value, Literal):
         return value  # a node is the language already: the caller built it on purpose
     if isinstance(value, enum.Enum):
         value = value.value
-        if isinstance(value, (enum.Enum, Literal, AllowEscapes)):
+        if isinstance(value, (enum.Enum, Literal, AllowedString)):
             raise CWQLTypeError(f"an Enum member's value must be a plain value, not {type(value).__name__}")
     if value is None:
         return Null()
     if isinstance(value, bool):  # before int: True is an int in Python, not here
         return Boolean(value)
     if isinstance(value, str):
-        return _string(value, allow_escapes)
+        return _string(value, allow_escapes, allow_control_characters)
     if isinstance(value, int):
         return Number(_int_text(value))
     if isinstance(value, float):
@@ -168,12 +211,12 @@ def _unsupported(value: object) -> str:
     )
 
 
-def _string(value: str, allow_escapes: bool) -> String:
-    _check_string(value, allow_escapes)
+def _string(value: str, allow_escapes: bool, allow_control_characters: bool = False) -> String:
+    _check_string(value, allow_escapes, allow_control_characters)
     return String(value)
 
 
-def _check_string(value: str, allow_escapes: bool) -> None:
+def _check_string(value: str, allow_escapes: bool, allow_control_characters: bool) -> None:
     if not value.isascii():
         try:
             value.encode("utf-8")
@@ -183,6 +226,15 @@ def _check_string(value: str, allow_escapes: bool) -> None:
                 f"(U+{ord(value[e.start]):04X} at offset {e.start}), which cannot be sent as "
                 "UTF-8; decode the text it came from with errors='replace'"
             ) from None
+    if not allow_control_characters:
+        bad = find_invisible(value)
+        if bad is not None:
+            raise UnsafeValueError(
+                f"the string {_preview(value)} holds the invisible or control character "
+                f"{describe(value[bad])} at offset {bad}: a value holding one rarely matches what "
+                "it looks like. Remove it; if the value is trusted and meant to hold it, pass "
+                "cwql.allow_control_characters(value)"
+            )
     if allow_escapes or not needs_escape(value):
         return
     if '"' in value and "'" in value:
@@ -275,9 +327,9 @@ def _text_value(method: str, value: object, *, literal_text: bool) -> Literal:
         value = value.value
     if isinstance(value, str):
         return _string(literal_contains(value) if literal_text else value, False)
-    if isinstance(value, AllowEscapes):
+    if isinstance(value, AllowedString):
         text = literal_contains(value.value) if literal_text else value.value
-        return _string(text, True)
+        return _string(text, value.escapes, value.control_characters)
     # Anything else is refused by the predicate (E025), as `x contains 5` is in text.
     return to_literal(value)
 
@@ -300,8 +352,8 @@ def _affix_value(method: str, text: object, shape: str) -> Literal:
     """A ``like`` pattern of ``text`` taken literally, placed into ``shape`` (``"{}*"``)."""
     if isinstance(text, enum.Enum):
         text = text.value
-    if isinstance(text, AllowEscapes):
-        return _string(shape.format(literal_contains(text.value)), True)
+    if isinstance(text, AllowedString):
+        return _string(shape.format(literal_contains(text.value)), text.escapes, text.control_characters)
     if not isinstance(text, str):
         raise CWQLTypeError(
             f".{method}() takes a str, not {type(text).__name__}; to match a number's text pass str(value)"
@@ -762,7 +814,7 @@ class CF(_Comparable):
     __slots__ = ("__caption",)
     __caption: Predicate
 
-    def __init__(self, caption: str | AllowEscapes | String) -> None:
+    def __init__(self, caption: str | AllowedString | String) -> None:
         literal = to_literal(caption)
         if not isinstance(literal, String):
             raise CWQLTypeError(f"CF() takes a custom field's caption as a str, not {type(caption).__name__}")

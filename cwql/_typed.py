@@ -46,7 +46,7 @@ from typing import (
 )
 
 from . import _lazy
-from ._dsl import CF, AllowEscapes, Field
+from ._dsl import CF, AllowedString, Field
 from ._query import Query
 from .errors import CWQLTypeError, QueryError, SchemaError
 from .syntax import Condition, Expr, Fields, OrderBy, Path, Predicate, SortKey, walk
@@ -87,7 +87,7 @@ __all__ = [
 RUNTIME = 1
 
 #: Python values the language has literals for (what an untyped ``object``/``any`` field takes).
-Value = str | int | float | Decimal | bool | _dt.date | AllowEscapes
+Value = str | int | float | Decimal | bool | _dt.date | AllowedString
 
 _V = TypeVar("_V")
 _L = TypeVar("_L", bound=str)
@@ -357,25 +357,25 @@ class _Text:
     __slots__ = ()
     _cwql_field: Field
 
-    def contains(self, text: str | AllowEscapes) -> Expr:
+    def contains(self, text: str | AllowedString) -> Expr:
         """``path contains "text"``: ``text`` appears in the value, taken literally."""
         return self._cwql_field.contains(_text(self, text))  # type: ignore[arg-type]
 
-    def not_contains(self, text: str | AllowEscapes) -> Expr:
+    def not_contains(self, text: str | AllowedString) -> Expr:
         """``path not contains "text"``."""
         return self._cwql_field.not_contains(_text(self, text))  # type: ignore[arg-type]
 
-    def like(self, pattern: str | AllowEscapes) -> Expr:
+    def like(self, pattern: str | AllowedString) -> Expr:
         """``path like "pattern"``: ``*`` (or ``%``) is any run of characters, ``_`` one."""
         return self._cwql_field.like(_text(self, pattern))  # type: ignore[arg-type]
 
-    def not_like(self, pattern: str | AllowEscapes) -> Expr:
+    def not_like(self, pattern: str | AllowedString) -> Expr:
         """``path not like "pattern"``."""
         return self._cwql_field.not_like(_text(self, pattern))  # type: ignore[arg-type]
 
 
 def _text(field: object, text: object) -> object:
-    if isinstance(text, (str, AllowEscapes)):
+    if isinstance(text, (str, AllowedString)):
         return text
     raise CWQLTypeError(
         f"{field!r}: contains() and like() take a str, not {type(text).__name__}; "
@@ -434,7 +434,7 @@ class BooleanField(TypedField[bool]):
         return ""
 
 
-class StringField(_Ordered[str | AllowEscapes], _Text):
+class StringField(_Ordered[str | AllowedString], _Text):
     """A text field (the schema's ``string``): takes ``str`` (or ``cwql.allow_escapes(...)``)."""
 
     __slots__ = ()
@@ -442,7 +442,7 @@ class StringField(_Ordered[str | AllowEscapes], _Text):
 
     @classmethod
     def _cwql_accepts(cls, value: object) -> bool:
-        return isinstance(value, (str, AllowEscapes))
+        return isinstance(value, (str, AllowedString))
 
     def _cwql_hint(self, value: object) -> str:
         if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
@@ -450,7 +450,7 @@ class StringField(_Ordered[str | AllowEscapes], _Text):
         return ""
 
 
-class DateStringField(_Ordered[str | AllowEscapes | _dt.date], _Text):
+class DateStringField(_Ordered[str | AllowedString | _dt.date], _Text):
     """A date field that the spec types as text (``Ticket.closedDate``): takes ``str``, ``date``, ``datetime``."""
 
     __slots__ = ()
@@ -458,7 +458,7 @@ class DateStringField(_Ordered[str | AllowEscapes | _dt.date], _Text):
 
     @classmethod
     def _cwql_accepts(cls, value: object) -> bool:
-        return isinstance(value, (str, AllowEscapes, _dt.date))
+        return isinstance(value, (str, AllowedString, _dt.date))
 
 
 class DateTimeField(_Ordered[_dt.date]):
@@ -553,7 +553,7 @@ class CustomFields:
     def __init__(self, shown: str) -> None:
         object.__setattr__(self, "_cwql_shown", shown)
 
-    def __getitem__(self, caption: str | AllowEscapes) -> CF:
+    def __getitem__(self, caption: str | AllowedString) -> CF:
         return CF(caption)
 
     def __repr__(self) -> str:

@@ -13,7 +13,7 @@ expect (``ValueError`` for a bad value, ``TypeError`` for a wrong type)::
     │   ├── ParseError                 not the language: from text, nodes and the DSL alike
     │   └── ValidationError            refused by cwql.validate (syntax, schema, policy)
     ├── InvalidValueError (ValueError) a Python value the language cannot hold (NaN, naive time)
-    │   └── UnsafeValueError           a string that would need an escape sequence
+    │   └── UnsafeValueError           a string needing an escape, or hiding an invisible character
     ├── EncodingError (ValueError)     text that cannot be percent-encoded or decoded
     ├── QueryError (ValueError)        Query parameters out of range or not going together
     │   └── QueryTooLongError          a request URL past the budget that cannot be split
@@ -286,11 +286,14 @@ class InvalidValueError(CWQLError, ValueError):
 
 
 class UnsafeValueError(InvalidValueError):
-    """A string that cannot be written without an escape sequence.
+    """A string that cwql will not write without the caller's opt-in.
 
     How the server reads escapes is unverified (LANGUAGE.md §2.6), so a value
     whose text would need one could end the string early on the server; cwql
     refuses it unless the caller opts in with ``cwql.allow_escapes(value)``.
+    A value holding an invisible or control character (a NUL, a zero-width
+    space, a bidi override) rarely matches what it looks like; cwql refuses it
+    unless the caller opts in with ``cwql.allow_control_characters(value)``.
     Lone surrogates are refused always: they cannot be sent as UTF-8.
     """
 

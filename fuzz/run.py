@@ -1,9 +1,9 @@
 """Longer property campaigns: ``python fuzz/run.py [--scale N] [pytest args]``.
 
-Runs the property tests (tests/test_properties.py, tests/test_grammar.py and
-any other test module that sizes its examples with ``tests.conftest.examples``)
-with N times as many examples as the normal suite (default 100). Failures are
-shrunk and saved in the hypothesis database like any other.
+Runs the property tests of the modules listed in ``MODULES`` (each sizes its
+examples with ``tests.conftest.examples``) with N times as many examples as
+the normal suite (default 100). Failures are shrunk and saved in the
+hypothesis database like any other.
 
 For coverage-guided fuzzing of the parser, see fuzz/atheris_parse.py.
 """
@@ -21,6 +21,12 @@ MODULES = [
     "tests/test_grammar.py",
     "tests/test_dsl_properties.py",
     "tests/test_lint_sources.py",  # the linter's readers, fixes and fmt
+    # the validator: scope never widens, no spelling of a denied field, one invisible-character
+    # rule, plain words for end users
+    "tests/test_validate.py",
+    "tests/test_policy_fields.py",
+    "tests/test_invisible.py",
+    "tests/test_end_user.py",
 ]
 
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from hypothesis import strategies as st
 
+from cwql._invisible import find_invisible
 from cwql._literals import quote_string
 from cwql._spec import KEYWORDS, MAX_DIGITS, digit_count
 from cwql.syntax import (
@@ -184,7 +185,9 @@ _offsets = st.integers(-23 * 60 - 59, 23 * 60 + 59).map(
 aware_datetimes = st.datetimes(
     min_value=dt.datetime(2, 1, 1), max_value=dt.datetime(9998, 12, 31), timezones=_offsets
 )
-safe_text = st.text(max_size=20).filter(lambda s: quote_string(s)[1:-1] == s)
+safe_text = st.text(max_size=20).filter(
+    lambda s: quote_string(s)[1:-1] == s and find_invisible(s) is None
+)
 orderable_values = st.one_of(
     st.integers(-(10**15), 10**15),
     # Floats whose exact decimal form fits the server's 38 digits (others are refused: test_dsl.py).

@@ -140,7 +140,8 @@ def test_policy_example_is_refused_under_its_policy(code: Code) -> None:
 def test_validate_diagnostics_carry_their_names() -> None:
     """Syntax, schema and policy findings of one validate call are all named."""
     with pytest.raises(cwql.ValidationError) as info:
-        cwql.validate('sumary like "*printer" and status = 1', endpoint="/service/tickets")
+        cwql.validate('sumary like "*printer" and status = 1', endpoint="/service/tickets",
+                      policy=cwql.Policy(leading_wildcard=False))
     named = {d.code: d.name for d in info.value.diagnostics}
     assert named == {"S001": "unknown-field", "P006": "leading-wildcard",
                      "S003": "reference-without-subfield"}

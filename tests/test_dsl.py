@@ -193,7 +193,8 @@ def test_sort_keys() -> None:
     ("C:\\temp", '"C:\\temp"'),
     ("CONTOSO\\jsmith", '"CONTOSO\\jsmith"'),
     ("a&b=c#d+e%f", '"a&b=c#d+e%f"'),
-    ("line\nbreak\x00", '"line\nbreak\x00"'),
+    ("line\nbreak\ttab\r", '"line\nbreak\ttab\r"'),  # white space is not invisible
+    (cwql.allow_control_characters("nul\x00"), '"nul\x00"'),
     ("[x]", '"[x]"'),  # only contains escapes [
     (0, "0"),
     (-3, "-3"),
@@ -218,6 +219,7 @@ def test_sort_keys() -> None:
     (DateTime(dt.datetime(2024, 1, 1, 12)), "[2024-01-01T12:00:00]"),  # a naive node, on purpose
     (cwql.allow_escapes("it's \"x\""), '"it\'s \\"x\\""'),
     (cwql.allow_escapes("end\\"), '"end\\\\"'),
+    (cwql.allow_escapes(cwql.allow_control_characters("it's \"\u202ex\"")), '"it\'s \\"\u202ex\\""'),
 ])
 def test_values(value: object, text: str) -> None:
     assert str(to_literal(value)) == text

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 import cwql
 from cwql import CF, F
+from cwql._invisible import find_invisible
 from cwql._literals import quote_string
 from cwql._patterns import contains_text, literal_contains
 from cwql.syntax import (
@@ -63,6 +64,10 @@ def _needs_escape(value: str) -> bool:
     return quote_string(value)[1:-1] != value
 
 
+def _invisible(value: str) -> bool:
+    return find_invisible(value) is not None
+
+
 def _has_surrogate(value: str) -> bool:
     return any(0xD800 <= ord(c) <= 0xDFFF for c in value)
 
@@ -86,9 +91,10 @@ def test_no_string_value_escapes_its_literal(value: str) -> None:
     try:
         cond = F.x == value
     except cwql.UnsafeValueError:
-        assert _needs_escape(value) or _has_surrogate(value)
+        assert _needs_escape(value) or _has_surrogate(value) or _invisible(value)
         return
     assert not _needs_escape(value)
+    assert not _invisible(value)
     text = str(cond)
     tree = _sole_comparison(text)
     assert tree.op is Op.EQ
@@ -105,7 +111,7 @@ def test_no_string_value_escapes_its_literal(value: str) -> None:
 @given(HOSTILE)
 def test_escapes_when_allowed_still_round_trip(value: str) -> None:
     try:
-        cond = F.x != cwql.allow_escapes(value)
+        cond = F.x != cwql.allow_escapes(cwql.allow_control_characters(value))
     except cwql.UnsafeValueError:
         assert _has_surrogate(value)
         return
@@ -120,7 +126,7 @@ def test_contains_takes_its_text_literally(value: str, method: str) -> None:
     try:
         cond = getattr(F.x, method)(value)
     except cwql.UnsafeValueError:
-        assert _needs_escape(literal_contains(value)) or _has_surrogate(value)
+        assert _needs_escape(literal_contains(value)) or _has_surrogate(value) or _invisible(value)
         return
     tree = _sole_comparison(str(cond))
     assert tree.value == String(literal_contains(value))
@@ -134,7 +140,8 @@ def test_custom_field_captions_cannot_escape_either(caption: str) -> None:
     try:
         cond = CF(caption) == 1
     except (cwql.UnsafeValueError, cwql.InvalidValueError):
-        assert _needs_escape(caption) or _has_surrogate(caption) or not caption.strip()
+        assert (_needs_escape(caption) or _has_surrogate(caption) or _invisible(caption)
+                or not caption.strip())
         return
     tree = cwql.parse(str(cond), "customFieldConditions")
     assert tree == And((Predicate(cwql.syntax.Path("caption"), Op.EQ, String(caption)),

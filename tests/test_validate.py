@@ -110,15 +110,18 @@ def test_sizes_and_wildcards() -> None:
     policy = Policy(max_predicates=3, max_in_list=2)
     assert codes("a=1 and b=2 and c=3 and d=4 and e=5", policy=policy) == ["P004"]
     assert codes("a in (1,2,3)", policy=policy) == ["P005"]
-    assert codes('a like "*x"') == ["P006"]
-    assert codes('a not like "%x"') == ["P006"]
-    assert cwql.is_valid('a like "x*"')
-    assert cwql.is_valid('a like "*x"', policy=Policy(leading_wildcard=True))
+    no_scans = Policy(leading_wildcard=False)
+    assert codes('a like "*x"', policy=no_scans) == ["P006"]
+    assert codes('a not like "%x"', policy=no_scans) == ["P006"]
+    assert codes('a like "_x"', policy=no_scans) == ["P006"]
+    assert cwql.is_valid('a like "x*"', policy=no_scans)
+    assert cwql.is_valid('a like "*x"')  # the default, as the docs' own patterns need
 
 
 def test_control_characters_in_strings() -> None:
     assert codes('summary = "a\x00b"') == ["P007"]
     assert codes('summary = "a\u202eb"') == ["P007"]
+    assert codes('summary = "a\u2063b"') == ["P007"]  # more in tests/test_invisible.py
     assert cwql.is_valid('summary = "tab\tand\nnewline"')
     assert cwql.is_valid('summary = "a\x00b"', policy=Policy(allow_control_characters=True))
     assert cwql.is_valid('summary = "caf\u00e9 & co"')
@@ -129,8 +132,8 @@ def test_control_characters_in_strings() -> None:
     [
         ({"max_length": 0}, "positive int"),
         ({"max_in_list": True}, "positive int"),
-        ({"allowed_fields": "status"}, "collection of paths"),
-        ({"denied_fields": [""]}, "must be a path"),
+        ({"allowed_fields": "status"}, "takes a collection"),
+        ({"denied_fields": [""]}, "can never match a field"),
         ({"allowed_operators": ["=="]}, "unknown operator"),
     ],
 )
@@ -239,6 +242,7 @@ def test_validate_rejects_non_text_and_bad_kinds() -> None:
         validate("a=1", kind="orderBy")  # type: ignore[arg-type]
 
 
+@examples(100)
 @given(st.text(max_size=200))
 def test_only_validation_errors_escape(text: str) -> None:
     try:
@@ -251,10 +255,12 @@ def test_validated_joins_and_but_never_or() -> None:
     v = validate("status/id = 1 or status/id = 2")
     app = cwql.parse("company/id = 7")
     assert cwql.all_of(app, v) == app & v == v.scoped(app)
-    with pytest.raises(TypeError, match="takes conditions"):
+    with pytest.raises(cwql.CWQLTypeError, match="widen the application's scope"):
         app | v  # type: ignore[operator]
-    with pytest.raises(TypeError):
+    with pytest.raises(cwql.CWQLTypeError, match="widen the application's scope"):
         v | app  # type: ignore[operator]
+    with pytest.raises(cwql.CWQLTypeError, match="widen the application's scope"):
+        cwql.any_of(app, v)
 
 
 @pytest.mark.parametrize(
@@ -292,3 +298,62 @@ def test_unknown_endpoint_is_a_schema_error() -> None:
 def test_strings_that_need_escapes(text: str, escapes: bool) -> None:
     assert (codes(text) == ["P008"]) if escapes else cwql.is_valid(text)
     assert cwql.is_valid(text, policy=Policy(allow_escapes=True))
+
+
+def test_validated_and_validated_is_a_clear_cwql_error() -> None:
+    # issue 11: Python's own TypeError escaped
+    first, second = validate("status/id = 1"), validate("priority/id = 2")
+    with pytest.raises(cwql.CWQLTypeError, match="both sides here are user filters"):
+        first & second  # type: ignore[operator]
+    with pytest.raises(cwql.CWQLTypeError, match="widen the application's scope"):
+        first | second  # type: ignore[operator]
+    with pytest.raises(cwql.CWQLTypeError, match="operators the policy never checked"):
+        ~first  # type: ignore[operator]
+    app = cwql.parse("company/id = 7")
+    assert str(cwql.all_of(app, first, second)) == "company/id=7 and status/id=1 and priority/id=2"
+
+
+_OPERANDS = {
+    "validated": lambda: validate("a = 1"), "expr": lambda: cwql.parse("c = 3"), "str": lambda: "c = 3",
+    "bad str": lambda: "c ==", "EMPTY": lambda: cwql.EMPTY, "int": lambda: 5, "None": lambda: None,
+    "field": lambda: cwql.F.x, "bool": lambda: True, "list": lambda: [cwql.parse("c = 3")],
+}
+
+
+@pytest.mark.parametrize("op", ["&", "|"])
+@pytest.mark.parametrize("other", list(_OPERANDS))
+@pytest.mark.parametrize("validated_left", [True, False])
+def test_only_cwql_errors_leave_validated_operators(op: str, other: str, validated_left: bool) -> None:
+    v, o = validate("a = 1"), _OPERANDS[other]()
+    left, right = (v, o) if validated_left else (o, v)
+    try:
+        result = (left & right) if op == "&" else (left | right)  # type: ignore[operator]
+    except cwql.CWQLError:
+        return
+    # What is allowed: `&` with the application's condition, the filter as one operand under it.
+    assert op == "&"
+    assert other in ("expr", "str", "EMPTY")
+    assert isinstance(result, Expr)
+    assert v.expr in _members(result)
+
+
+@pytest.mark.parametrize(
+    ("text", "fix"),
+    [
+        ("id between 1 and 5", "id>=1 and id<=5"),
+        ("id BETWEEN 1 AND 5", "id>=1 and id<=5"),
+        ("summary = 'x' or dateEntered between [2024-01-01] and [2024-02-01]",
+         "dateEntered>=[2024-01-01] and dateEntered<=[2024-02-01]"),
+        ("id not between 1 and 5", "(id<1 or id>5)"),
+    ],
+)
+def test_between_gets_the_fix(text: str, fix: str) -> None:
+    # issue 16: the parser's diagnostics (cwql/_diagnose.py) name the fix, and the fix is valid
+    with pytest.raises(ValidationError) as info:
+        validate(text)
+    (d,) = info.value.diagnostics
+    assert d.code == "E024"
+    assert d.hint == f"write {fix}"
+    assert "between" in d.message
+    fixed = text[:d.start] + fix + text[d.end:]
+    assert cwql.is_valid(fixed), fixed
