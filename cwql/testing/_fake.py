@@ -505,6 +505,8 @@ class FakePSA:
                 return self._get_one(head, int(last), _query(raw_query))
         elif method == "POST" and last == "search" and head in _SEARCHABLE and self._store.has(head):
             return self._list(head, _search_query(raw_query, body), headers, origin, relative)
+        elif method == "PATCH" and last.isdigit() and self._store.has(head):
+            return self._patch(head, int(last), body)
         if self._store.has(relative) or self._store.has(head):
             return _error(405, "MethodNotAllowed", f"{method} is not supported on /{relative} by the fake")
         return _error(404, "NotFound", f"/{relative} is not an endpoint this server holds")
@@ -599,6 +601,33 @@ class FakePSA:
             return _error(404, "NotFound", f"{resource} with id {record_id} was not found")
         fields = _fields(q.fields)
         return _json(200, record if fields is None else _project(record, fields))
+
+
+    def _patch(self, key: str, record_id: int, body: bytes) -> Response:
+        """``PATCH {collection}/{id}`` with a JSON Patch list: ``replace`` and ``add`` only."""
+        record = self._store.get(key, record_id)
+        if record is None:
+            resource = _RESOURCES.get(key, key.rsplit("/", 1)[-1])
+            return _error(404, "NotFound", f"{resource} with id {record_id} was not found")
+        try:
+            operations = json.loads(body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            operations = None
+        if not isinstance(operations, list) or not all(isinstance(o, dict) for o in operations):
+            return _error(400, "InvalidObject", 'PATCH takes a JSON list of {"op", "path", "value"}')
+        changed = copy.deepcopy(record)
+        for operation in operations:
+            segments = [s for s in str(operation.get("path", "")).split("/") if s]
+            if operation.get("op") not in ("replace", "add") or not segments or segments[0] == "id" \
+                    or "value" not in operation:
+                return _error(400, "InvalidObject", f"the fake PSA cannot apply {operation!r:.100}")
+            holder = changed
+            for segment in segments[:-1]:
+                holder = holder.setdefault(segment, {})
+                if not isinstance(holder, dict):
+                    return _error(400, "InvalidObject", f"{operation['path']} does not name an object field")
+            holder[segments[-1]] = copy.deepcopy(operation["value"])
+        return _json(200, self._store.update(key, record_id, changed))
 
 
 # ---- helpers ------------------------------------------------------------------------------
