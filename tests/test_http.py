@@ -234,7 +234,7 @@ def test_a_client_that_ignores_the_limit_recovers() -> None:
     psa = FakePSA.demo(requests_per_minute=60, clock=clock.time)
     # The client thinks it may send 6000 a minute; the server says 60 and answers 429 past that.
     limiter = RateLimiter(6000, clock=clock.time, wall=clock.time, sleep=clock.sleep)
-    limiter.observe = lambda headers: None  # type: ignore[method-assign]
+    limiter.observe = lambda headers, **_: None  # type: ignore[method-assign]
     policy = RetryPolicy(attempts=5, base=1, cap=2, max_retry_after=120)
     with client(psa, limiter=limiter, retry=policy) as api:
         got = list(api.iter("/service/tickets", page_size=25, limit=2000))
@@ -265,7 +265,7 @@ def test_client_errors_are_never_retried(status: int, error: type[APIError]) -> 
 def test_a_missing_record() -> None:
     psa = FakePSA.demo()
     with client(psa) as api, pytest.raises(NotFoundError):
-        api.get("/service/tickets", 999_999)
+        api.get_one("/service/tickets", 999_999)
     assert len(psa.requests) == 1
 
 
@@ -519,7 +519,7 @@ def test_forward_only_ignored_hands_over_to_keyset() -> None:
     assert len(psa.requests) == len(pages) + 1
 
 
-def test_no_link_headers_hand_over_to_page_numbers() -> None:
+def test_no_link_headers_page_on_to_a_short_page() -> None:
     psa = FakePSA.demo()
     transport = Altered(psa, drop_link=True)
     with Client(base_url=psa.base_url, transport=transport, retry=FAST_RETRY,
@@ -529,7 +529,7 @@ def test_no_link_headers_hand_over_to_page_numbers() -> None:
     got = [r["id"] for p in pages for r in p.records]
     assert sorted(got) == expected(psa, "/service/tickets", OPEN)
     assert len(got) == len(set(got))
-    assert [p.mode for p in pages][:2] == ["link", "page"]
+    assert {p.mode for p in pages} == {"link"}
 
 
 def test_no_link_headers_end_forward_paging_at_a_short_page() -> None:
@@ -594,24 +594,33 @@ def test_records_out_of_id_order_are_an_error_not_a_skip() -> None:
             list(api.iter("/service/tickets", paging="keyset"))
 
 
-def test_a_cycle_of_next_links_ends() -> None:
+def test_next_links_that_never_end_or_go_round_end_the_walk_at_the_data() -> None:
+    # Every answer names a next page (page 1 again); the walk builds its own
+    # requests, so it ends where the pages run out of records.
+    rows = [{"id": i} for i in range(1, 8)]
+    calls: list[str] = []
+
     def handler(request: httpx.Request) -> httpx.Response:
-        page = int(httpx.QueryParams(request.url.query.decode()).get("page", "1"))
-        other = request.url.copy_set_param("page", str(2 if page == 1 else 1))
-        return httpx.Response(200, json=[{"id": page * 10 + i} for i in range(2)],
-                              headers={"Link": f'<{other}>; rel="next"'})
+        calls.append(str(request.url))
+        params = httpx.QueryParams(request.url.query.decode())
+        size, page = int(params["pageSize"]), int(params["page"])
+        first = request.url.copy_set_param("page", "1")
+        return httpx.Response(200, json=rows[(page - 1) * size:page * size],
+                              headers={"Link": f'<{first}>; rel="next"'})
 
     with Client(base_url="https://h.invalid/x/apis/3.0", transport=httpx.MockTransport(handler),
-                retry=FAST_RETRY, company_id="c", public_key="p", private_key="k", client_id="x") as api:
-        got = [r["id"] for r in api.iter("/service/tickets", Query(order_by="id"), paging="link", page_size=2)]
-    assert got == [10, 11, 20, 21]
+                retry=FAST_RETRY, company_id="c", public_key="p", private_key="k", client_id="x",
+                requests_per_minute=100_000) as api:
+        got = [r["id"] for r in api.iter("/service/tickets", Query(order_by="id"), paging="link", page_size=3)]
+    assert got == list(range(1, 8))
+    assert len(calls) < 10
 
 
 def test_split_values_the_server_takes_as_equal_count_once() -> None:
     psa = FakePSA.from_records({"/service/tickets": [{"id": i, "code": f"c{i % 50}"} for i in range(1, 601)]})
     codes = [f"C{i}" for i in range(50)] + [f"c{i}" for i in range(50)] + [f"c{i} " for i in range(50)]
     query = Query(F.code.in_(codes * 3) & (F.id > 0))
-    with client(psa, max_url_length=400) as api:
+    with client(psa, max_url_length=400, schema_check=False) as api:
         got = ids(list(api.iter("/service/tickets", query)))
         assert len(got) == len(set(got)) == 600
         assert api.count("/service/tickets", query) == 600
