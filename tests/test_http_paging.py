@@ -12,8 +12,8 @@ evaluator's equality.
 from __future__ import annotations
 
 import asyncio
-import itertools
 import datetime as dt
+import itertools
 from typing import Any
 
 import pytest
