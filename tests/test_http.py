@@ -706,3 +706,212 @@ def test_undecodable_bodies_are_cwql_errors() -> None:
                 retry=FAST_RETRY, company_id="c", public_key="p", private_key="k", client_id="x") as api:
         with pytest.raises(cwql.CWQLError):
             api.count("/service/tickets")
+
+
+# ---- every Query parameter honoured (issue 12) ----------------------------------------------------
+
+FIFTY = {"/service/tickets": [{"id": i, "summary": f"t{i}"} for i in range(1, 51)]}
+
+
+def fifty() -> FakePSA:
+    return FakePSA.from_records(FIFTY, requests_per_minute=None)
+
+
+def start_walk(api: Client, mode: str, query: Query, listed: range = range(1, 400), **options: Any) -> list[int]:
+    if mode == "split":
+        query = query.where(F.id.in_(listed))
+        assert query.url_length(api.base_url, "/service/tickets") > api.max_url_length
+        return ids(list(api.iter("/service/tickets", query, **options)))
+    if mode == "search":
+        return ids(list(api.search("/service/tickets", query, **options)))
+    return ids(list(api.iter("/service/tickets", query, paging=mode, **options)))
+
+
+START_MODES = ["auto", "forward", "keyset", "link", "page", "split", "search"]
+
+
+@pytest.mark.parametrize("mode", START_MODES)
+def test_page_3_of_10_fetches_records_21_to_30(mode: str) -> None:
+    psa = fifty()
+    with client(psa, max_url_length=800) as api:
+        assert start_walk(api, mode, Query(page=3, page_size=10), limit=10) == list(range(21, 31))
+        assert start_walk(api, mode, Query(page=3, page_size=10)) == list(range(21, 51))  # then on
+
+
+@pytest.mark.parametrize("mode", START_MODES)
+def test_page_id_2000_starts_after_id_2000(mode: str, demo: FakePSA) -> None:
+    with client(demo, max_url_length=800) as api:
+        got = start_walk(api, mode, Query(page_id=2000), range(1900, 2300), limit=30)
+    assert got == list(range(2001, 2031))
+
+
+def test_the_first_request_is_the_callers_page() -> None:
+    psa = fifty()
+    with client(psa) as api:
+        list(api.iter("/service/tickets", Query(page=3, page_size=10), paging="page", limit=10))
+        list(api.iter("/service/tickets", Query(page_id=20, page_size=10), paging="forward", limit=10))
+    first, forward = psa.requests[0], psa.requests[-1]
+    assert (first.query["page"], first.query["pageSize"]) == ("3", "10")
+    assert (forward.query["pageId"], forward.headers["pagination-type"]) == ("20", "forward-only")
+
+
+@pytest.mark.parametrize(("query", "options", "match"), [
+    (Query(page=3), {}, "needs a page size"),
+    (Query(page_size=10), {"page_size": 20}, "disagrees"),
+    (Query(), {"page_size": 0}, "1-1000"),
+    (Query(), {"limit": -1}, "at least 0"),
+    (Query(), {"paging": "pages"}, "paging must be one of"),
+])
+def test_parameters_the_executor_cannot_honour_are_refused(query: Query, options: dict[str, Any],
+                                                           match: str) -> None:
+    psa = fifty()
+    with client(psa) as api, pytest.raises(cwql.CWQLError, match=match):
+        api.iter("/service/tickets", query, **options).__next__()
+    assert psa.requests == []
+
+
+def test_count_ignores_the_paging_parameters() -> None:
+    with client(fifty()) as api:
+        assert api.count("/service/tickets", Query(page=3, page_size=10)) == 50
+
+
+# ---- the schema check before sending (issue 12) -----------------------------------------------
+
+
+def test_an_unknown_field_is_refused_before_anything_is_sent(demo: FakePSA) -> None:
+    demo.clear_log()
+    with client(demo) as api:
+        with pytest.raises(cwql.ValidationError) as info:
+            list(api.iter("/service/tickets", "bogus = 1"))
+        assert info.value.code == "S001"
+        with pytest.raises(cwql.ValidationError, match="did you mean summary"):
+            api.count("/service/tickets", "sumary = 1")
+    assert demo.requests == []
+
+
+@pytest.mark.parametrize(("path", "query", "code"), [
+    ("/company/contacts", Query('communicationItems/value like "*@x*"'), "S004"),
+    ("/company/contacts", Query(child_conditions='firstName = "Ann"'), "S005"),
+    ("/service/tickets", Query(child_conditions='value like "*@x*"'), "S001"),
+    ("/service/tickets", Query(order_by="bogus"), "S001"),
+])
+def test_a_condition_in_the_wrong_parameter_is_refused_with_the_fix(path: str, query: Query, code: str) -> None:
+    with client(FakePSA.demo()) as api, pytest.raises(cwql.ValidationError) as info:
+        list(api.iter(path, query))
+    assert info.value.code == code
+    assert info.value.diagnostics[0].hint or code == "S001"
+
+
+def test_schema_warnings_come_once_and_the_query_is_sent(demo: FakePSA) -> None:
+    with client(demo) as api:
+        with pytest.warns(cwql.http.SchemaWarning, match="S002") as caught:
+            for _ in range(3):
+                assert len(list(api.iter("/service/tickets", 'Summary contains "printer"', limit=2))) == 2
+    assert len(caught) == 1
+
+
+def test_schema_check_off_sends_what_the_schema_lacks(demo: FakePSA) -> None:
+    with client(demo, schema_check=False) as api:
+        assert list(api.iter("/service/tickets", "bogus = 1")) == []
+
+
+def test_endpoints_the_schema_does_not_list_are_not_checked() -> None:
+    psa = FakePSA.from_records({"/custom/things": [{"id": 1, "bogus": 1}]}, requests_per_minute=None)
+    with client(psa) as api:
+        assert ids(list(api.iter("/custom/things", "bogus = 1"))) == [1]
+
+
+# ---- one record, any request (issue 16) --------------------------------------------------------
+
+
+def test_request_patch_updates_the_record_and_get_one_returns_it() -> None:
+    psa = FakePSA.demo()
+    with client(psa) as api:
+        changed = api.request("PATCH", "/service/tickets/1",
+                              json=[{"op": "replace", "path": "summary", "value": "Printer fixed"}])
+        assert changed["summary"] == "Printer fixed"
+        assert api.get_one("/service/tickets", 1)["summary"] == "Printer fixed"
+        assert api.get_one("/service/tickets", 1, fields="id,summary") == {"id": 1, "summary": "Printer fixed"}
+    assert psa.requests[0].method == "PATCH"
+    assert psa.requests[0].headers["authorization"].startswith("Basic ")
+
+
+def test_request_sends_params_encoded_and_returns_the_json() -> None:
+    psa = FakePSA.demo()
+    with client(psa) as api:
+        got = api.request("GET", "/service/tickets", params={"conditions": "id in (1,2)", "pageSize": 5})
+        assert ids(got) == [1, 2]
+        assert ids(api.request("GET", "/service/tickets", params=Query("id < 3"))) == [1, 2]
+    assert psa.requests[0].query == {"conditions": "id in (1,2)", "pageSize": "5"}
+
+
+@pytest.mark.parametrize(("method", "status", "tries"), [
+    ("GET", 500, 4), ("PUT", 502, 4), ("DELETE", 503, 4),
+    ("POST", 500, 1), ("PATCH", 502, 1), ("POST", 429, 4), ("PATCH", 429, 4),
+])
+def test_request_retries_only_what_cannot_act_twice(method: str, status: int, tries: int) -> None:
+    calls: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request.method)
+        return httpx.Response(status, headers={"Retry-After": "0"}, json={"code": "x", "message": "no"})
+
+    with Client(base_url="https://h.invalid/x/apis/3.0", transport=httpx.MockTransport(handler),
+                retry=FAST_RETRY, requests_per_minute=100_000, company_id="c", public_key="p",
+                private_key="k", client_id="x") as api, pytest.raises(APIError):
+        api.request(method, "/service/tickets/1", json={"summary": "x"})
+    assert calls == [method] * tries
+
+
+def test_a_refused_connection_is_retried_whatever_the_method_and_said_once(
+        caplog: pytest.LogCaptureFixture) -> None:
+    calls: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request.method)
+        if len(calls) == 1:
+            raise httpx.ConnectError("Connection refused", request=request)
+        return httpx.Response(200, json={"ok": True})
+
+    caplog.set_level(logging.WARNING, logger="cwql.http")
+    with Client(base_url="https://h.invalid/x/apis/3.0", transport=httpx.MockTransport(handler),
+                retry=FAST_RETRY, requests_per_minute=100_000, company_id="c", public_key="p",
+                private_key="k", client_id="x") as api:
+        assert api.request("POST", "/service/tickets", json={}) == {"ok": True}
+    assert calls == ["POST", "POST"]
+    assert caplog.text.count("no answer from https://h.invalid") == 1
+    assert "Connection refused" in caplog.text
+
+
+def test_get_is_the_deprecated_spelling_of_get_one(demo: FakePSA) -> None:
+    with client(demo) as api, pytest.warns(DeprecationWarning, match="get_one"):
+        assert api.get("/service/tickets", 2)["id"] == 2
+
+
+@pytest.mark.parametrize("mode", ["auto", "forward", "keyset", "link", "page", "split"])
+def test_records_carry_the_fields_asked_for_and_no_more(mode: str) -> None:
+    with client(fifty(), max_url_length=800) as api:
+        query = Query(fields="summary", order_by="summary" if mode in ("link", "page") else None)
+        if mode == "split":
+            got = list(api.iter("/service/tickets", query.where(F.id.in_(range(1, 400))), limit=12))
+        else:
+            got = list(api.iter("/service/tickets", query, paging=mode, limit=12, page_size=5))
+    assert len(got) == 12
+    assert all(set(r) == {"summary"} for r in got)
+
+
+def test_the_client_takes_typed_keywords_and_says_what_is_missing() -> None:
+    with pytest.raises(ConfigurationError, match="private_key, site") as info:
+        Client(company_id="c", public_key="p", client_id="x")
+    assert "CONNECTWISE_PRIVATE_KEY" in str(info.value)
+    with pytest.raises(cwql.CWQLTypeError, match="company_id takes a str"):
+        Client(company_id=1, public_key="p", private_key="k", client_id="x", site="s")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        Client(compnay_id="c")  # type: ignore[call-arg]
+    with pytest.raises(ConfigurationError, match="printable"):
+        Client(company_id="c", public_key="p", private_key="k\nX-Evil: 1", client_id="x", site="s")
+    api = Client.from_env({"CONNECTWISE_COMPANY_ID": "c", "CONNECTWISE_PUBLIC_KEY": "p",
+                           "CONNECTWISE_PRIVATE_KEY": "k", "CONNECTWISE_CLIENT_ID": "x"},
+                          site="api-au.myconnectwise.net", requests_per_minute=30)
+    assert api.base_url == "https://api-au.myconnectwise.net/v4_6_release/apis/3.0/"
+    assert api.limiter.requests_per_minute == 30
