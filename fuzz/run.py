@@ -1,9 +1,12 @@
-"""Longer property campaigns: ``python fuzz/run.py [--scale N] [pytest args]``.
+"""Longer property campaigns: ``python fuzz/run.py [--scale N] [MODULE ...] [pytest args]``.
 
 Runs the property tests (tests/test_properties.py, tests/test_grammar.py and
 any other test module that sizes its examples with ``tests.conftest.examples``)
-with N times as many examples as the normal suite (default 100). Failures are
-shrunk and saved in the hypothesis database like any other.
+with N times as many examples as the normal suite (default 100). Name test
+modules to run only those (``python fuzz/run.py --scale 20
+tests/test_http_paging.py``: the paging campaign); add
+``--hypothesis-show-statistics`` to see how many cases each property ran.
+Failures are shrunk and saved in the hypothesis database like any other.
 
 For coverage-guided fuzzing of the parser, see fuzz/atheris_parse.py.
 """
@@ -21,6 +24,8 @@ MODULES = [
     "tests/test_grammar.py",
     "tests/test_dsl_properties.py",
     "tests/test_lint_sources.py",  # the linter's readers, fixes and fmt
+    "tests/test_http_paging.py",  # paging under inserts, removals and faults; splitting
+    "tests/test_http_responses.py",  # only CWQLError leaves the executor, whatever the server says
 ]
 
 
@@ -30,7 +35,10 @@ def main() -> int:
     if args[:1] == ["--scale"]:
         scale, args = args[1], args[2:]
     env = dict(os.environ, CWQL_FUZZ_SCALE=scale)
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *MODULES, *args]
+    named = [a for a in args if a.startswith("tests/")]
+    modules = named or MODULES
+    args = [a for a in args if a not in named]
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *modules, *args]
     print(" ".join(command), f"(CWQL_FUZZ_SCALE={scale})")
     return subprocess.call(command, cwd=ROOT, env=env)
 
