@@ -23,9 +23,9 @@ from ..syntax import (
     Literal,
     Number,
     Op,
-    Or,
     Predicate,
     String,
+    transform,
     walk,
 )
 
@@ -137,21 +137,7 @@ def _largest_fitting(fits: Callable[[int], bool], most: int) -> int:
 
 
 def _replace(root: Expr, target: Predicate, replacement: Predicate) -> Expr:
-    """``root`` with every occurrence of ``target`` (by identity) replaced, without recursion."""
-    done: dict[int, Expr] = {}
-    stack: list[tuple[Expr, bool]] = [(root, False)]
-    while stack:
-        node, expanded = stack.pop()
-        if node is target:
-            done[id(node)] = replacement
-        elif isinstance(node, (And, Or)):
-            if not expanded:
-                stack.append((node, True))
-                stack.extend((child, False) for child in node.operands)
-                continue
-            operands = tuple(done[id(child)] for child in node.operands)
-            changed = any(new is not old for new, old in zip(operands, node.operands, strict=True))
-            done[id(node)] = type(node)(operands) if changed else node
-        else:
-            done[id(node)] = node
-    return done[id(root)]
+    """``root`` with ``target`` (by identity) replaced; the rest of the tree is shared."""
+    new = transform(root, lambda node: replacement if node is target else node, leaves=(Predicate,))
+    assert isinstance(new, Expr)
+    return new
