@@ -918,3 +918,40 @@ def test_the_client_takes_typed_keywords_and_says_what_is_missing() -> None:
                           site="api-au.myconnectwise.net", requests_per_minute=30)
     assert api.base_url == "https://api-au.myconnectwise.net/v4_6_release/apis/3.0/"
     assert api.limiter.requests_per_minute == 30
+
+
+@pytest.mark.parametrize("mode", ["link", "forward", "keyset"])
+def test_a_server_that_caps_page_size_is_followed_to_the_end(mode: str) -> None:
+    # Older servers cut pageSize (LANGUAGE.md §5); their Link still says what comes next.
+    rows = list(range(1, 61))
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        params = httpx.QueryParams(request.url.query.decode())
+        size = min(int(params["pageSize"]), 7)
+        if "pageId" in params or "id>" in params.get("conditions", ""):
+            after = int(params.get("pageId") or params["conditions"].split("id>")[1].split()[0])
+            chunk = [i for i in rows if i > after][:size]
+            more = bool(chunk) and chunk[-1] < rows[-1]
+        else:
+            page = int(params.get("page", "1"))
+            chunk = rows[(page - 1) * size:page * size]
+            more = page * size < len(rows)
+        headers = {"Link": f'<{request.url.copy_set_param("page", "9")}>; rel="next"'} if more else {}
+        if mode == "forward" and more:
+            headers = {"Link": f'<{request.url.copy_set_param("pageId", str(chunk[-1]))}>; rel="next"'}
+        return httpx.Response(200, json=[{"id": i} for i in chunk], headers=headers)
+
+    with Client(base_url="https://h.invalid/x/apis/3.0", transport=httpx.MockTransport(handler),
+                retry=FAST_RETRY, requests_per_minute=100_000, company_id="c", public_key="p",
+                private_key="k", client_id="x") as api:
+        query = Query(order_by="id") if mode == "link" else Query()
+        got = [r["id"] for r in api.iter("/service/tickets", query, paging=mode, page_size=25)]
+    assert got == rows
+
+
+def test_a_page_size_cap_too_small_to_overlap_is_an_error_not_a_skip() -> None:
+    from cwql.http._paging import _window
+
+    assert _window(11, 4, most=4000) == (3, 5)  # 4, 3, 2 and 1 all end at 12: a wider window
+    with pytest.raises(cwql.http.ResponseError, match="keyset"):
+        _window(11, 4, most=4)

@@ -310,13 +310,15 @@ class KeysetPager(_ByIdentity):
 # ---- walks by offset ---------------------------------------------------------------------
 
 
-def _window(target: int, limit: int) -> tuple[int, int]:
+def _window(target: int, limit: int, *, most: int = _MAX_WINDOW) -> tuple[int, int]:
     """``(page, size)`` of the window that holds position ``target`` and reaches furthest.
 
     Page ``p`` of size ``s`` holds positions ``(p-1)*s`` to ``p*s - 1``. Among
     sizes up to ``limit`` the one whose window ends furthest past ``target``
     wins (the smaller start on a tie: more overlap). If none reaches two past
-    ``target`` (sizes that all divide ``target + 1``), a larger size does.
+    ``target`` (sizes that all divide ``target + 1``: with ``limit`` 25 the
+    first such position is past 2.6e10), a larger size up to ``most`` does;
+    :class:`ResponseError` if none can.
     """
     best = (0, 0, 0)  # (end, -start, size)
     for size in range(limit, 0, -1):
@@ -326,10 +328,15 @@ def _window(target: int, limit: int) -> tuple[int, int]:
         if best[0] - target == limit:
             break  # no window of at most `limit` ends further
     size = best[2]
-    while best[0] < target + 2 and size < _MAX_WINDOW:
+    while best[0] < target + 2 and size < most:
         size += 1
         page = target // size + 1
         best = max(best, (page * size, -(page - 1) * size, size))
+    if best[0] < target + 2:
+        raise ResponseError(
+            f"the server answers at most {most} records a page, too few to page by offsets "
+            f"past record {target + 1} without risking a skip; use paging='keyset'"
+        )
     return target // best[2] + 1, best[2]
 
 
@@ -360,9 +367,14 @@ class OffsetPager(Pager):
         self.window = (page, self.start_size)
         self.started = False
         self.misses = 0
+        self.capped = False
 
     def _first(self) -> Request:
         return self._request()
+
+    def _most(self) -> int:
+        """The largest window the server answers in full."""
+        return self.limit if self.capped else _MAX_WINDOW
 
     def _request(self) -> Request:
         page, size = self.window
@@ -378,14 +390,12 @@ class OffsetPager(Pager):
                 f"asked for {size} records a page and got {len(records)}: the server does not "
                 "page by pageSize, so the walk cannot tell where it is"
             )
-        if self.mode == "link" and links is not None and "next" in links and 0 < len(records) < size:
-            self.limit = max(len(records), 2)  # the server caps its pages below what was asked
         if self.started and start > self.floor and not self.seen.intersection(ids):
             # Nothing here was read before: the records read last now lie before
             # this window (removals moved them back). Step back, further each time.
             self.misses += 1
             back = min(2 ** (self.misses - 1), start - self.floor)
-            self.window = _window(start - back, self.limit)
+            self.window = _window(start - back, self.limit, most=self._most())
             self._next = self._request()
             return []
         self.started = True
@@ -396,8 +406,18 @@ class OffsetPager(Pager):
                 self.seen.add(ident)
                 fresh.append(record)
         more = _more(records, size, links) if self.mode == "link" else len(records) >= size
+        if more and len(records) < size:
+            # A short page the server says is not the last: it caps pageSize below
+            # what was asked (older servers refused over 100). Walk in pages of
+            # that size from here; if one of those comes back short, or this one
+            # is too short to overlap, the data has ended, whatever the link says.
+            if self.capped or len(records) < 2:
+                more = False
+            else:
+                self.capped = True
+                self.limit = len(records)
         if more:
-            window = _window(start + len(records) - 1, self.limit)
+            window = _window(start + len(records) - 1, self.limit, most=self._most())
             if window == self.window and not fresh:
                 raise ResponseError(
                     f"page {page} of {size} came back with {len(records)} records again; "
