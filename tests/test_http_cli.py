@@ -13,7 +13,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -199,10 +198,12 @@ def test_json_output_stays_one_document_when_interrupted() -> None:
          "--page-size", "5", "--requests-per-minute", "120"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV,
     )
-    time.sleep(6)  # the interpreter starts, then a request every half second
+    assert process.stdout is not None and process.stderr is not None
+    head = [process.stdout.readline(), process.stdout.readline()]  # "[" and a first record: under way
     process.send_signal(signal.SIGINT)
-    out, err = process.communicate(timeout=60)
-    assert process.returncode == 130, err
+    out = "".join(head) + process.stdout.read()  # through the same buffer readline() filled
+    err = process.stderr.read()
+    assert process.wait(timeout=60) == 130, err
     data = json.loads(out)
     assert 0 < len(data) < 3000
     assert "interrupted" in err

@@ -13,6 +13,7 @@ import csv
 import json
 import logging
 import re
+import signal
 import sys
 import time
 import warnings
@@ -226,28 +227,76 @@ def _with_progress(pages: Iterator[Any], client: Any, out: TextIO) -> Iterator[A
 # ---- output -------------------------------------------------------------------------------
 
 
-def _write(records: Iterator[Any], form: str, out: TextIO, fields: str | None) -> None:
-    if form == "jsonl":
-        for record in records:
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
-        return
-    if form == "json":
-        # Streamed: one record in memory at a time, however many there are. The
-        # array is closed whatever stops the stream (an error, Ctrl-C), so what
-        # was written is always one valid JSON document.
-        out.write("[")
+class _Whole:
+    """Ctrl-C between records, never inside one: the output stays whole (one JSON document).
+
+    While a record is being written, SIGINT is held back and raised as
+    :class:`KeyboardInterrupt` right after it; at any other moment (a request,
+    a wait for the rate limit) it is raised at once, as usual.
+    """
+
+    def __init__(self) -> None:
+        self.writing = False
+        self.held = False
+
+    def __enter__(self) -> _Whole:
+        self.previous = signal.getsignal(signal.SIGINT)
         try:
-            for i, record in enumerate(records):
-                out.write(("," if i else "") + "\n  " + json.dumps(record, ensure_ascii=False))
+            signal.signal(signal.SIGINT, self._on_interrupt)
+        except ValueError:  # not the main thread: no handler of our own
+            self.previous = None
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
+
+    def _on_interrupt(self, number: int, frame: object) -> None:
+        if self.writing:
+            self.held = True
+        else:
+            raise KeyboardInterrupt
+
+    @contextlib.contextmanager
+    def record(self) -> Iterator[None]:
+        self.writing = True
+        try:
+            yield
         finally:
-            with contextlib.suppress(OSError):
-                out.write("\n]\n")
-                out.flush()
-        return
-    _write_csv(records, out, fields)
+            self.writing = False
+        if self.held:
+            self.held = False
+            raise KeyboardInterrupt
 
 
-def _write_csv(records: Iterator[Any], out: TextIO, fields: str | None) -> None:
+def _write(records: Iterator[Any], form: str, out: TextIO, fields: str | None) -> None:
+    with _Whole() as whole:
+        if form == "jsonl":
+            for record in records:
+                with whole.record():
+                    out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            return
+        if form == "json":
+            # Streamed: one record in memory at a time, however many there are. The
+            # array is closed whatever stops the stream (an error, Ctrl-C), so what
+            # was written is always one valid JSON document.
+            with whole.record():
+                out.write("[")
+            try:
+                for i, record in enumerate(records):
+                    text = ("," if i else "") + "\n  " + json.dumps(record, ensure_ascii=False)
+                    with whole.record():
+                        out.write(text)
+            finally:
+                whole.writing = True  # the closing bracket is written whatever comes
+                with contextlib.suppress(OSError):
+                    out.write("\n]\n")
+                    out.flush()
+            return
+        _write_csv(records, out, fields, whole)
+
+
+def _write_csv(records: Iterator[Any], out: TextIO, fields: str | None, whole: _Whole) -> None:
     """A table: the ``--fields`` as columns (in their order), else the first record's fields.
 
     Nested objects become ``a/b`` columns, lists and objects named as a whole
@@ -271,9 +320,11 @@ def _write_csv(records: Iterator[Any], out: TextIO, fields: str | None) -> None:
                 print(f"cwql get: record {number} has fields the CSV header lacks "
                       f"({', '.join(extra[:5])}{', ...' if len(extra) > 5 else ''}); "
                       "choose the columns with --fields", file=sys.stderr)
-        if number == 1:
-            writer.writerow(columns)
-        writer.writerow([_cell(_value(record, flat, c)) for c in columns])
+        row = [_cell(_value(record, flat, c)) for c in columns]
+        with whole.record():
+            if number == 1:
+                writer.writerow(columns)
+            writer.writerow(row)
 
 
 def _value(record: Any, flat: dict[str, Any], column: str) -> Any:
