@@ -198,7 +198,8 @@ def test_json_output_stays_one_document_when_interrupted() -> None:
          "--page-size", "5", "--requests-per-minute", "120"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV,
     )
-    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout is not None
+    assert process.stderr is not None
     head = [process.stdout.readline(), process.stdout.readline()]  # "[" and a first record: under way
     process.send_signal(signal.SIGINT)
     out = "".join(head) + process.stdout.read()  # through the same buffer readline() filled

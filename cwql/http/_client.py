@@ -29,6 +29,7 @@ from .. import errors as _errors
 from .._encoding import encode, redact_url
 from .._query import WIDEST_ID, Query, check_base_url, paging_modes
 from .._spec import MAX_PAGE_SIZE, MAX_URL_LENGTH
+from .._typed import BoundQuery
 from ..errors import (
     ConfigurationError,
     CWQLTypeError,
@@ -152,6 +153,15 @@ def _as_query(query: object) -> Query:
     if isinstance(query, (Expr, str)):
         return Query(query)
     raise CWQLTypeError(f"query must be a cwql.Query, a condition or text, not {type(query).__name__}")
+
+
+def _unbind(path: object, query: object) -> tuple[object, object]:
+    """A bound query (``Ticket.query(...)``) in place of the path: its endpoint and its parameters."""
+    if not isinstance(path, BoundQuery):
+        return path, query
+    if query is not None:
+        raise CWQLTypeError(f"{path!r} knows its endpoint: pass it alone, not with another query")
+    return path.endpoint, path.unbound()
 
 
 def _normal_path(path: object) -> str:
@@ -311,6 +321,7 @@ class _Base:
     def _prepare(self, path: object, query: object, page_size: object, paging: object,
                  limit: object) -> tuple[str, Query, int, list[Pager], int]:
         """Everything a walk needs, checked before the first request: path, query, size, pagers, skip."""
+        path, query = _unbind(path, query)
         path = _normal_path(path)
         q = _as_query(query)
         if not isinstance(paging, str):
@@ -629,7 +640,7 @@ class Client(_Base):
 
     # ---- the API ----------------------------------------------------------------------
 
-    def pages(self, path: str, query: QueryLike = None, *, page_size: int | None = None,
+    def pages(self, path: str | BoundQuery, query: QueryLike = None, *, page_size: int | None = None,
               paging: str = "auto", limit: int | None = None) -> Iterator[Page]:
         """The pages of records ``query`` matches on ``path``, lazily, each record once.
 
@@ -653,7 +664,7 @@ class Client(_Base):
         for page in _limited_pages(pages, limit):
             yield _stripped(page) if strip else page
 
-    def iter(self, path: str, query: QueryLike = None, *, page_size: int | None = None,
+    def iter(self, path: str | BoundQuery, query: QueryLike = None, *, page_size: int | None = None,
              paging: str = "auto", limit: int | None = None) -> Iterator[Any]:
         """Every record ``query`` matches on ``path``, lazily, one page in memory at a time.
 
@@ -679,14 +690,15 @@ class Client(_Base):
         for page in pages:
             yield from page.records
 
-    def count(self, path: str, query: QueryLike = None) -> int:
+    def count(self, path: str | BoundQuery, query: QueryLike = None) -> int:
         """How many records ``query`` matches on ``path`` (``GET {path}/count``).
 
         Only the condition parameters count; ``page``, ``page_id`` and the rest
         are ignored.
         """
-        path = _normal_path(path)
-        q = _count_query(_as_query(query))
+        where, given = _unbind(path, query)
+        path = _normal_path(where)
+        q = _count_query(_as_query(given))
         self._check_schema(path, q)
         plan = self._count_plan(path, q)
         if plan is None:
@@ -728,11 +740,12 @@ class Client(_Base):
         response = self._send(built, idempotent=built.method in IDEMPOTENT_METHODS)
         return self._read(response, built, empty=None)
 
-    def search(self, path: str, query: QueryLike = None, *, page_size: int | None = None,
+    def search(self, path: str | BoundQuery, query: QueryLike = None, *, page_size: int | None = None,
                limit: int | None = None) -> Iterator[Any]:
         """Records from ``POST {path}/search`` (``/service/tickets``, ``/project/tickets``)."""
-        path = _normal_path(path)
-        q = _as_query(query)
+        where, given = _unbind(path, query)
+        path = _normal_path(where)
+        q = _as_query(given)
         size = self._page_size(q, page_size, limit)
         self._check_schema(path, q)
         pager = make_pager("auto", self.base_url, path, q, size, search=True)
@@ -809,7 +822,7 @@ class AsyncClient(_Base):
                 return response
             await asyncio.sleep(delay)
 
-    def pages(self, path: str, query: QueryLike = None, *, page_size: int | None = None,
+    def pages(self, path: str | BoundQuery, query: QueryLike = None, *, page_size: int | None = None,
               paging: str = "auto", limit: int | None = None) -> AsyncIterator[Page]:
         """:meth:`Client.pages`, for ``async for``."""
         return self._pages(*self._prepare(path, query, page_size, paging, limit), limit)
@@ -831,7 +844,7 @@ class AsyncClient(_Base):
             if done:
                 return
 
-    async def iter(self, path: str, query: QueryLike = None, *, page_size: int | None = None,
+    async def iter(self, path: str | BoundQuery, query: QueryLike = None, *, page_size: int | None = None,
                    paging: str = "auto", limit: int | None = None) -> AsyncIterator[Any]:
         """:meth:`Client.iter`, for ``async for``."""
         async for page in self.pages(path, query, page_size=page_size, paging=paging, limit=limit):
@@ -850,10 +863,11 @@ class AsyncClient(_Base):
             yield Page(fresh, pager.pages, redact_url(request.url), mode)
             request = pager.next
 
-    async def count(self, path: str, query: QueryLike = None) -> int:
+    async def count(self, path: str | BoundQuery, query: QueryLike = None) -> int:
         """:meth:`Client.count`, awaited."""
-        path = _normal_path(path)
-        q = _count_query(_as_query(query))
+        where, given = _unbind(path, query)
+        path = _normal_path(where)
+        q = _count_query(_as_query(given))
         self._check_schema(path, q)
         plan = self._count_plan(path, q)
         if plan is None:
@@ -885,11 +899,12 @@ class AsyncClient(_Base):
         response = await self._send(built, idempotent=built.method in IDEMPOTENT_METHODS)
         return self._read(response, built, empty=None)
 
-    async def search(self, path: str, query: QueryLike = None, *, page_size: int | None = None,
+    async def search(self, path: str | BoundQuery, query: QueryLike = None, *, page_size: int | None = None,
                      limit: int | None = None) -> AsyncIterator[Any]:
         """:meth:`Client.search`, for ``async for``."""
-        path = _normal_path(path)
-        q = _as_query(query)
+        where, given = _unbind(path, query)
+        path = _normal_path(where)
+        q = _as_query(given)
         size = self._page_size(q, page_size, limit)
         self._check_schema(path, q)
         pager = make_pager("auto", self.base_url, path, q, size, search=True)
