@@ -3,6 +3,12 @@
 A :class:`Query` is immutable; builder methods return new ones. Strings are
 parsed with the right grammar, so a Query never holds text that does not
 parse, and the parameters it emits are always canonical and fully encoded.
+
+It also holds the one model of a request's URL length (:meth:`Query.url_length`):
+what each paging strategy adds to a query (:meth:`Query.walk_request`: the
+keyset walk's ``id > N``, the offset walk's tie-breaking ``id``, page numbers,
+``pageId``) is written here once, and the executor's budget checks, its
+pagers and the linter all measure through it.
 """
 
 from __future__ import annotations
@@ -13,11 +19,11 @@ from typing import Any, NoReturn, TypeAlias
 from urllib.parse import urlsplit
 
 from ._combine import all_of
-from ._dsl import Field
-from ._encoding import encode
+from ._dsl import _CAPTION, Field
+from ._encoding import encode, redact_url
 from ._parser import parse, parse_fields, parse_order_by
-from ._spec import MAX_PAGE_SIZE, PARAMETERS, ConditionKind
-from .errors import CWQLTypeError, QueryError
+from ._spec import CUSTOM_FIELD_COLUMNS, MAX_PAGE_SIZE, PARAMETERS, ConditionKind
+from .errors import CWQLTypeError, QueryError, UsageError
 from .syntax import (
     EMPTY,
     And,
@@ -25,6 +31,7 @@ from .syntax import (
     Empty,
     Expr,
     Fields,
+    Number,
     Op,
     OrderBy,
     Path,
@@ -35,7 +42,17 @@ from .syntax import (
     walk,
 )
 
-__all__ = ["Query"]
+__all__ = ["PAGING_MODES", "WIDEST_ID", "WIDEST_PAGE", "Query", "check_base_url", "paging_modes"]
+
+#: The paging strategies of the executor (docs/executor.md): ``auto`` picks one.
+PAGING_MODES = ("auto", "forward", "link", "page", "keyset")
+#: The largest id a walk accepts in a record, and so the widest a keyset
+#: condition or a ``pageId`` can carry: SQL Server's bigint (Manage's ids are ints).
+WIDEST_ID = 2**63 - 1
+#: The highest page number an offset walk is budgeted for.
+WIDEST_PAGE = 10**10 - 1
+
+_ID = Path("id")
 
 
 ConditionInput: TypeAlias = Expr | Empty | str | None
@@ -91,8 +108,15 @@ class Query:
         page_id: int | None = None,
     ) -> None:
         init = object.__setattr__
-        init(self, "conditions", _condition(conditions, "conditions"))
-        init(self, "child_conditions", _condition(child_conditions, "childConditions"))
+        kinds: tuple[tuple[str, ConditionInput, ConditionKind], ...] = (
+            ("conditions", conditions, "conditions"),
+            ("child_conditions", child_conditions, "childConditions"),
+        )
+        for name, value, kind in kinds:
+            condition = _condition(value, kind)
+            if isinstance(condition, Expr):
+                _refuse_custom_field_condition(condition, name)
+            init(self, name, condition)
         custom = _condition(custom_field_conditions, "customFieldConditions")
         if isinstance(custom, Expr):
             _check_custom_fields(custom)
@@ -189,9 +213,63 @@ class Query:
         joined = _join(base_url, path)
         return f"{joined}?{query}" if query else joined
 
-    def url_length(self, base_url: str, path: str) -> int:
-        """The exact length of :meth:`url`; the official limit is 2000 characters."""
-        return len(self.url(base_url, path))
+    def url_length(self, base_url: str, path: str, *, paging: str | None = None) -> int:
+        """The length of a request URL for this query; the official limit is 2000 characters.
+
+        Without ``paging``, the exact length of :meth:`url`. With a paging
+        mode (one of :data:`PAGING_MODES`), the longest URL any request of
+        that walk can have: every form :meth:`walk_request` builds for it,
+        with page numbers at :data:`WIDEST_PAGE` and ids at :data:`WIDEST_ID`.
+        This is the one measure the executor's budget checks, its pagers and
+        the linter use.
+        """
+        if paging is None:
+            return len(self.url(base_url, path))
+        size = self.page_size or MAX_PAGE_SIZE
+        longest = 0
+        for mode in paging_modes(paging, ordered=self.ordering is not None):
+            forms = [self.walk_request(mode, page=WIDEST_PAGE, page_size=size)]
+            if mode in ("forward", "keyset"):
+                forms.append(self.walk_request(mode, page_size=size, after=WIDEST_ID))
+            for form in forms:
+                longest = max(longest, len(form.url(base_url, path)))
+        return longest
+
+    def walk_request(
+        self, paging: str, *, page: int | None = None, page_size: int | None = None,
+        after: int | None = None,
+    ) -> Query:
+        """The query one request of a walk in ``paging`` mode sends (docs/executor.md).
+
+        ``page``/``link`` (an offset walk): ``page`` and ``page_size`` set,
+        ``id`` added as the last ``orderBy`` key so that ties keep one order
+        from request to request, and a ``page_id`` turned into ``id > page_id``.
+        ``keyset``: ordered by ``id``, with ``id > after`` ANDed onto the
+        conditions when ``after`` is given. ``forward``: ``pageId=after`` (the
+        caller adds the ``pagination-type`` header). In an id walk, ``page``
+        asks for the walk's first request by offset, in id order. Raises
+        :class:`~cwql.QueryError` for values out of range.
+        """
+        size = page_size if page_size is not None else self.page_size
+        if paging in ("page", "link"):
+            base = self
+            if self.page_id is not None:
+                base = self.replace(page_id=None, conditions=_after_id(self.conditions, self.page_id))
+            return base.replace(order_by=_total_order(base.ordering), page=page, page_size=size)
+        if paging not in ("forward", "keyset"):
+            raise UsageError(f"paging must be one of {', '.join(PAGING_MODES[1:])}; got {paging!r}")
+        if self.ordering is not None:
+            raise QueryError(
+                f"{paging} paging walks records in id order, so it cannot go with orderBy; "
+                "use paging='link' or 'page', or drop the order"
+            )
+        if page is not None:  # the walk's first request, by offset in id order
+            return self.replace(order_by=OrderBy((SortKey(_ID),)), page=page, page_size=size, page_id=None)
+        if paging == "forward":
+            return self.replace(page=None, page_size=size, page_id=after)
+        conditions = self.conditions if after is None else _after_id(self.conditions, after)
+        return self.replace(conditions=conditions, order_by=OrderBy((SortKey(_ID),)), page=None,
+                            page_size=size, page_id=None)
 
     def search_body(self) -> dict[str, str]:
         """The JSON body for ``POST .../search`` (``/service/tickets``, ``/project/tickets``).
@@ -216,6 +294,40 @@ class Query:
             if value is not None:
                 shown.append(f"{attribute}={value}")
         return f"Query({', '.join(shown)})"
+
+
+# ---- paging --------------------------------------------------------------------------
+
+
+def paging_modes(paging: str, *, ordered: bool) -> tuple[str, ...]:
+    """The strategies a walk asked for as ``paging`` may use, first the one it starts with.
+
+    ``auto`` is ``link`` with an ``orderBy``, else ``forward``; ``forward``
+    hands over to ``keyset`` on a server that ignores it. Raises
+    :class:`~cwql.UsageError` for an unknown mode.
+    """
+    if paging not in PAGING_MODES:
+        raise UsageError(f"paging must be one of {', '.join(PAGING_MODES)}; got {paging!r}")
+    if paging == "auto":
+        paging = "link" if ordered else "forward"
+    return ("forward", "keyset") if paging == "forward" else (paging,)
+
+
+def _after_id(conditions: Condition, after: int) -> Expr:
+    """``conditions`` and ``id > after``: where a keyset walk (or ``pageId``) resumes."""
+    return all_of(Predicate(_ID, Op.GT, Number(str(after))), conditions)
+
+
+def _total_order(ordering: OrderBy | None) -> OrderBy:
+    """``ordering`` with ``id`` as its last key (unless it sorts by id already).
+
+    SQL Server returns rows that tie on every key in any order it likes, and
+    may choose another for the next page; an offset walk needs one order.
+    """
+    keys = ordering.keys if ordering is not None else ()
+    if any(key.path.name.lower() == "id" for key in keys):
+        return ordering  # type: ignore[return-value]
+    return OrderBy((*keys, SortKey(_ID)))
 
 
 # ---- checking the arguments ---------------------------------------------------
@@ -314,10 +426,33 @@ def _integer(name: str, value: object, low: int, high: int | None) -> int | None
 # customFieldConditions is evaluated against one custom field at a time (the
 # server model: a record matches when one of its custom-field rows does).
 _NEGATIVE = frozenset({Op.NE, Op.NOT_IN, Op.NOT_CONTAINS, Op.NOT_LIKE})
+_COLUMNS = {name.lower(): name for name in CUSTOM_FIELD_COLUMNS}
+
+
+def _refuse_custom_field_condition(expr: Expr, name: str) -> None:
+    """A condition ``CF()`` built belongs in ``custom_field_conditions``, nowhere else.
+
+    It is recognised by the caption test ``CF()`` makes (text that happens to
+    say ``caption=... and value=...`` is left to the schema check: a few
+    endpoints have such fields of their own).
+    """
+    for node in walk(expr):
+        if isinstance(node, Predicate) and node.path is _CAPTION:
+            raise QueryError(
+                f"{name}: `{node}` comes from CF(), which builds customFieldConditions; pass it as "
+                f"custom_field_conditions=..., not {name}"
+            )
 
 
 def _check_custom_fields(expr: Expr) -> None:
     for node in walk(expr):
+        if isinstance(node, Predicate) and node.path.name.lower() not in _COLUMNS:
+            columns = ", ".join(sorted(CUSTOM_FIELD_COLUMNS, key=lambda c: (c not in ("caption", "value"), c)))
+            raise QueryError(
+                f"customFieldConditions: `{node}` is not a custom-field condition: it filters each "
+                f"custom field's row, whose columns are {columns}; `{node.path.name}` belongs in "
+                'conditions (or write CF("Caption") == value)'
+            )
         if isinstance(node, Predicate) and node.path.name.lower() == "caption":
             if node.op in _NEGATIVE:
                 raise QueryError(
@@ -369,24 +504,47 @@ def _query_string(params: dict[str, str]) -> str:
 def _join(base_url: str, path: str) -> str:
     if not isinstance(base_url, str) or not isinstance(path, str):
         raise CWQLTypeError("url() takes base_url and path as str")
-    parts = urlsplit(base_url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        _bad_url(f"base_url must be an http(s) URL such as https://host/v4_6_release/apis/3.0, not {base_url!r}")
-    if parts.query or parts.fragment or base_url.endswith(("?", "#")):
-        _bad_url(f"base_url must not hold a query or fragment: {base_url!r}")
+    check_base_url(base_url)
     if "://" in path:
         _bad_url(f"path must be relative to base_url, such as /service/tickets, not {path!r}")
     for char, why in (("?", "a query"), ("#", "a fragment"), ("%", "percent-escapes"),
-                      ("{", "a template"), ("}", "a template")):
+                      ("{", "a template"), ("}", "a template"), ("\\", "a backslash")):
         if char in path:
             _bad_url(f"path must not hold {why} ({char!r}): {path!r}; pass parameters to Query")
+    if any(c < " " or c == "\x7f" for c in path):
+        _bad_url(f"path must not hold control characters: {path!r}")
     segments = path.strip("/")
+    if any(segment in (".", "..") for segment in segments.split("/")):
+        # httpx (like a browser) would resolve them, and the request, with
+        # its credentials, would leave the API for another path on the host.
+        _bad_url(f"path must not hold . or .. segments: {path!r}")
     joined = base_url.rstrip("/")
     if segments:
         joined += "/" + encode(segments)
         if path.endswith("/"):
             joined += "/"
     return joined
+
+
+def check_base_url(base_url: str) -> None:
+    """Refuse an API root that is not a plain http(s) URL (the message shows it without secrets)."""
+    shown = redact_url(base_url)
+    try:
+        parts = urlsplit(base_url)
+        parts.port  # noqa: B018 - reading it checks the port
+    except ValueError:
+        _bad_url(f"base_url is not a URL: {shown!r}")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        _bad_url(f"base_url must be an http(s) URL such as https://host/v4_6_release/apis/3.0, not {shown!r}")
+    if parts.query or parts.fragment or base_url.endswith(("?", "#")):
+        _bad_url(f"base_url must not hold a query or fragment: {shown!r}")
+    if "@" in parts.netloc:
+        _bad_url(
+            f"base_url must not hold credentials ({shown!r}): the API takes them in headers; "
+            "pass company_id, public_key, private_key and client_id"
+        )
+    if any(c <= " " or c in "\\\x7f" for c in base_url):
+        _bad_url(f"base_url must not hold spaces, backslashes or control characters: {shown!r}")
 
 
 def _bad_url(message: str) -> NoReturn:

@@ -20,6 +20,7 @@ from .errors import UsageError
 __all__ = [
     "ALL_KINDS",
     "CONDITION_KINDS",
+    "CUSTOM_FIELD_COLUMNS",
     "HOST_NAMES",
     "KEYWORDS",
     "MAX_DEPTH",
@@ -92,6 +93,12 @@ MAX_URL_LENGTH = 2000
 
 
 # ---- the parameters ---------------------------------------------------------------
+
+#: The columns of a custom-field row, all that ``customFieldConditions`` can test
+#: (the Manage spec's ``CustomFieldValue``; a test checks the bundled schema agrees).
+CUSTOM_FIELD_COLUMNS = frozenset({
+    "id", "caption", "type", "entryMethod", "numberOfDecimals", "value", "connectWiseId",
+})
 
 ConditionKind: TypeAlias = Literal["conditions", "childConditions", "customFieldConditions"]
 

@@ -1012,9 +1012,9 @@ class BoundQuery(Query):
         """The full request URL on :attr:`endpoint` (or ``path``)."""
         return super().url(base_url, self.endpoint if path is None else path)
 
-    def url_length(self, base_url: str, path: str | None = None) -> int:
-        """The exact length of :meth:`url`."""
-        return len(self.url(base_url, path))
+    def url_length(self, base_url: str, path: str | None = None, *, paging: str | None = None) -> int:
+        """:meth:`Query.url_length <cwql.Query.url_length>` on :attr:`endpoint` (or ``path``)."""
+        return super().url_length(base_url, self.endpoint if path is None else path, paging=paging)
 
     def unbound(self) -> Query:
         """The same parameters as a plain :class:`~cwql.Query`."""

@@ -377,7 +377,8 @@ class APIError(CWQLError):
         detail = f" ({code})" if code else ""
         fields = "".join(f"\n  {e.field or e.resource}: {e.message}" for e in errors)
         tries = f" after {attempts} attempts" if attempts > 1 else ""
-        super().__init__(f"{status}{detail} {message} [{method} {url}]{tries}{fields}")
+        head = f"{status}{detail}" if status else "no answer:"  # status 0: TransportError
+        super().__init__(f"{head} {message} [{method} {url}]{tries}{fields}")
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_rebuild_api_error, (type(self), self.status, self.message, self.code, self.errors,

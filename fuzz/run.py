@@ -1,9 +1,12 @@
-"""Longer property campaigns: ``python fuzz/run.py [--scale N] [pytest args]``.
+"""Longer property campaigns: ``python fuzz/run.py [--scale N] [MODULE ...] [pytest args]``.
 
 Runs the property tests of the modules listed in ``MODULES`` (each sizes its
 examples with ``tests.conftest.examples``) with N times as many examples as
-the normal suite (default 100). Failures are shrunk and saved in the
-hypothesis database like any other.
+the normal suite (default 100). Name test modules to run only those
+(``python fuzz/run.py --scale 20 tests/test_http_paging.py``: the paging
+campaign); add ``--hypothesis-show-statistics`` to see how many cases each
+property ran. Failures are shrunk and saved in the hypothesis database like
+any other.
 
 For coverage-guided fuzzing of the parser, see fuzz/atheris_parse.py.
 """
@@ -27,6 +30,8 @@ MODULES = [
     "tests/test_policy_fields.py",
     "tests/test_invisible.py",
     "tests/test_end_user.py",
+    "tests/test_http_paging.py",  # paging under inserts, removals and faults; splitting
+    "tests/test_http_responses.py",  # only CWQLError leaves the executor, whatever the server says
 ]
 
 
@@ -36,7 +41,10 @@ def main() -> int:
     if args[:1] == ["--scale"]:
         scale, args = args[1], args[2:]
     env = dict(os.environ, CWQL_FUZZ_SCALE=scale)
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *MODULES, *args]
+    named = [a for a in args if a.startswith("tests/")]
+    modules = named or MODULES
+    args = [a for a in args if a not in named]
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *modules, *args]
     print(" ".join(command), f"(CWQL_FUZZ_SCALE={scale})")
     return subprocess.call(command, cwd=ROOT, env=env)
 

@@ -234,7 +234,7 @@ def test_a_client_that_ignores_the_limit_recovers() -> None:
     psa = FakePSA.demo(requests_per_minute=60, clock=clock.time)
     # The client thinks it may send 6000 a minute; the server says 60 and answers 429 past that.
     limiter = RateLimiter(6000, clock=clock.time, wall=clock.time, sleep=clock.sleep)
-    limiter.observe = lambda headers: None  # type: ignore[method-assign]
+    limiter.observe = lambda headers, **_: None  # type: ignore[method-assign]
     policy = RetryPolicy(attempts=5, base=1, cap=2, max_retry_after=120)
     with client(psa, limiter=limiter, retry=policy) as api:
         got = list(api.iter("/service/tickets", page_size=25, limit=2000))
@@ -265,7 +265,7 @@ def test_client_errors_are_never_retried(status: int, error: type[APIError]) -> 
 def test_a_missing_record() -> None:
     psa = FakePSA.demo()
     with client(psa) as api, pytest.raises(NotFoundError):
-        api.get("/service/tickets", 999_999)
+        api.get_one("/service/tickets", 999_999)
     assert len(psa.requests) == 1
 
 
@@ -519,7 +519,7 @@ def test_forward_only_ignored_hands_over_to_keyset() -> None:
     assert len(psa.requests) == len(pages) + 1
 
 
-def test_no_link_headers_hand_over_to_page_numbers() -> None:
+def test_no_link_headers_page_on_to_a_short_page() -> None:
     psa = FakePSA.demo()
     transport = Altered(psa, drop_link=True)
     with Client(base_url=psa.base_url, transport=transport, retry=FAST_RETRY,
@@ -529,7 +529,7 @@ def test_no_link_headers_hand_over_to_page_numbers() -> None:
     got = [r["id"] for p in pages for r in p.records]
     assert sorted(got) == expected(psa, "/service/tickets", OPEN)
     assert len(got) == len(set(got))
-    assert [p.mode for p in pages][:2] == ["link", "page"]
+    assert {p.mode for p in pages} == {"link"}
 
 
 def test_no_link_headers_end_forward_paging_at_a_short_page() -> None:
@@ -594,24 +594,33 @@ def test_records_out_of_id_order_are_an_error_not_a_skip() -> None:
             list(api.iter("/service/tickets", paging="keyset"))
 
 
-def test_a_cycle_of_next_links_ends() -> None:
+def test_next_links_that_never_end_or_go_round_end_the_walk_at_the_data() -> None:
+    # Every answer names a next page (page 1 again); the walk builds its own
+    # requests, so it ends where the pages run out of records.
+    rows = [{"id": i} for i in range(1, 8)]
+    calls: list[str] = []
+
     def handler(request: httpx.Request) -> httpx.Response:
-        page = int(httpx.QueryParams(request.url.query.decode()).get("page", "1"))
-        other = request.url.copy_set_param("page", str(2 if page == 1 else 1))
-        return httpx.Response(200, json=[{"id": page * 10 + i} for i in range(2)],
-                              headers={"Link": f'<{other}>; rel="next"'})
+        calls.append(str(request.url))
+        params = httpx.QueryParams(request.url.query.decode())
+        size, page = int(params["pageSize"]), int(params["page"])
+        first = request.url.copy_set_param("page", "1")
+        return httpx.Response(200, json=rows[(page - 1) * size:page * size],
+                              headers={"Link": f'<{first}>; rel="next"'})
 
     with Client(base_url="https://h.invalid/x/apis/3.0", transport=httpx.MockTransport(handler),
-                retry=FAST_RETRY, company_id="c", public_key="p", private_key="k", client_id="x") as api:
-        got = [r["id"] for r in api.iter("/service/tickets", Query(order_by="id"), paging="link", page_size=2)]
-    assert got == [10, 11, 20, 21]
+                retry=FAST_RETRY, company_id="c", public_key="p", private_key="k", client_id="x",
+                requests_per_minute=100_000) as api:
+        got = [r["id"] for r in api.iter("/service/tickets", Query(order_by="id"), paging="link", page_size=3)]
+    assert got == list(range(1, 8))
+    assert len(calls) < 10
 
 
 def test_split_values_the_server_takes_as_equal_count_once() -> None:
     psa = FakePSA.from_records({"/service/tickets": [{"id": i, "code": f"c{i % 50}"} for i in range(1, 601)]})
     codes = [f"C{i}" for i in range(50)] + [f"c{i}" for i in range(50)] + [f"c{i} " for i in range(50)]
     query = Query(F.code.in_(codes * 3) & (F.id > 0))
-    with client(psa, max_url_length=400) as api:
+    with client(psa, max_url_length=400, schema_check=False) as api:
         got = ids(list(api.iter("/service/tickets", query)))
         assert len(got) == len(set(got)) == 600
         assert api.count("/service/tickets", query) == 600
@@ -697,3 +706,252 @@ def test_undecodable_bodies_are_cwql_errors() -> None:
                 retry=FAST_RETRY, company_id="c", public_key="p", private_key="k", client_id="x") as api:
         with pytest.raises(cwql.CWQLError):
             api.count("/service/tickets")
+
+
+# ---- every Query parameter honoured (issue 12) ----------------------------------------------------
+
+FIFTY = {"/service/tickets": [{"id": i, "summary": f"t{i}"} for i in range(1, 51)]}
+
+
+def fifty() -> FakePSA:
+    return FakePSA.from_records(FIFTY, requests_per_minute=None)
+
+
+def start_walk(api: Client, mode: str, query: Query, listed: range = range(1, 400), **options: Any) -> list[int]:
+    if mode == "split":
+        query = query.where(F.id.in_(listed))
+        assert query.url_length(api.base_url, "/service/tickets") > api.max_url_length
+        return ids(list(api.iter("/service/tickets", query, **options)))
+    if mode == "search":
+        return ids(list(api.search("/service/tickets", query, **options)))
+    return ids(list(api.iter("/service/tickets", query, paging=mode, **options)))
+
+
+START_MODES = ["auto", "forward", "keyset", "link", "page", "split", "search"]
+
+
+@pytest.mark.parametrize("mode", START_MODES)
+def test_page_3_of_10_fetches_records_21_to_30(mode: str) -> None:
+    psa = fifty()
+    with client(psa, max_url_length=800) as api:
+        assert start_walk(api, mode, Query(page=3, page_size=10), limit=10) == list(range(21, 31))
+        assert start_walk(api, mode, Query(page=3, page_size=10)) == list(range(21, 51))  # then on
+
+
+@pytest.mark.parametrize("mode", START_MODES)
+def test_page_id_2000_starts_after_id_2000(mode: str, demo: FakePSA) -> None:
+    with client(demo, max_url_length=800) as api:
+        got = start_walk(api, mode, Query(page_id=2000), range(1900, 2300), limit=30)
+    assert got == list(range(2001, 2031))
+
+
+def test_the_first_request_is_the_callers_page() -> None:
+    psa = fifty()
+    with client(psa) as api:
+        list(api.iter("/service/tickets", Query(page=3, page_size=10), paging="page", limit=10))
+        list(api.iter("/service/tickets", Query(page_id=20, page_size=10), paging="forward", limit=10))
+    first, forward = psa.requests[0], psa.requests[-1]
+    assert (first.query["page"], first.query["pageSize"]) == ("3", "10")
+    assert (forward.query["pageId"], forward.headers["pagination-type"]) == ("20", "forward-only")
+
+
+@pytest.mark.parametrize(("query", "options", "match"), [
+    (Query(page=3), {}, "needs a page size"),
+    (Query(page_size=10), {"page_size": 20}, "disagrees"),
+    (Query(), {"page_size": 0}, "1-1000"),
+    (Query(), {"limit": -1}, "at least 0"),
+    (Query(), {"paging": "pages"}, "paging must be one of"),
+])
+def test_parameters_the_executor_cannot_honour_are_refused(query: Query, options: dict[str, Any],
+                                                           match: str) -> None:
+    psa = fifty()
+    with client(psa) as api, pytest.raises(cwql.CWQLError, match=match):
+        api.iter("/service/tickets", query, **options).__next__()
+    assert psa.requests == []
+
+
+def test_count_ignores_the_paging_parameters() -> None:
+    with client(fifty()) as api:
+        assert api.count("/service/tickets", Query(page=3, page_size=10)) == 50
+
+
+# ---- the schema check before sending (issue 12) -----------------------------------------------
+
+
+def test_an_unknown_field_is_refused_before_anything_is_sent(demo: FakePSA) -> None:
+    demo.clear_log()
+    with client(demo) as api:
+        with pytest.raises(cwql.ValidationError) as info:
+            list(api.iter("/service/tickets", "bogus = 1"))
+        assert info.value.code == "S001"
+        with pytest.raises(cwql.ValidationError, match="did you mean summary"):
+            api.count("/service/tickets", "sumary = 1")
+    assert demo.requests == []
+
+
+@pytest.mark.parametrize(("path", "query", "code"), [
+    ("/company/contacts", Query('communicationItems/value like "*@x*"'), "S004"),
+    ("/company/contacts", Query(child_conditions='firstName = "Ann"'), "S005"),
+    ("/service/tickets", Query(child_conditions='value like "*@x*"'), "S001"),
+    ("/service/tickets", Query(order_by="bogus"), "S001"),
+])
+def test_a_condition_in_the_wrong_parameter_is_refused_with_the_fix(path: str, query: Query, code: str) -> None:
+    with client(FakePSA.demo()) as api, pytest.raises(cwql.ValidationError) as info:
+        list(api.iter(path, query))
+    assert info.value.code == code
+    assert info.value.diagnostics[0].hint or code == "S001"
+
+
+def test_schema_warnings_come_once_and_the_query_is_sent(demo: FakePSA) -> None:
+    import warnings
+
+    with client(demo) as api, warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        sizes = [len(list(api.iter("/service/tickets", 'Summary contains "printer"', limit=2))) for _ in range(3)]
+    assert sizes == [2, 2, 2]
+    assert [w.category for w in caught] == [cwql.http.SchemaWarning]
+    assert "S002" in str(caught[0].message)
+
+
+def test_schema_check_off_sends_what_the_schema_lacks(demo: FakePSA) -> None:
+    with client(demo, schema_check=False) as api:
+        assert list(api.iter("/service/tickets", "bogus = 1")) == []
+
+
+def test_endpoints_the_schema_does_not_list_are_not_checked() -> None:
+    psa = FakePSA.from_records({"/custom/things": [{"id": 1, "bogus": 1}]}, requests_per_minute=None)
+    with client(psa) as api:
+        assert ids(list(api.iter("/custom/things", "bogus = 1"))) == [1]
+
+
+# ---- one record, any request (issue 16) --------------------------------------------------------
+
+
+def test_request_patch_updates_the_record_and_get_one_returns_it() -> None:
+    psa = FakePSA.demo()
+    with client(psa) as api:
+        changed = api.request("PATCH", "/service/tickets/1",
+                              json=[{"op": "replace", "path": "summary", "value": "Printer fixed"}])
+        assert changed["summary"] == "Printer fixed"
+        assert api.get_one("/service/tickets", 1)["summary"] == "Printer fixed"
+        assert api.get_one("/service/tickets", 1, fields="id,summary") == {"id": 1, "summary": "Printer fixed"}
+    assert psa.requests[0].method == "PATCH"
+    assert psa.requests[0].headers["authorization"].startswith("Basic ")
+
+
+def test_request_sends_params_encoded_and_returns_the_json() -> None:
+    psa = FakePSA.demo()
+    with client(psa) as api:
+        got = api.request("GET", "/service/tickets", params={"conditions": "id in (1,2)", "pageSize": 5})
+        assert ids(got) == [1, 2]
+        assert ids(api.request("GET", "/service/tickets", params=Query("id < 3"))) == [1, 2]
+    assert psa.requests[0].query == {"conditions": "id in (1,2)", "pageSize": "5"}
+
+
+@pytest.mark.parametrize(("method", "status", "tries"), [
+    ("GET", 500, 4), ("PUT", 502, 4), ("DELETE", 503, 4),
+    ("POST", 500, 1), ("PATCH", 502, 1), ("POST", 429, 4), ("PATCH", 429, 4),
+])
+def test_request_retries_only_what_cannot_act_twice(method: str, status: int, tries: int) -> None:
+    calls: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request.method)
+        return httpx.Response(status, headers={"Retry-After": "0"}, json={"code": "x", "message": "no"})
+
+    with Client(base_url="https://h.invalid/x/apis/3.0", transport=httpx.MockTransport(handler),
+                retry=FAST_RETRY, requests_per_minute=100_000, company_id="c", public_key="p",
+                private_key="k", client_id="x") as api, pytest.raises(APIError):
+        api.request(method, "/service/tickets/1", json={"summary": "x"})
+    assert calls == [method] * tries
+
+
+def test_a_refused_connection_is_retried_whatever_the_method_and_said_once(
+        caplog: pytest.LogCaptureFixture) -> None:
+    calls: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request.method)
+        if len(calls) == 1:
+            raise httpx.ConnectError("Connection refused", request=request)
+        return httpx.Response(200, json={"ok": True})
+
+    caplog.set_level(logging.WARNING, logger="cwql.http")
+    with Client(base_url="https://h.invalid/x/apis/3.0", transport=httpx.MockTransport(handler),
+                retry=FAST_RETRY, requests_per_minute=100_000, company_id="c", public_key="p",
+                private_key="k", client_id="x") as api:
+        assert api.request("POST", "/service/tickets", json={}) == {"ok": True}
+    assert calls == ["POST", "POST"]
+    assert caplog.text.count("no answer from https://h.invalid") == 1
+    assert "Connection refused" in caplog.text
+
+
+def test_get_is_the_deprecated_spelling_of_get_one(demo: FakePSA) -> None:
+    with client(demo) as api, pytest.warns(DeprecationWarning, match="get_one"):
+        assert api.get("/service/tickets", 2)["id"] == 2
+
+
+@pytest.mark.parametrize("mode", ["auto", "forward", "keyset", "link", "page", "split"])
+def test_records_carry_the_fields_asked_for_and_no_more(mode: str) -> None:
+    with client(fifty(), max_url_length=800) as api:
+        query = Query(fields="summary", order_by="summary" if mode in ("link", "page") else None)
+        if mode == "split":
+            got = list(api.iter("/service/tickets", query.where(F.id.in_(range(1, 400))), limit=12))
+        else:
+            got = list(api.iter("/service/tickets", query, paging=mode, limit=12, page_size=5))
+    assert len(got) == 12
+    assert all(set(r) == {"summary"} for r in got)
+
+
+def test_the_client_takes_typed_keywords_and_says_what_is_missing() -> None:
+    with pytest.raises(ConfigurationError, match="private_key, site") as info:
+        Client(company_id="c", public_key="p", client_id="x")
+    assert "CONNECTWISE_PRIVATE_KEY" in str(info.value)
+    with pytest.raises(cwql.CWQLTypeError, match="company_id takes a str"):
+        Client(company_id=1, public_key="p", private_key="k", client_id="x", site="s")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        Client(compnay_id="c")  # type: ignore[call-arg]
+    with pytest.raises(ConfigurationError, match="printable"):
+        Client(company_id="c", public_key="p", private_key="k\nX-Evil: 1", client_id="x", site="s")
+    api = Client.from_env({"CONNECTWISE_COMPANY_ID": "c", "CONNECTWISE_PUBLIC_KEY": "p",
+                           "CONNECTWISE_PRIVATE_KEY": "k", "CONNECTWISE_CLIENT_ID": "x"},
+                          site="api-au.myconnectwise.net", requests_per_minute=30)
+    assert api.base_url == "https://api-au.myconnectwise.net/v4_6_release/apis/3.0/"
+    assert api.limiter.requests_per_minute == 30
+
+
+@pytest.mark.parametrize("mode", ["link", "forward", "keyset"])
+def test_a_server_that_caps_page_size_is_followed_to_the_end(mode: str) -> None:
+    # Older servers cut pageSize (LANGUAGE.md §5); their Link still says what comes next.
+    rows = list(range(1, 61))
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        params = httpx.QueryParams(request.url.query.decode())
+        size = min(int(params["pageSize"]), 7)
+        if "pageId" in params or "id>" in params.get("conditions", ""):
+            after = int(params.get("pageId") or params["conditions"].split("id>")[1].split()[0])
+            chunk = [i for i in rows if i > after][:size]
+            more = bool(chunk) and chunk[-1] < rows[-1]
+        else:
+            page = int(params.get("page", "1"))
+            chunk = rows[(page - 1) * size:page * size]
+            more = page * size < len(rows)
+        headers = {"Link": f'<{request.url.copy_set_param("page", "9")}>; rel="next"'} if more else {}
+        if mode == "forward" and more:
+            headers = {"Link": f'<{request.url.copy_set_param("pageId", str(chunk[-1]))}>; rel="next"'}
+        return httpx.Response(200, json=[{"id": i} for i in chunk], headers=headers)
+
+    with Client(base_url="https://h.invalid/x/apis/3.0", transport=httpx.MockTransport(handler),
+                retry=FAST_RETRY, requests_per_minute=100_000, company_id="c", public_key="p",
+                private_key="k", client_id="x") as api:
+        query = Query(order_by="id") if mode == "link" else Query()
+        got = [r["id"] for r in api.iter("/service/tickets", query, paging=mode, page_size=25)]
+    assert got == rows
+
+
+def test_a_page_size_cap_too_small_to_overlap_is_an_error_not_a_skip() -> None:
+    from cwql.http._paging import _window
+
+    assert _window(11, 4, most=4000) == (3, 5)  # 4, 3, 2 and 1 all end at 12: a wider window
+    with pytest.raises(cwql.http.ResponseError, match="keyset"):
+        _window(11, 4, most=4)

@@ -268,3 +268,87 @@ def test_repr_shows_the_canonical_parameters() -> None:
     q = Query("a = 1", order_by="id DESC", page_size=10)
     assert repr(q) == "Query(conditions='a=1', order_by='id desc', page_size=10)"
     assert repr(Query()) == "Query()"
+
+
+# ---- a condition in the right parameter (issue 12) -------------------------------------------
+
+
+@pytest.mark.parametrize("build", [
+    lambda: Query(CF("Region") == "West"),
+    lambda: Query((CF("Region") == "West") & (F.id > 5)),
+    lambda: Query(child_conditions=CF("Region").contains("W")),
+    lambda: Query().where(CF("Region") == "West"),
+    lambda: Query(cwql.any_of(CF("A") == 1, CF("B") == 2)),
+])
+def test_a_cf_condition_outside_custom_field_conditions_is_refused(build: object) -> None:
+    with pytest.raises(cwql.QueryError, match="comes from CF"):
+        build()  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("cond", [F.summary == "x", 'summary = "x"', (CF("A") == 1) & (F.status.id == 2)])
+def test_a_non_custom_field_condition_in_custom_field_conditions_is_refused(cond: object) -> None:
+    with pytest.raises(cwql.QueryError, match="not a custom-field condition"):
+        Query(custom_field_conditions=cond)  # type: ignore[arg-type]
+
+
+def test_the_custom_field_columns_are_the_schemas() -> None:
+    from cwql._spec import CUSTOM_FIELD_COLUMNS
+    from cwql.schema import load
+    from cwql.schema._core import CUSTOM_FIELD_MODEL
+
+    assert set(load().model(CUSTOM_FIELD_MODEL).fields) == CUSTOM_FIELD_COLUMNS
+    assert Query(custom_field_conditions='caption="A" and numberOfDecimals=2 and entryMethod="Entry"')
+
+
+# ---- URLs that would leave the API, and secrets in messages (issue 11) -----------------------------
+
+
+@pytest.mark.parametrize("path", ["/../../admin/secrets", "/service/..", "./service", "/a/./b", "/a\\b",
+                                  "/a\x00b", "/a\nb"])
+def test_paths_that_could_leave_the_api_are_refused(path: str) -> None:
+    with pytest.raises(cwql.QueryError, match="path must not"):
+        Query().url(BASE, path)
+
+
+@pytest.mark.parametrize(("base", "secret"), [
+    ("https://u:SECRET@h.example/v4_6_release/apis/3.0", "SECRET"),
+    ("https://h.example/x?privateKey=SECRET", "SECRET"),
+    ("https://h.example/x?clientId=SECRET&a=1", "SECRET"),
+    ("https://u:SECRET@[::1/x", "SECRET"),
+])
+def test_url_errors_never_show_a_secret(base: str, secret: str) -> None:
+    with pytest.raises(cwql.QueryError) as info:
+        Query().url(base, "/service/tickets")
+    assert secret not in str(info.value)
+
+
+# ---- the URL-length model (issue 10) -----------------------------------------------------------
+
+
+def test_walk_requests_are_the_paging_forms() -> None:
+    q = Query((F.a == 1) | (F.b == 2), fields="summary")
+    assert q.walk_request("keyset", page_size=10, after=7).params() == {
+        "conditions": "id>7 and (a=1 or b=2)", "orderBy": "id", "fields": "summary", "pageSize": "10"}
+    assert q.walk_request("forward", page_size=10, after=7).params()["pageId"] == "7"
+    assert q.walk_request("keyset", page=3, page_size=10).params()["orderBy"] == "id"
+    assert q.order_by("summary desc").walk_request("link", page=2, page_size=5).params()["orderBy"] == (
+        "summary desc,id")
+    assert q.order_by("ID desc").walk_request("page", page=2, page_size=5).params()["orderBy"] == "ID desc"
+    assert Query(page_id=9).walk_request("page", page=1, page_size=5).params() == {
+        "conditions": "id>9", "orderBy": "id", "page": "1", "pageSize": "5"}
+    with pytest.raises(cwql.QueryError, match="cannot go with orderBy"):
+        q.order_by("summary").walk_request("keyset")
+
+
+def test_url_length_without_paging_is_exact_and_with_paging_is_the_widest() -> None:
+    q = Query(F.summary.contains("printer"))
+    exact = q.url_length(BASE, "/service/tickets")
+    assert exact == len(q.url(BASE, "/service/tickets"))
+    keyset = q.url_length(BASE, "/service/tickets", paging="keyset")
+    assert keyset == len(q.walk_request("keyset", page_size=1000, after=2**63 - 1).url(BASE, "/service/tickets"))
+    assert q.url_length(BASE, "/service/tickets", paging="auto") == max(
+        keyset, q.url_length(BASE, "/service/tickets", paging="forward"))
+    assert q.url_length(BASE, "/service/tickets", paging="page") == len(
+        q.walk_request("page", page=10**10 - 1, page_size=1000).url(BASE, "/service/tickets"))
+    with pytest.raises(cwql.UsageError, match="paging must be one of"):
+        q.url_length(BASE, "/service/tickets", paging="pages")

@@ -7,7 +7,8 @@ subcommand runs, so ``cwql check`` never pays for HTTP or schema code. Keep
 module-level imports in command modules light for the same reason.
 
 Exit status: 0 success, 1 findings (a query that does not parse is a
-finding), 2 usage or configuration error.
+finding) or a failed request, 2 usage or configuration error, or a bad query
+given to a command that runs it.
 """
 
 from __future__ import annotations
@@ -40,15 +41,25 @@ def _build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    args = _build_parser().parse_args(argv)
+    parser = _build_parser()
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        # Said by the subcommand's parser, so the usage shown is that command's.
+        subcommands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        subcommands.choices[args.command].error(f"unrecognized arguments: {' '.join(unknown)}")
     module, _, function = args.run.partition(":")
     handler = getattr(importlib.import_module(module), function)
+    from ..errors import CWQLError
+
     try:
         status: int = handler(args)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return 0
+    except CWQLError as e:  # input a command could not take, said plainly
+        print(f"cwql {args.command}: {e}", file=sys.stderr)
+        return 2
     except Exception as e:  # a crash is a bug: say so in one line, never a traceback
         if os.environ.get("CWQL_DEBUG"):
             raise

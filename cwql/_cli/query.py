@@ -1,4 +1,4 @@
-"""``cwql check``, ``cwql parse``, ``cwql encode``: one query from the command line.
+"""``cwql check``, ``cwql parse``, ``cwql encode``, ``cwql decode``: one query from the command line.
 
 ``check`` runs the lint rules on the query: it prints the canonical form when
 there is nothing to report (exit 0), and the findings otherwise (exit 1).
@@ -54,12 +54,40 @@ def register(subs: Any) -> None:
     add_query_args(encode)
     encode.set_defaults(run=f"{__name__}:run")
 
+    decode = subs.add_parser(
+        "decode", help="print a percent-encoded query string value as text",
+        description="Decode the %%XX escapes of TEXT (a value from a query string) and print the "
+        "text; exit 2 when the escapes are not UTF-8 (a `%%` left unencoded, as in like \"%%ab%%\").",
+    )
+    decode.add_argument("text", metavar="TEXT", help="the encoded text, or - to read it from stdin")
+    decode.set_defaults(run=f"{__name__}:run_decode")
 
-def read_expr(args: argparse.Namespace) -> str:
-    if args.expr == "-":
-        return sys.stdin.read().rstrip("\n")
-    text: str = args.expr
+
+def read_expr(args: argparse.Namespace, name: str = "expr") -> str:
+    """The text of the argument ``name`` (stdin for ``-``); EncodingError unless it is UTF-8."""
+    from ..errors import EncodingError
+
+    given: str = getattr(args, name)
+    text = sys.stdin.read().rstrip("\n") if given == "-" else given
+    # Python hands bytes that are not UTF-8 over as lone surrogates (surrogateescape).
+    for offset, char in enumerate(text):
+        if "\udc80" <= char <= "\udcff":
+            raise EncodingError(
+                f"{name.upper()} is not UTF-8 text: byte 0x{ord(char) - 0xDC00:02X} at offset {offset}"
+            )
     return text
+
+
+def run_decode(args: argparse.Namespace) -> int:
+    from .._encoding import decode
+    from ..errors import EncodingError
+
+    try:
+        print(decode(read_expr(args, "text")))
+    except EncodingError as e:
+        print(f"cwql decode: {e}", file=sys.stderr)
+        return 2
+    return 0
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -111,7 +139,11 @@ def run(args: argparse.Namespace) -> int:
         else:
             print(repr(node))
     elif args.command == "encode":
-        print(encode(str(node)))
+        try:
+            print(encode(str(node)))
+        except CWQLError as e:  # a value no URL can carry (a lone surrogate)
+            print(f"cwql encode: {e}", file=sys.stderr)
+            return 2
     else:
         print(node)
     return 0

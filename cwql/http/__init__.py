@@ -33,7 +33,15 @@ from ..errors import (
     ServerError,
     TransportError,
 )
-from ._client import SEARCH_ENDPOINTS, AsyncClient, Client, Page, Stats
+from ._client import (
+    SEARCH_ENDPOINTS,
+    AsyncClient,
+    Client,
+    ClientOptions,
+    Page,
+    SchemaWarning,
+    Stats,
+)
 from ._throttle import RateLimiter, RetryPolicy
 
 __all__ = [
@@ -43,6 +51,7 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "Client",
+    "ClientOptions",
     "ConfigurationError",
     "ConflictError",
     "FieldError",
@@ -54,6 +63,7 @@ __all__ = [
     "RateLimiter",
     "ResponseError",
     "RetryPolicy",
+    "SchemaWarning",
     "ServerError",
     "Stats",
     "TransportError",

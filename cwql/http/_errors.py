@@ -13,8 +13,8 @@ import json
 import re
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import unquote, urlsplit, urlunsplit
 
+from .._encoding import redact_url
 from ..errors import (
     APIError,
     AuthenticationError,
@@ -34,24 +34,11 @@ _BY_STATUS: dict[int, type[APIError]] = {
     400: BadRequestError, 401: AuthenticationError, 403: PermissionDeniedError,
     404: NotFoundError, 409: ConflictError, 429: RateLimitError,
 }
-_SECRET_PARAMS = frozenset({"clientid", "privatekey", "publickey", "password", "token", "apikey"})
-_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
-_TAG = re.compile(r"<[^>]+>")
-
-
-def redact_url(url: str) -> str:
-    """``url`` without credentials in its authority or secret-looking query parameters.
-
-    The rest of the query string is kept byte for byte, so what a log or an
-    error shows is what went on the wire.
-    """
-    parts = urlsplit(url)
-    netloc = parts.netloc.rsplit("@", 1)[-1]
-    pairs = []
-    for pair in parts.query.split("&") if parts.query else []:
-        name = unquote(pair.split("=", 1)[0])
-        pairs.append(f"{pair.split('=', 1)[0]}=REDACTED" if name.lower() in _SECRET_PARAMS else pair)
-    return urlunsplit((parts.scheme, netloc, parts.path, "&".join(pairs), ""))
+# Only the start of a body is read for a message: an error page worth showing
+# says what it is early, and a hostile one costs no more than this.
+_READ = 64 * 1024
+_TITLE_OPEN = re.compile(r"<title", re.IGNORECASE)
+_TITLE_CLOSE = re.compile(r"</title", re.IGNORECASE)
 
 
 def error_for(
@@ -59,30 +46,69 @@ def error_for(
     attempts: int = 1, reason: str = "",
 ) -> APIError:
     """The :class:`APIError` for a response with ``status`` and ``body``."""
-    text = body.decode("utf-8", errors="replace")
+    text = body.decode("utf-8", errors="replace") if isinstance(body, bytes) else str(body)
+    head = text[:_READ]
     code, message = "", ""
     errors: tuple[FieldError, ...] = ()
     data: Any = None
-    if "json" in content_type.lower() or text.lstrip()[:1] in ("{", "["):
+    if "json" in content_type.lower() or head.lstrip()[:1] in ("{", "["):
         try:
             data = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: "[" nested past Python's limit
             data = None
     if isinstance(data, Mapping):
-        code = str(data.get("code") or data.get("error") or "")
-        message = str(data.get("message") or "")
+        code = _scalar(data.get("code")) or _scalar(data.get("error"))
+        message = _scalar(data.get("message"))
         errors = tuple(_field_errors(data.get("errors")))
-    elif "<" in text:
-        title = _TITLE.search(text)
-        shown = title.group(1) if title else _TAG.sub(" ", text)
-        message = " ".join(shown.split())[:200]
+    elif "<" in head:
+        message = _html_message(head)
     else:
-        message = " ".join(text.split())[:200]
+        message = " ".join(head[:1000].split())[:200]
     cls = _BY_STATUS.get(status) or (ServerError if status >= 500 else APIError)
     return cls(
         status, message or reason or f"HTTP {status}", code=code, errors=errors,
         url=redact_url(url), method=method, attempts=attempts, body=text,
     )
+
+
+def _html_message(html: str) -> str:
+    """The page's ``<title>``, else its text without tags; one pass over ``html``.
+
+    Plain ``find`` and literal searches only: a regex such as ``<title[^>]*>``
+    retried from every ``<title`` of ``"<title" * n`` would take quadratic time.
+    """
+    opened = _TITLE_OPEN.search(html)
+    if opened is not None:
+        inside = html.find(">", opened.end())
+        if inside >= 0:
+            closed = _TITLE_CLOSE.search(html, inside + 1)
+            shown = html[inside + 1:closed.start() if closed else inside + 1 + 1000]
+            message = " ".join(shown[:1000].split())[:200]
+            if message:
+                return message
+    parts: list[str] = []
+    at = 0
+    size = 0
+    while size < 1000:
+        start = html.find("<", at)
+        if start < 0:
+            parts.append(html[at:at + 1000])
+            break
+        parts.append(html[at:start])
+        size += start - at
+        end = html.find(">", start)
+        if end < 0:
+            break  # an unclosed tag runs to the end: nothing more to show
+        parts.append(" ")
+        at = end + 1
+    return " ".join(" ".join(parts).split())[:200]
+
+
+def _scalar(value: Any) -> str:
+    """A code or message from a JSON body: text or a number, at most 500 characters."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return ""
+    return str(value)[:500] if not isinstance(value, int) or abs(value) < 10**100 else ""
 
 
 def _field_errors(raw: Any) -> list[FieldError]:
@@ -92,7 +118,7 @@ def _field_errors(raw: Any) -> list[FieldError]:
     for item in raw[:100]:
         if isinstance(item, Mapping):
             found.append(FieldError(
-                str(item.get("code") or ""), str(item.get("message") or ""),
-                str(item.get("resource") or ""), str(item.get("field") or ""),
+                _scalar(item.get("code")), _scalar(item.get("message")),
+                _scalar(item.get("resource")), _scalar(item.get("field")),
             ))
     return found

@@ -11,10 +11,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 
 from .._query import Query
-from ..syntax import EMPTY, And, Expr, Literal, Number, Op, Or, Predicate, String, walk
+from .._semantics import model_instant, text_key
+from ..syntax import (
+    EMPTY,
+    And,
+    Boolean,
+    DateTime,
+    Expr,
+    Literal,
+    Number,
+    Op,
+    Predicate,
+    String,
+    transform,
+    walk,
+)
 
 __all__ = ["Split", "split_query"]
 
@@ -25,9 +38,11 @@ _PARAMS = ("conditions", "child_conditions", "custom_field_conditions")
 class Split:
     """The chunk queries, and whether their counts may simply be added up.
 
-    Counts add up when the list is a top-level conjunct of ``conditions``:
-    a field holds one value, so no record matches two chunks. Elsewhere (an
-    ``or``, or ``childConditions`` over several array members) a record can
+    Counts add up when the list is a top-level conjunct of ``conditions`` and
+    its values are of one type: a field holds one value, and values the
+    server takes as equal were merged, so no record matches two chunks.
+    Elsewhere (an ``or``, ``childConditions`` over several array members, or
+    ``"1"`` beside ``1``, which one text field can equal both) a record can
     match several chunks, and only de-duplicating by id gives the true total.
     """
 
@@ -57,6 +72,7 @@ def split_query(query: Query, fits: Callable[[Query], bool]) -> Split | None:
     for value in target.value:
         kept.setdefault(_server_key(value), value)
     values = tuple(kept.values())
+    one_type = len({type(v) for v in values}) == 1
 
     def chunk(part: tuple[Literal, ...]) -> Query:
         replacement = Predicate(target.path, Op.IN, part)
@@ -76,15 +92,23 @@ def split_query(query: Query, fits: Callable[[Query], bool]) -> Split | None:
         start += take
     root = getattr(query, attribute)
     top_level = root is target or (isinstance(root, And) and any(o is target for o in root.operands))
-    return Split(tuple(queries), attribute == "conditions" and top_level)
+    return Split(tuple(queries), attribute == "conditions" and top_level and one_type)
 
 
 def _server_key(value: Literal) -> object:
-    """What the server compares: strings without case or trailing spaces, numbers by value."""
+    """What the server takes as equal, as :mod:`cwql._semantics` models it.
+
+    Strings through :func:`~cwql._semantics.text_key`, numbers by value,
+    datetimes as instants; never a merge the evaluator would not make.
+    """
     if isinstance(value, String):
-        return ("text", value.value.casefold().rstrip(" "))
+        return ("text", text_key(value.value))
     if isinstance(value, Number):
-        return ("number", Decimal(value.text))
+        return ("number", value.scalar)
+    if isinstance(value, DateTime):
+        return ("instant", model_instant(value))
+    if isinstance(value, Boolean):
+        return ("boolean", value.value)
     return (type(value).__name__, str(value))
 
 
@@ -113,21 +137,7 @@ def _largest_fitting(fits: Callable[[int], bool], most: int) -> int:
 
 
 def _replace(root: Expr, target: Predicate, replacement: Predicate) -> Expr:
-    """``root`` with every occurrence of ``target`` (by identity) replaced, without recursion."""
-    done: dict[int, Expr] = {}
-    stack: list[tuple[Expr, bool]] = [(root, False)]
-    while stack:
-        node, expanded = stack.pop()
-        if node is target:
-            done[id(node)] = replacement
-        elif isinstance(node, (And, Or)):
-            if not expanded:
-                stack.append((node, True))
-                stack.extend((child, False) for child in node.operands)
-                continue
-            operands = tuple(done[id(child)] for child in node.operands)
-            changed = any(new is not old for new, old in zip(operands, node.operands, strict=True))
-            done[id(node)] = type(node)(operands) if changed else node
-        else:
-            done[id(node)] = node
-    return done[id(root)]
+    """``root`` with ``target`` (by identity) replaced; the rest of the tree is shared."""
+    new = transform(root, lambda node: replacement if node is target else node, leaves=(Predicate,))
+    assert isinstance(new, Expr)
+    return new

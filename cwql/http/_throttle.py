@@ -70,6 +70,11 @@ class RateLimiter:
                 self.waited += wait
             return wait
 
+    def paused_for(self) -> float:
+        """Seconds left of a pause the server asked for (0 when there is none)."""
+        with self._lock:
+            return max(0.0, self._paused_until - self._clock())
+
     def pause(self, seconds: float) -> None:
         """Hold every caller back for ``seconds`` (a 429, or an exhausted quota)."""
         if seconds <= 0:
@@ -77,8 +82,14 @@ class RateLimiter:
         with self._lock:
             self._paused_until = max(self._paused_until, self._clock() + seconds)
 
-    def observe(self, headers: Mapping[str, str]) -> None:
-        """Adjust to the server's ``X-RateLimit-*`` headers, when it sends them."""
+    def observe(self, headers: Mapping[str, str], *, max_pause: float = 3600.0) -> None:
+        """Adjust to the server's ``X-RateLimit-*`` headers, when it sends them.
+
+        A reset further away than ``max_pause`` seconds pauses for
+        ``max_pause`` only: one answer (``X-RateLimit-Reset: 9999999999``) must
+        not hold every caller for hours. The clients pass their
+        :attr:`RetryPolicy.max_retry_after`.
+        """
         limit = _number(headers.get("x-ratelimit-limit"))
         # Below one a minute is no limit anyone means: ignore it rather than stall.
         if limit is not None and 1 <= limit < self.requests_per_minute:
@@ -90,11 +101,11 @@ class RateLimiter:
             if reset is not None:
                 # Epoch seconds or seconds from now: a date after 2001 is epoch.
                 seconds = reset - self._wall() if reset > 1e9 else reset
-                self.pause(min(max(seconds, 0.0), 3600.0))
+                self.pause(min(max(seconds, 0.0), max_pause))
 
 
-def _number(value: str | None) -> float | None:
-    if value is None:
+def _number(value: object) -> float | None:
+    if not isinstance(value, str) or len(value) > 64:
         return None
     try:
         number = float(value.strip())
@@ -104,8 +115,11 @@ def _number(value: str | None) -> float | None:
 
 
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` value: delay-seconds or an HTTP date."""
-    if value is None or not value.strip():
+    """Seconds to wait from a ``Retry-After`` value: delay-seconds or an HTTP date.
+
+    None for a value that is neither (nothing to honour; the caller backs off).
+    """
+    if not isinstance(value, str) or not value.strip() or len(value) > 200:
         return None
     text = value.strip()
     try:
@@ -116,12 +130,13 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
         return max(0.0, seconds) if math.isfinite(seconds) else None
     try:
         when = email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
+        if when.tzinfo is None:
+            return None
+        at = when.timestamp()
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     current = time.time() if now is None else now
-    return max(0.0, when.timestamp() - current)
+    return max(0.0, at - current)
 
 
 @dataclass(frozen=True, slots=True)

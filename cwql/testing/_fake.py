@@ -12,6 +12,7 @@ answers in ``_bodies.py``.
 from __future__ import annotations
 
 import base64
+import copy
 import enum
 import hmac
 import json
@@ -582,6 +583,8 @@ class FakePSA:
                 return self._get_one(head, record, read_query(raw_query))
         elif method == "POST" and last == "search" and head in _SEARCHABLE and self._store.has(head):
             return self._list(head, read_search(raw_query, body), headers, link_base)
+        elif method == "PATCH" and self._store.has(head) and record_id(last) is not None:
+            return self._patch(head, record_id(last), body)  # type: ignore[arg-type]
         if self._store.has(relative) or (self._store.has(head) and record_id(last) is not None):
             return error(405, "MethodNotAllowed", f"{method} is not supported on /{relative} by the fake")
         return not_found(f"/{relative} is not an endpoint this server holds")
@@ -653,6 +656,32 @@ class FakePSA:
             return not_found(f"{self._resource(key)} with id {record_id} was not found")
         fields = field_paths(q.fields)
         return json_response(200, record if fields is None else project(record, fields))
+
+
+    def _patch(self, key: str, record_id: int, body: bytes) -> Response:
+        """``PATCH {collection}/{id}`` with a JSON Patch list: ``replace`` and ``add`` only."""
+        record = self._store.get(key, record_id)
+        if record is None:
+            return not_found(f"{self._resource(key)} with id {record_id} was not found")
+        try:
+            operations = json.loads(body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            operations = None
+        if not isinstance(operations, list) or not all(isinstance(o, dict) for o in operations):
+            return error(400, "InvalidObject", 'PATCH takes a JSON list of {"op", "path", "value"}')
+        changed = copy.deepcopy(record)
+        for operation in operations:
+            segments = [s for s in str(operation.get("path", "")).split("/") if s]
+            if operation.get("op") not in ("replace", "add") or not segments or segments[0] == "id" \
+                    or "value" not in operation:
+                return error(400, "InvalidObject", f"the fake PSA cannot apply {operation!r:.100}")
+            holder = changed
+            for segment in segments[:-1]:
+                holder = holder.setdefault(segment, {})
+                if not isinstance(holder, dict):
+                    return error(400, "InvalidObject", f"{operation['path']} does not name an object field")
+            holder[segments[-1]] = copy.deepcopy(operation["value"])
+        return json_response(200, self._store.update(key, record_id, changed))
 
 
 # ---- helpers ------------------------------------------------------------------------------
