@@ -193,9 +193,9 @@ class Path(Node):
     @classmethod
     def _unchecked(cls, name: str, span: Span | None) -> Path:
         # For the parser, whose grammar has checked the name already.
-        self = object.__new__(cls)
-        _set(self, "name", name)
-        _set(self, "span", span)
+        self = _new(cls)
+        _set_name(self, name)
+        _set_span(self, span)
         return self
 
     @property
@@ -264,9 +264,9 @@ class Number(Literal):
 
     @classmethod
     def _unchecked(cls, text: str, span: Span | None) -> Number:
-        self = object.__new__(cls)
-        _set(self, "text", text)
-        _set(self, "span", span)
+        self = _new(cls)
+        _set_text(self, text)
+        _set_span(self, span)
         return self
 
     @property
@@ -426,10 +426,9 @@ class Expr(Node):
 
     __slots__ = ()
 
-    @property
-    def height(self) -> int:
-        """Nesting height: 0 for a predicate, 1 + the tallest operand for a connective."""
-        return 0
+    #: Nesting height: 0 for a predicate, 1 + the tallest operand for a connective.
+    #: (A class attribute, not a property: the parser reads it for every operand.)
+    height: int = 0
 
     def __and__(self, other: Condition) -> Expr:
         return conjoin(self, other)  # type: ignore[return-value]
@@ -479,11 +478,11 @@ class Predicate(Expr):
 
     @classmethod
     def _unchecked(cls, path: Path, op: Op, value: Operand, span: Span | None) -> Predicate:
-        self = object.__new__(cls)
-        _set(self, "path", path)
-        _set(self, "op", op)
-        _set(self, "value", value)
-        _set(self, "span", span)
+        self = _new(cls)
+        _set_path(self, path)
+        _set_op(self, op)
+        _set_value(self, value)
+        _set_span(self, span)
         return self
 
 
@@ -567,22 +566,29 @@ class _Connective(Expr):
         if len(flat) < 2:
             raise UsageError(f"{cls.__name__} needs at least two operands")
         if height >= MAX_HEIGHT:
-            _refuse("E020", f"conditions nest deeper than {MAX_HEIGHT} alternating and/or groups", "",
-                    hint="flatten the groups")
+            refuse_height()
         _set(self, "operands", tuple(flat))
         _set(self, "parenthesized", parenthesized)
         _set(self, "height", height + 1)
         _set(self, "span", span)
 
+    @classmethod
+    def _unchecked(
+        cls, operands: tuple[Expr, ...], parenthesized: bool, height: int, span: Span | None
+    ) -> _Connective:
+        # For the parser, which has flattened the operands and measured the height.
+        self = _new(cls)
+        _set(self, "operands", operands)
+        _set(self, "parenthesized", parenthesized)
+        _set(self, "height", height)
+        _set_span(self, span)
+        return self
 
-    def _grouped(self, span: Span) -> _Connective:
-        """A copy marked as written in parentheses (for the parser, which learns it late)."""
-        copy = object.__new__(type(self))
-        _set(copy, "operands", self.operands)
-        _set(copy, "parenthesized", True)
-        _set(copy, "height", self.height)
-        _set(copy, "span", span)
-        return copy
+
+def refuse_height() -> NoReturn:
+    """Raise the E020 :class:`~cwql.ParseError` for a tree taller than :data:`MAX_HEIGHT`."""
+    _refuse("E020", f"conditions nest deeper than {MAX_HEIGHT} alternating and/or groups", "",
+            hint="flatten the groups")
 
 
 class And(_Connective):
@@ -645,6 +651,17 @@ class Fields(Node):
             raise CWQLTypeError("Fields takes a non-empty tuple of Path nodes")
         _set(self, "paths", paths)
         _set(self, "span", span)
+
+
+# Node construction for the parser sets slots through their descriptors: a
+# little faster than ``object.__setattr__``, which looks the name up first.
+_new = object.__new__
+_set_span = Node.__dict__["span"].__set__
+_set_name = Path.__dict__["name"].__set__
+_set_text = Number.__dict__["text"].__set__
+_set_path = Predicate.__dict__["path"].__set__
+_set_op = Predicate.__dict__["op"].__set__
+_set_value = Predicate.__dict__["value"].__set__
 
 
 # ---- traversal ---------------------------------------------------------------
