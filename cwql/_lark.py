@@ -66,6 +66,13 @@ def _cache_file(grammar: str) -> str | bool:
     return os.path.join(root, f"grammar-{key}.lark-cache")
 
 
+class _Discard:
+    """Lark's callbacks on the error path: the parse is only run to fail, so it builds nothing."""
+
+    def __default__(self, data: object, children: object, meta: object) -> None:
+        return None
+
+
 @functools.cache
 def lark_parser() -> Lark:
     """Lark's LALR parser for the grammar, with Lark's own lexer (the same tokens as cwql's)."""
@@ -78,6 +85,7 @@ def lark_parser() -> Lark:
         lexer="basic",
         start=list(START),
         maybe_placeholders=False,
+        transformer=_Discard(),
         cache=_cache_file(grammar),
     )
 
