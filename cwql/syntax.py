@@ -37,6 +37,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any, ClassVar, NamedTuple, NoReturn, TypeAlias, TypeVar
 
+from . import _lazy
 from ._spec import KEYWORDS, MAX_DIGITS, MAX_HEIGHT, NUMBER, PATH, digit_count
 from .errors import CWQLTypeError, ParseError, UsageError
 
@@ -95,8 +96,9 @@ def _refuse(code: str, message: str, text: str, start: int = 0, end: int | None 
 #
 # Printing is a layer above the nodes (cwql._printer reads literals' quoting
 # and date formats), so the nodes cannot import it. The printer installs
-# itself here instead, and ``cwql/__init__.py`` imports it, so every node
-# prints as soon as any part of cwql is imported.
+# itself here when it is imported; until then, the first ``str(node)`` asks
+# cwql/__init__.py to import it (through cwql._lazy.load_printer), so
+# ``import cwql`` need not load the printer, nor the nodes.
 
 _to_text: Callable[[Node], str] | None = None
 
@@ -107,7 +109,9 @@ def _install_printer(to_text: Callable[[Node], str]) -> None:
 
 
 def _text(node: Node) -> str:
-    assert _to_text is not None, "cwql._printer installs the printer when cwql is imported"
+    if _to_text is None:
+        _lazy.load_printer()
+        assert _to_text is not None, "cwql._printer installs itself when imported"
     return _to_text(node)
 
 

@@ -2,9 +2,12 @@
 
 Each subcommand lives in a module of this package that defines
 ``register(subparsers)``. ``register`` adds the subcommand's arguments and sets
-``run`` to ``"module:function"``; main imports that module only when the
-subcommand runs, so ``cwql check`` never pays for HTTP or schema code. Keep
-module-level imports in command modules light for the same reason.
+``run`` to ``"module:function"``. :data:`COMMANDS` says which module registers
+which command, so ``cwql check ...`` imports and builds only the ``query``
+module's subcommands, never the others' (nor HTTP or schema code), and ``cwql
+--version`` builds no parser at all. Keep module-level imports in command
+modules light for the same reason. Only ``cwql``, ``cwql --help`` and an
+unknown command build the whole parser.
 
 Exit status: 0 success, 1 findings (a query that does not parse is a
 finding), 2 usage or configuration error.
@@ -12,35 +15,57 @@ finding), 2 usage or configuration error.
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import os
 import sys
-from collections.abc import Sequence
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: `cwql --version` is instant
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Sequence
 
 __all__ = ["main"]
 
-#: The modules (in this package) that register subcommands, in help order.
-COMMAND_MODULES: tuple[str, ...] = ("query", "lint", "rules", "schema", "fetch", "serve")
+#: Every command, and the module (in this package) that registers it; in help order.
+COMMANDS: dict[str, str] = {
+    "check": "query", "parse": "query", "encode": "query",
+    "lint": "lint", "fmt": "lint",
+    "rule": "rules", "rules": "rules",
+    "schema": "schema",
+    "get": "fetch", "count": "fetch",
+    "serve": "serve",
+}
 
 
-def _build_parser() -> argparse.ArgumentParser:
+def _version() -> str:
     from .._version import __version__
+
+    return f"cwql {__version__}"
+
+
+def _build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser for ``command``'s arguments (with its module's siblings), or for all commands."""
+    import argparse
 
     parser = argparse.ArgumentParser(
         prog="cwql",
         description="Parse, check and encode ConnectWise PSA (Manage) API queries.",
     )
-    parser.add_argument("--version", action="version", version=f"cwql {__version__}")
+    parser.add_argument("--version", action="version", version=_version())
     subs = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    modules = [COMMANDS[command]] if command in COMMANDS else dict.fromkeys(COMMANDS.values())
+    for name in modules:
         importlib.import_module(f"{__name__}.{name}").register(subs)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    args = _build_parser().parse_args(argv)
+    words = sys.argv[1:] if argv is None else list(argv)
+    if words == ["--version"]:
+        print(_version())
+        return 0
+    args = _build_parser(words[0] if words else None).parse_args(words)
     module, _, function = args.run.partition(":")
     handler = getattr(importlib.import_module(module), function)
     try:
