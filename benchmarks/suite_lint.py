@@ -82,15 +82,20 @@ def _imports(python: str, argv: list[str]) -> set[str]:
             if line.startswith("import time:") and "|" in line}
 
 
-def startup_figures(quick: bool, python: str = sys.executable) -> dict[str, Figure]:
-    """``cwql check 'a=1'`` and ``import cwql`` against ``python -c pass``, as subprocesses."""
+def startup_figures(quick: bool, python: str = sys.executable,
+                    cwql: list[str] | None = None) -> dict[str, Figure]:
+    """``cwql check 'a=1'`` and ``import cwql`` against ``python -c pass``, as subprocesses.
+
+    ``cwql`` is the command to run (default: ``python -m cwql``).
+    """
     root = Path(tempfile.mkdtemp(prefix="cwql-startup-bench-"))
+    command_line = cwql or [python, "-m", "cwql"]
     try:
         env = _environment(root / "pycache")
         return interleave(
             command([python, "-c", "pass"], env),
             {
-                "cwql check 'a=1'": command([python, "-m", "cwql", "check", "a=1"], env),
+                "cwql check 'a=1'": command([*command_line, "check", "a=1"], env),
                 "import cwql": command([python, "-c", "import cwql"], env),
             },
             rounds=5 if quick else 30,
@@ -126,8 +131,7 @@ HEAVY = {"lark", "httpx", "yaml", "difflib", "logging", "pickle", "argparse", "d
          "tomllib", "inspect"}
 
 
-def run(quick: bool) -> None:
-    python = sys.executable
+def run(quick: bool, python: str = sys.executable) -> None:
     queries, lint = lint_figure(quick, python)
     startup = startup_figures(quick, python)
     check, imported = startup["cwql check 'a=1'"], startup["import cwql"]
