@@ -18,11 +18,12 @@ at the end instead of being copied at every level.
 from __future__ import annotations
 
 import datetime as _dt
+import operator
 import re
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 from . import _tables
 from ._lexer import KIND, TOKEN, WORDS, strings_and_parentheses
@@ -92,18 +93,20 @@ DEFAULT_LIMITS = Limits()
 
 # ---- building the AST --------------------------------------------------------
 #
-# One builder per rule alias of the grammar. A builder gets the values of the
-# rule's symbols, as Lark's callbacks do: for a terminal, the regex match of
-# its token (its text is ``m[k]`` and its offsets ``m.span(k)`` for the
-# token's kind ``k``), and for a rule, what that rule's builder returned. These
-# run once per reduction and are most of a parse's time, so they avoid helper
-# calls: spans are made with ``tuple.__new__`` directly, and nodes the grammar
-# has checked already are made without the checks of their constructors.
+# One builder per rule alias of the grammar. The values of the rule's symbols
+# are on top of the parser's value stack: for a terminal, the regex match of
+# its token (its text is ``m[k]`` and its offsets ``m.span(k)`` for the token's
+# kind ``k``), for a rule, what that rule's builder left. A builder replaces
+# them with the one value it makes, in place (no slices: these run once per
+# reduction and are most of a parse's time). For the same reason they avoid
+# helper calls: spans are made with ``tuple.__new__`` directly, and nodes the
+# grammar has checked already are made without their constructors' checks.
 
 Match = re.Match[str]
 _tuple_new = tuple.__new__
 _new_path: Callable[[str, Span], Path] = Path._unchecked
 _new_number: Callable[[str, Span], Number] = Number._unchecked
+_new_string: Callable[[str, Span], String] = String._unchecked
 _new_predicate: Callable[[Path, Op, Any, Span], Predicate] = Predicate._unchecked
 
 _PATH = KIND["PATH"]
@@ -114,17 +117,27 @@ _DATETIME = KIND["DATETIME"]
 _LPAR = KIND["LPAR"]
 _TRUE = KIND["TRUE"]
 _NULL = KIND["NULL"]
+_ASC = KIND["ASC"]
 _DESC = KIND["DESC"]
 _CMP_OPS = {"=": Op.EQ, "!=": Op.NE, "<": Op.LT, "<=": Op.LE, ">": Op.GT, ">=": Op.GE}
 _PLACEHOLDER_DATE = _dt.date(1, 1, 1)
 
 # Literal errors (a bad date, `< null`) do not stop the parse: they are
-# collected here, per parse, so a single pass reports all of them.
+# collected here, per parse, so a single pass reports all of them. Only a
+# parse that fails sets this: the first problem a parse meets without it
+# raises _Retry, and _run parses again, collecting (see _run).
 _problems: ContextVar[tuple[str, list[Diagnostic]]] = ContextVar("cwql_problems")
 
 
+class _Retry(Exception):
+    """A builder found a problem on the fast path, where nothing collects them."""
+
+
 def _report(code: str, message: str, start: int, end: int, hint: str | None) -> None:
-    text, found = _problems.get()
+    collecting = _problems.get(None)
+    if collecting is None:
+        raise _Retry
+    text, found = collecting
     found.append(Diagnostic.at(text, code, message, start, end, hint=hint))
 
 
@@ -140,7 +153,7 @@ def _report_null_op(op: Match, null: Match) -> None:
 
 
 def _string(m: Match) -> String:
-    return String(read_string(m[_STRING]), span=_tuple_new(Span, m.span(_STRING)))
+    return _new_string(read_string(m[_STRING]), _tuple_new(Span, m.span(_STRING)))
 
 
 def _number(m: Match) -> Number:
@@ -215,8 +228,7 @@ class _Group:
         return cls._unchecked(tuple(flat), self.parenthesized, self.height, self.span)  # type: ignore[return-value]
 
 
-def _height(operand: Any) -> int:
-    return operand.height  # type: ignore[no-any-return]
+_height = operator.attrgetter("height")
 
 
 def _connective(cls: type[And | Or], ops: list[Any]) -> Expr | _Group:
@@ -252,118 +264,139 @@ def _final(value: Any) -> Any:
     return value.node() if type(value) is _Group else value
 
 
-def _root(c: list[Any]) -> Expr:
-    return _final(c[0])  # type: ignore[no-any-return]
+def _root(values: list[Any]) -> None:
+    """conditions: or_expr"""
+    values[-1] = _final(values[-1])
 
 
-def _chain_start(c: list[Any]) -> list[Any]:
-    return [c[0], c[2]]
+def _chain_start(values: list[Any]) -> None:
+    """X_chain: X CONNECTIVE X"""
+    second = values.pop()
+    del values[-1]
+    values[-1] = [values[-1], second]
 
 
-def _chain_add(c: list[Any]) -> list[Any]:
-    chain: list[Any] = c[0]
-    chain.append(c[2])
-    return chain
+def _chain_add(values: list[Any]) -> None:
+    """X_chain: X_chain CONNECTIVE X"""
+    item = values.pop()
+    del values[-1]
+    values[-1].append(item)
 
 
-def _and(c: list[Any]) -> Expr | _Group:
-    return _connective(And, c[0])
+def _and(values: list[Any]) -> None:
+    """and_expr: and_chain"""
+    values[-1] = _connective(And, values[-1])
 
 
-def _or(c: list[Any]) -> Expr | _Group:
-    return _connective(Or, c[0])
+def _or(values: list[Any]) -> None:
+    """or_expr: or_chain"""
+    values[-1] = _connective(Or, values[-1])
 
 
-def _group(c: list[Any]) -> Any:
-    inner = c[1]
+def _group(values: list[Any]) -> None:
+    """atom: LPAR or_expr RPAR"""
+    close = values.pop()
+    inner = values.pop()
+    span = _tuple_new(Span, (values[-1].start(_LPAR), close.end()))
     kind = type(inner)
     if kind is _Group:
         inner.parenthesized = True
-        inner.span = _tuple_new(Span, (c[0].start(_LPAR), c[2].end()))
+        inner.span = span
     elif kind is And or kind is Or:
-        inner = _Group(kind, [inner], inner.height, _tuple_new(Span, (c[0].start(_LPAR), c[2].end())),
-                       parenthesized=True)
-    return inner
+        inner = _Group(kind, [inner], inner.height, span, parenthesized=True)
+    values[-1] = inner
 
 
-def _compare(c: list[Any]) -> Predicate:
-    path, op, value = c
-    start, end = path.span(_PATH)
-    operator = _CMP_OPS[op[_OP]]
+def _compare(values: list[Any]) -> None:
+    """atom: PATH OP value"""
+    value = values.pop()
+    op = values.pop()
+    path = values[-1]
+    where = path.span(_PATH)
+    comparison = _CMP_OPS[op[_OP]]
     literal = _LITERALS[value.lastindex](value)
-    if type(literal) is Null and operator is not Op.EQ and operator is not Op.NE:
+    if type(literal) is Null and comparison is not Op.EQ and comparison is not Op.NE:
         _report_null_op(op, value)
-    return _new_predicate(_new_path(path[_PATH], _tuple_new(Span, (start, end))), operator, literal,
-                          _tuple_new(Span, (start, value.end())))
+    values[-1] = _new_predicate(_new_path(path[_PATH], _tuple_new(Span, where)), comparison, literal,
+                                _tuple_new(Span, (where[0], value.end())))
 
 
-def _text_match(op: Op) -> Callable[[list[Any]], Predicate]:
-    def build(c: list[Any]) -> Predicate:
-        path, value = c[0], c[-1]
-        start, end = path.span(_PATH)
-        return _new_predicate(_new_path(path[_PATH], _tuple_new(Span, (start, end))), op,
-                              _string(value), _tuple_new(Span, (start, value.end())))
-
-    return build
-
-
-def _membership(op: Op) -> Callable[[list[Any]], Predicate]:
-    def build(c: list[Any]) -> Predicate:
-        path = c[0]
-        start, end = path.span(_PATH)
-        return _new_predicate(_new_path(path[_PATH], _tuple_new(Span, (start, end))), op,
-                              tuple(c[-2]), _tuple_new(Span, (start, c[-1].end())))
+def _text_match(op: Op, size: int) -> Callable[[list[Any]], None]:
+    def build(values: list[Any]) -> None:
+        """atom: PATH [NOT] CONTAINS|LIKE STRING"""
+        value = values.pop()
+        del values[2 - size:]
+        path = values[-1]
+        where = path.span(_PATH)
+        values[-1] = _new_predicate(_new_path(path[_PATH], _tuple_new(Span, where)), op,
+                                    _string(value), _tuple_new(Span, (where[0], value.end())))
 
     return build
 
 
-def _values_start(c: list[Any]) -> list[Literal]:
-    value = c[0]
-    return [_LITERALS[value.lastindex](value)]
+def _membership(op: Op, size: int) -> Callable[[list[Any]], None]:
+    def build(values: list[Any]) -> None:
+        """atom: PATH [NOT] IN LPAR values RPAR"""
+        close = values.pop()
+        members = values.pop()
+        del values[3 - size:]
+        path = values[-1]
+        where = path.span(_PATH)
+        values[-1] = _new_predicate(_new_path(path[_PATH], _tuple_new(Span, where)), op,
+                                    tuple(members), _tuple_new(Span, (where[0], close.end())))
+
+    return build
 
 
-def _values_add(c: list[Any]) -> list[Literal]:
-    values: list[Literal] = c[0]
-    value = c[2]
-    values.append(_LITERALS[value.lastindex](value))
-    return values
+def _values_start(values: list[Any]) -> None:
+    """values: value"""
+    value = values[-1]
+    values[-1] = [_LITERALS[value.lastindex](value)]
 
 
-def _list_start(c: list[Any]) -> list[Any]:
-    return [c[0]]
+def _values_add(values: list[Any]) -> None:
+    """values: values COMMA value"""
+    value = values.pop()
+    del values[-1]
+    values[-1].append(_LITERALS[value.lastindex](value))
 
 
-def _list_add(c: list[Any]) -> list[Any]:
-    items: list[Any] = c[0]
-    items.append(c[2])
-    return items
+def _list_start(values: list[Any]) -> None:
+    """X_list: X"""
+    values[-1] = [values[-1]]
 
 
-def _sort_key(c: list[Any]) -> SortKey:
-    path, last = c[0], c[-1]
-    start, end = path.span(_PATH)
-    return SortKey(
-        _new_path(path[_PATH], _tuple_new(Span, (start, end))),
-        len(c) == 2 and WORDS[last[_PATH]] == _DESC,
-        span=_tuple_new(Span, (start, last.end())),
-    )
+def _sort_key(values: list[Any]) -> None:
+    """sort_key: PATH [ASC|DESC]"""
+    last = values[-1]
+    if last.lastindex == _PATH and WORDS.get(last[_PATH]) in (_ASC, _DESC):
+        path = values.pop(-2)
+        descending = WORDS[last[_PATH]] == _DESC
+    else:
+        path, descending = last, False
+    where = path.span(_PATH)
+    values[-1] = SortKey(_new_path(path[_PATH], _tuple_new(Span, where)), descending,
+                         span=_tuple_new(Span, (where[0], last.end())))
 
 
-def _order_by(c: list[Any]) -> OrderBy:
-    keys = c[0]
-    return OrderBy(tuple(keys), span=_tuple_new(Span, (keys[0].span[0], keys[-1].span[1])))
+def _order_by(values: list[Any]) -> None:
+    """order_by: sort_keys"""
+    keys = values[-1]
+    values[-1] = OrderBy(tuple(keys), span=_tuple_new(Span, (keys[0].span[0], keys[-1].span[1])))
 
 
-def _fields(c: list[Any]) -> Fields:
-    paths = c[0]
-    return Fields(
+def _fields(values: list[Any]) -> None:
+    """fields: field_list"""
+    paths = values[-1]
+    values[-1] = Fields(
         tuple(_new_path(m[_PATH], _tuple_new(Span, m.span(_PATH))) for m in paths),
         span=_tuple_new(Span, (paths[0].start(_PATH), paths[-1].end())),
     )
 
 
-#: The builder of each rule alias in the grammar; None passes the one value on.
-BUILDERS: dict[str, Callable[[list[Any]], Any] | None] = {
+#: The builder of each rule alias in the grammar, by rule size where one alias
+#: covers rules of different sizes; None leaves the one value as it is.
+BUILDERS: dict[str, Callable[[list[Any]], None] | None] = {
     "root": _root,
     "first": None,
     "chain_start": _chain_start,
@@ -372,16 +405,16 @@ BUILDERS: dict[str, Callable[[list[Any]], Any] | None] = {
     "or_": _or,
     "group": _group,
     "compare": _compare,
-    "contains": _text_match(Op.CONTAINS),
-    "not_contains": _text_match(Op.NOT_CONTAINS),
-    "like": _text_match(Op.LIKE),
-    "not_like": _text_match(Op.NOT_LIKE),
-    "in_": _membership(Op.IN),
-    "not_in": _membership(Op.NOT_IN),
+    "contains": _text_match(Op.CONTAINS, 3),
+    "not_contains": _text_match(Op.NOT_CONTAINS, 4),
+    "like": _text_match(Op.LIKE, 3),
+    "not_like": _text_match(Op.NOT_LIKE, 4),
+    "in_": _membership(Op.IN, 5),
+    "not_in": _membership(Op.NOT_IN, 6),
     "values_start": _values_start,
     "values_add": _values_add,
     "list_start": _list_start,
-    "list_add": _list_add,
+    "list_add": _chain_add,
     "sort_key": _sort_key,
     "order_by": _order_by,
     "fields": _fields,
@@ -391,11 +424,17 @@ BUILDERS: dict[str, Callable[[list[Any]], Any] | None] = {
 # ---- the driver -----------------------------------------------------------------
 
 _ACTIONS = _tables.ACTIONS
-_GOTO = _tables.GOTO
-#: Per rule: how many values it takes, the nonterminal it makes, and its builder.
-_RULES: tuple[tuple[int, int, Callable[[list[Any]], Any] | None], ...] = tuple(
-    (size, lhs, BUILDERS[name]) for name, lhs, size in _tables.RULES
-)
+
+
+def _rule(name: str, lhs: int, size: int) -> tuple[Callable[[list[Any]], None] | None, dict[int, int], int]:
+    # (builder, the state a reduction goes to from each state it can uncover,
+    # and where the rule's states start on the state stack, counted from the end
+    # and not counting the current one: 0 for a rule of one symbol.)
+    goto = {state: row[lhs] for state, row in enumerate(_tables.GOTO) if lhs in row}
+    return BUILDERS[name], goto, 1 - size
+
+
+_RULES = tuple(_rule(name, lhs, size) for name, lhs, size in _tables.RULES)
 _ACCEPT = ~len(_RULES)
 
 
@@ -417,17 +456,18 @@ def _drive(text: str, start: str) -> Any:
     """Parse ``text`` from the start symbol ``start``; raises :class:`_Stuck` at a syntax error.
 
     The textbook LALR(1) loop: for each token, reduce while the tables say so
-    (calling the rule's builder on the values it covers), then shift. The
+    (the rule's builder replaces the values it covers with one), then shift. The
     state stack and the value stack are plain lists, and the parse never
     recurses, however deeply the text nests.
     """
-    actions, goto, rules, words = _ACTIONS, _GOTO, _RULES, WORDS
+    actions, rules, words, path, accept = _ACTIONS, _RULES, WORDS, _PATH, _ACCEPT
     state: int = _tables.START[start]
     states: list[int] = []  # the states under the current one
     values: list[Any] = []
+    push_state, push_value = states.append, values.append
     for m in TOKEN.finditer(text):
         kind = m.lastindex
-        if kind == _PATH:
+        if kind == path:
             kind = words.get(m[kind], kind)
         while True:
             try:
@@ -435,22 +475,20 @@ def _drive(text: str, start: str) -> Any:
             except KeyError:
                 raise _Stuck(m, state, values) from None
             if action >= 0:  # shift
-                states.append(state)
-                values.append(m)
+                push_state(state)
+                push_value(m)
                 state = action
                 break
-            if action == _ACCEPT:
+            if action == accept:
                 return values[0]
-            size, lhs, build = rules[~action]
-            if size == 1:
-                if build is not None:
-                    values[-1] = build(values[-1:])
-                state = goto[states[-1]][lhs]
+            build, goto, cut = rules[~action]
+            if build is not None:
+                build(values)  # replaces the rule's values with one
+            if cut:
+                state = goto[states[cut - 1]]
+                del states[cut:]
             else:
-                values[-size:] = [build(values[-size:])]  # type: ignore[misc]
-                below = states[-size]
-                del states[1 - size:]
-                state = goto[below][lhs]
+                state = goto[states[-1]]
     raise AssertionError("the token pattern always ends with $END")  # pragma: no cover
 
 
@@ -488,7 +526,8 @@ def parse(text: str, kind: ConditionKind = "conditions", *, limits: Limits = DEF
     (the linter and validator apply rules per kind). Raises :class:`ParseError`,
     and :class:`~cwql.UsageError` for an unknown ``kind``.
     """
-    parameter(kind, conditions_only=True)
+    if kind != "conditions":
+        parameter(kind, conditions_only=True)
     return _run(text, "conditions", limits)  # type: ignore[return-value]
 
 
@@ -529,16 +568,32 @@ def _run(text: str, start: str, limits: Limits) -> Node:
             limits.max_length, len(text),
             "split the query, or raise Limits(max_length=...) if the text is trusted",
         )
-    if not text.strip():
+    if not text or text.isspace():
         raise _fail(text, "E018", _EMPTY[start], 0, len(text), None)
     if text.count("(") > limits.max_depth:
         _check_depth(text, limits.max_depth)
+    try:
+        node: Node = _drive(text, start)
+    except (_Stuck, _Retry, ParseError):
+        _fail_with_diagnostics(text, start)
+    if len(text) > limits.max_nodes:
+        _check_nodes(text, node, limits.max_nodes)
+    return node
 
+
+def _fail_with_diagnostics(text: str, start: str) -> NoReturn:
+    """Parse ``text`` again, collecting every problem, and raise them as one :class:`ParseError`.
+
+    The first parse stopped at the first problem (a syntax error, a bad
+    literal, a tree too tall); this one collects the literal errors (every
+    one, reduced or not) and, at a syntax error, has Lark parse the text and
+    :mod:`cwql._diagnose` explain where it stopped.
+    """
     found: list[Diagnostic] = []
     stuck: _Stuck | None = None
     token = _problems.set((text, found))
     try:
-        node: Node = _drive(text, start)
+        _drive(text, start)
     except _Stuck as e:
         stuck = e
         _check_unreduced(e.values)
@@ -554,11 +609,8 @@ def _run(text: str, start: str, limits: Limits) -> Node:
         from ._lark import lark_error
 
         found.append(explain(text, lark_error(text, start), start))
-    if found:
-        raise ParseError(text, found)
-    if len(text) > limits.max_nodes:
-        _check_nodes(text, node, limits.max_nodes)
-    return node
+    assert found, "a parse that stopped has something to report"
+    raise ParseError(text, found)
 
 
 _EMPTY = {

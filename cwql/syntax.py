@@ -245,6 +245,13 @@ class String(Literal):
         _set(self, "value", value)
         _set(self, "span", span)
 
+    @classmethod
+    def _unchecked(cls, value: str, span: Span | None) -> String:
+        self = _new(cls)
+        _set_string(self, value)
+        _set_span(self, span)
+        return self
+
 
 class Number(Literal):
     """A number, keeping its digits as written (``2.50`` stays ``2.50``).
@@ -582,9 +589,9 @@ class _Connective(Expr):
     ) -> _Connective:
         # For the parser, which has flattened the operands and measured the height.
         self = _new(cls)
-        _set(self, "operands", operands)
-        _set(self, "parenthesized", parenthesized)
-        _set(self, "height", height)
+        _set_operands(self, operands)
+        _set_parenthesized(self, parenthesized)
+        _set_height(self, height)
         _set_span(self, span)
         return self
 
@@ -663,6 +670,10 @@ _new = object.__new__
 _set_span = Node.__dict__["span"].__set__
 _set_name = Path.__dict__["name"].__set__
 _set_text = Number.__dict__["text"].__set__
+_set_string = String.__dict__["value"].__set__
+_set_operands = _Connective.__dict__["operands"].__set__
+_set_parenthesized = _Connective.__dict__["parenthesized"].__set__
+_set_height = _Connective.__dict__["height"].__set__
 _set_path = Predicate.__dict__["path"].__set__
 _set_op = Predicate.__dict__["op"].__set__
 _set_value = Predicate.__dict__["value"].__set__

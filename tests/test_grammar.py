@@ -167,7 +167,10 @@ class _LarkBuilders:
         def callback(children: list[Any]) -> Any:
             values = [TOKEN.match(self.text, c.start_pos) if isinstance(c, Token) else c
                       for c in children]
-            return values[0] if build is None else build(values)
+            if build is not None:
+                build(values)
+            assert len(values) == 1
+            return values[0]
 
         return callback
 
