@@ -88,3 +88,27 @@ def test_version_prints_without_argparse_as_argparse_would() -> None:
     assert fast.returncode == slow.returncode == 0
     assert fast.stdout == slow.stdout
     assert fast.stdout.startswith("cwql ")
+
+
+def test_building_the_argument_parser_loads_no_shutil_or_json() -> None:
+    # argparse's stock formatter imports shutil (zlib, bz2, lzma) for every argument added.
+    modules = imported("-c", "from cwql._cli import _build_parser; _build_parser('check')")
+    assert not modules & {"shutil", "json", "lzma", "bz2"}
+
+
+@pytest.mark.parametrize(("columns", "width"), [("60", 58), ("0", None), ("x", None), (None, None)])
+def test_help_is_as_wide_as_argparse_would_make_it(
+    columns: str | None, width: int | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import argparse
+    import shutil
+
+    from cwql._cli import _build_parser
+
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    ours = _build_parser("check")._get_formatter()._width  # type: ignore[attr-defined]
+    stock = argparse.HelpFormatter("cwql")._width  # type: ignore[attr-defined]
+    assert ours == stock == (shutil.get_terminal_size().columns - 2 if width is None else width)

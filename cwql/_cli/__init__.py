@@ -23,6 +23,7 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: `cwql --
 if TYPE_CHECKING:
     import argparse
     from collections.abc import Sequence
+    from typing import Any
 
 __all__ = ["main"]
 
@@ -43,11 +44,39 @@ def _version() -> str:
     return f"cwql {__version__}"
 
 
+def _columns() -> int:
+    """The terminal's width, as ``shutil.get_terminal_size`` finds it (``$COLUMNS`` first)."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns if columns > 0 else 80
+
+
 def _build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The parser for ``command``'s arguments (with its module's siblings), or for all commands."""
     import argparse
 
-    parser = argparse.ArgumentParser(
+    class Formatter(argparse.HelpFormatter):
+        # argparse makes a formatter for every argument it adds, and the stock
+        # one imports shutil (and with it zlib, bz2, lzma) to measure the terminal.
+        def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                     width: int | None = None) -> None:
+            super().__init__(prog, indent_increment, max_help_position,
+                             _columns() - 2 if width is None else width)
+
+    class Parser(argparse.ArgumentParser):
+        # Subcommands' parsers are made with the parent's class: they get the formatter too.
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs.setdefault("formatter_class", Formatter)
+            super().__init__(*args, **kwargs)
+
+    parser = Parser(
         prog="cwql",
         description="Parse, check and encode ConnectWise PSA (Manage) API queries.",
     )
