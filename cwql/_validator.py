@@ -21,19 +21,7 @@ from .errors import CWQLTypeError, Diagnostic, ParseError, UsageError, Validatio
 from .schema._core import INFO_KEYS, Schema
 from .syntax import And, Expr, Node, Op, Path, Predicate, String, walk
 
-__all__ = ["POLICY_CODES", "Policy", "Validated", "is_valid", "validate"]
-
-#: The findings a :class:`Policy` adds: code -> (name, summary).
-POLICY_CODES: dict[str, tuple[str, str]] = {
-    "P001": ("field-not-allowed", "A field outside the policy's allowed fields."),
-    "P002": ("field-denied", "A field the policy denies."),
-    "P003": ("operator-not-allowed", "An operator the policy does not allow."),
-    "P004": ("too-many-predicates", "More comparisons than the policy allows."),
-    "P005": ("in-list-too-long", "An in-list longer than the policy allows."),
-    "P006": ("leading-wildcard", "A `like` pattern that starts with a wildcard, which the policy forbids."),
-    "P007": ("control-character", "A control character inside a string value."),
-    "P008": ("escape-needed", "A string value that can only be written with a backslash escape."),
-}
+__all__ = ["Policy", "Validated", "is_valid", "validate"]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
 

@@ -34,28 +34,33 @@ path is a :class:`ParseError` with code E022 from ``cwql.parse("a.b=1")``,
 from ``Path("a.b")`` and from ``F["a.b"]``. Errors about a piece of text carry
 :class:`Diagnostic` records: structured (code, span, line, column, what was
 expected, a hint), so a CLI, an editor or a web form shows them without
-parsing messages.
+parsing messages. :data:`CODES` documents every code, by code: its name,
+what it means, an example and its fix (``cwql rule CODE`` prints it).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
+
+if TYPE_CHECKING:
+    from ._codes import CODES as CODES
+    from ._codes import Code as Code
 
 __all__ = [
-    "ERROR_CODES",
+    "CODES",
     "APIError",
     "AuthenticationError",
     "BadRequestError",
     "CWQLError",
     "CWQLTypeError",
+    "Code",
     "ConfigurationError",
     "ConflictError",
     "Diagnostic",
     "DiagnosticError",
     "EncodingError",
-    "ErrorCode",
     "FieldError",
     "InvalidValueError",
     "NotFoundError",
@@ -72,6 +77,20 @@ __all__ = [
     "UsageError",
     "ValidationError",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # The registry of codes loads on first use: most programs only ever read a
+    # diagnostic's code, and ``import cwql`` stays cheap.
+    if name in ("CODES", "Code"):
+        from . import _codes
+
+        return getattr(_codes, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), "CODES", "Code"})
 
 
 class CWQLError(Exception):
@@ -92,90 +111,6 @@ class SchemaError(CWQLError, ValueError):
 
 class EncodingError(CWQLError, ValueError):
     """Text that cannot be percent-encoded or decoded without losing data."""
-
-@dataclass(frozen=True, slots=True)
-class ErrorCode:
-    """A stable error code: its kebab-case name, what it means, an example and its fix.
-
-    The docs and the linter's syntax rules are generated from these, and a
-    test checks that each ``example`` raises its code and each ``fix`` parses.
-    """
-
-    code: str
-    name: str
-    summary: str
-    example: str
-    fix: str
-    kind: str = "conditions"
-
-
-def _codes(*rows: ErrorCode) -> dict[str, ErrorCode]:
-    return {row.code: row for row in rows}
-
-
-_E = ErrorCode
-
-#: Every error code the parser can report, by code.
-ERROR_CODES: dict[str, ErrorCode] = _codes(
-    _E("E001", "unexpected-token", "A word or symbol where the grammar allows something else.",
-       "status/id = 1,", "status/id = 1"),
-    _E("E002", "unexpected-character", "A character that no part of the language uses.",
-       "status/id = 1 $", "status/id = 1"),
-    _E("E003", "unterminated-string", "A string that is opened but never closed.",
-       'summary = "printer', 'summary = "printer"'),
-    _E("E004", "unbalanced-parentheses", "A `(` without its `)`, or a `)` without its `(`.",
-       "(a = 1 or b = 2", "(a = 1 or b = 2)"),
-    _E("E005", "missing-value", "An operator with no value after it.",
-       "status/id = and b = 1", "status/id = 1 and b = 1"),
-    _E("E006", "dangling-connective", "`and`/`or` with no condition on one side.",
-       "a = 1 and", "a = 1"),
-    _E("E007", "empty-in-list", "`in ()` with no values; the language needs at least one.",
-       "id in ()", "id in (1)"),
-    _E("E008", "unbracketed-datetime", "A date or time written without the square brackets.",
-       "dateEntered > 2024-01-01", "dateEntered > [2024-01-01]"),
-    _E("E009", "double-equals", "`==` instead of `=`.", "status/id == 1", "status/id = 1"),
-    _E("E010", "c-style-logic", "`&&`, `||`, `&`, `|` or `!` instead of `and`, `or`, `not`.",
-       "a = 1 && b = 2", "a = 1 and b = 2"),
-    _E("E011", "standalone-not", "`not` before a condition or group; it only prefixes in/contains/like.",
-       "not (status/id = 1)", "status/id != 1"),
-    _E("E012", "sql-null-test", "SQL's `is null` / `is not null` instead of `= null` / `!= null`.",
-       "closedDate is null", "closedDate = null"),
-    _E("E013", "sql-not-equal", "SQL's `<>` instead of `!=`.", "status/id <> 1", "status/id != 1"),
-    _E("E014", "invalid-date", "A date or time that is not on the calendar or the clock.",
-       "dateEntered > [2023-02-29]", "dateEntered > [2023-02-28]"),
-    _E("E015", "invalid-datetime-format", "Square brackets that do not hold an ISO 8601 date or time.",
-       "dateEntered > [05/01/2024]", "dateEntered > [2024-05-01]"),
-    _E("E016", "null-with-operator", "`null` with an operator other than `=` or `!=`, or in a list.",
-       "closedDate < null", "closedDate = null"),
-    _E("E017", "invalid-number", "A number in a form the server refuses (exponent, `+`, two points).",
-       "budget > 1e5", "budget > 100000"),
-    _E("E018", "empty-expression", "No expression at all.", "   ", "id > 0"),
-    _E("E019", "text-too-long", "The text is longer than the configured limit.",
-       "", "", kind="limits"),
-    _E("E020", "nesting-too-deep", "Parentheses or and/or groups nested deeper than the limit.",
-       "", "", kind="limits"),
-    _E("E021", "too-many-nodes", "More conditions and values than the configured limit.",
-       "", "", kind="limits"),
-    _E("E022", "malformed-path", "A field path with spaces, dots or an empty segment.",
-       "status.id = 1", "status/id = 1"),
-    _E("E023", "unterminated-datetime", "A `[` without its `]`.",
-       "dateEntered > [2024-01-01", "dateEntered > [2024-01-01]"),
-    _E("E024", "missing-operator", "A field followed by something that is not an operator.",
-       "status/id 1", "status/id = 1"),
-    _E("E025", "string-required", "`contains` or `like` followed by something that is not a string.",
-       "summary contains 42", 'summary contains "42"'),
-    _E("E026", "quoted-field", "A field name in quotes; fields are written bare.",
-       '"summary" = "x"', 'summary = "x"'),
-    _E("E027", "missing-connective", "Two conditions side by side without `and`/`or` between them.",
-       "a = 1 b = 2", "a = 1 and b = 2"),
-    _E("E028", "lookalike-character", "A typographic look-alike of an ASCII quote, operator or space.",
-       "summary = \u201cprinter\u201d", 'summary = "printer"'),
-    _E("E029", "in-list-required", "`in` not followed by a parenthesised list of values.",
-       "id in 1, 2", "id in (1, 2)"),
-    _E("E030", "keyword-as-field", "A keyword where a field name belongs.",
-       "a = 1 and null = 2", "a = 1 and b = 2"),
-)
-
 
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
@@ -199,8 +134,10 @@ class Diagnostic:
 
     @property
     def name(self) -> str:
-        """The kebab-case name of :attr:`code` (empty for codes cwql does not know)."""
-        known = ERROR_CODES.get(self.code)
+        """The kebab-case name of :attr:`code` (empty for a code cwql does not know)."""
+        from ._codes import CODES
+
+        known = CODES.get(self.code)
         return known.name if known else ""
 
     def to_dict(self) -> dict[str, object]:

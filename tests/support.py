@@ -1,10 +1,13 @@
-"""Helpers shared by the tests: a compact s-expression view of an AST.
+"""Helpers shared by the tests: a compact s-expression view of an AST, message templates.
 
 Case files state structure with it, e.g. ``(or (= a 1) (and (= b 2) (= c 3)))``,
 so a case can pin precedence and flattening without a page of YAML.
 """
 
 from __future__ import annotations
+
+import re
+import string
 
 from cwql._printer import to_text
 from cwql.syntax import And, Fields, Node, Or, OrderBy, Predicate, SortKey
@@ -30,3 +33,12 @@ def sexpr(node: Node) -> str:
     if isinstance(node, Fields):
         return "(fields " + " ".join(p.name for p in node.paths) + ")"
     return to_text(node)
+
+
+def matches_template(template: str, message: str) -> bool:
+    """Whether ``message`` is ``template`` (a registry message) with its placeholders filled in."""
+    pattern = "".join(
+        re.escape(literal) + ("" if field is None else "(.+?)")
+        for literal, field, _, _ in string.Formatter().parse(template)
+    )
+    return re.fullmatch(pattern, message, re.DOTALL) is not None

@@ -8,7 +8,9 @@ import pickle
 import pytest
 
 import cwql
-from cwql.errors import ERROR_CODES, Diagnostic, render_diagnostic
+from cwql import F
+from cwql.errors import Diagnostic, render_diagnostic
+from cwql.syntax import Null, Number, Op, Path, Predicate
 
 
 def error_of(text: str, kind: str = "conditions") -> cwql.ParseError:
@@ -83,18 +85,6 @@ def test_parse_error_needs_a_diagnostic() -> None:
         cwql.ParseError("x", [])
 
 
-def test_error_codes_are_unique_and_named() -> None:
-    names = [c.name for c in ERROR_CODES.values()]
-    assert len(set(names)) == len(names)
-    for code, meta in ERROR_CODES.items():
-        assert code == meta.code
-        assert code.startswith("E")
-        assert len(code) == 4
-        assert meta.name == meta.name.lower()
-        assert " " not in meta.name
-        assert meta.summary.endswith(".")
-
-
 def test_no_lark_exception_escapes() -> None:
     from lark.exceptions import LarkError
 
@@ -113,3 +103,35 @@ def test_encoding_errors() -> None:
     with pytest.raises(cwql.EncodingError, match="UTF-8"):
         cwql.decode("like%20%22%ab%25%22")
     assert cwql.decode("a+b%20c") == "a+b c"
+
+
+# One mistake, one exception class and code, whatever the entry point: text
+# through the parser, a node built by hand, or the DSL.
+SAME_MISTAKE = [
+    ("dotted path", "a.b = 1", lambda: Path("a.b"), lambda: F["a.b"], "E022"),
+    ("empty segment", "a//b = 1", lambda: Path("a//b"), lambda: F["a//b"], "E022"),
+    ("non-ASCII letter", "company/\u0131d = 5", lambda: Path("company/\u0131d"),
+     lambda: F["company/\u0131d"], None),
+    ("keyword alone", "null = 1", lambda: Path("null"), lambda: F["null"], "E030"),
+    ("null with <", "a < null", lambda: Predicate(Path("a"), Op.LT, Null()), lambda: F.a < None, "E016"),
+    ("contains a number", "a contains 5", lambda: Predicate(Path("a"), Op.CONTAINS, Number("5")),
+     lambda: F.a.contains(5), "E025"),
+    ("empty in-list", "a in ()", lambda: Predicate(Path("a"), Op.IN, ()), lambda: F.a.in_([]), "E007"),
+    ("exponent", "a = 1e5", lambda: Number("1e5"), None, "E017"),
+    ("too many digits", "a = " + "9" * 40, lambda: Number("9" * 40), None, "E017"),
+]
+
+
+@pytest.mark.parametrize(("text", "node", "dsl", "code"), [row[1:] for row in SAME_MISTAKE],
+                         ids=[row[0] for row in SAME_MISTAKE])
+def test_the_same_mistake_raises_the_same_class_everywhere(text, node, dsl, code) -> None:
+    raised = []
+    for build in (lambda: cwql.parse(text), node, dsl):
+        if build is None:
+            continue
+        with pytest.raises(cwql.CWQLError) as info:
+            build()
+        raised.append(info.value)
+    assert {type(e) for e in raised} == {cwql.ParseError}, raised
+    if code is not None:
+        assert {e.code for e in raised} == {code}

@@ -1,8 +1,9 @@
 """Every rule firing and not firing, and its fixes, through the real ``cwql lint`` command.
 
-Cases live in tests/rules/<CODE>.yaml (see the README there); the syntax rules
-take theirs from ERROR_CODES. All cases are linted by one subprocess; fixes
-by one subprocess per rule, run twice to check they are idempotent.
+Cases live in tests/rules/<CODE>.yaml (see the README there), and every rule's
+documented example and fix in the registry of codes are cases too. All cases
+are linted by one subprocess; fixes by one subprocess per rule, run twice to
+check they are idempotent.
 """
 
 from __future__ import annotations
@@ -17,9 +18,7 @@ from typing import Any
 import pytest
 import yaml
 
-from cwql.errors import ERROR_CODES
 from cwql.lint._rules import RULES
-from cwql.schema import SCHEMA_CODES
 
 HERE = Path(__file__).parent / "rules"
 
@@ -31,19 +30,16 @@ def _load() -> list[dict[str, Any]]:
         assert data["rule"] == path.stem, path
         for i, case in enumerate(data["cases"], 1):
             cases.append({"rule": data["rule"], "id": f"{data['rule']}-{i}", **case})
-    for c in ERROR_CODES.values():
-        # Limits need huge texts, and a blank line in a .cwql file is no query:
-        # tests/test_lint_cli.py has those.
-        if c.kind == "limits" or c.code == "E018":
+    for rule in RULES.values():
+        c = rule.entry
+        # Limits need their own Limits, and a blank line in a .cwql file is no query:
+        # tests/test_codes.py and tests/test_lint_cli.py have those.
+        if c.limits or c.code == "E018":
             continue
-        cases.append({"rule": c.code, "id": f"{c.code}-example", "fail": c.example, "kind": c.kind})
-        cases.append({"rule": c.code, "id": f"{c.code}-fix", "pass": c.fix, "kind": c.kind})
-    for s in SCHEMA_CODES.values():
-        # The schema rules' documented example and fix, on their endpoint.
-        common = {"rule": s.code, "kind": s.kind, "endpoint": s.endpoint}
-        cases.append({**common, "id": f"{s.code}-example", "fail": s.example})
-        if s.code != "S012":  # its fix is another endpoint: see tests/rules/S012.yaml
-            cases.append({**common, "id": f"{s.code}-fix", "pass": s.fix})
+        common = {"rule": c.code, "kind": c.kind, "endpoint": c.endpoint}
+        cases.append({**common, "id": f"{c.code}-example", "fail": c.example})
+        cases.append({**common, "id": f"{c.code}-fix", "pass": c.fix,
+                      "endpoint": c.fix_endpoint or c.endpoint})
     return cases
 
 
@@ -80,7 +76,24 @@ def linted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, set[str]]:
     found: dict[str, set[str]] = {case["id"]: set() for case in CASES}
     for item in json.loads(r.stdout):
         found[Path(item["filename"]).stem].add(item["code"])
+        MESSAGES.setdefault(Path(item["filename"]).stem, []).append((item["code"], item["message"]))
     return found
+
+
+#: (code, message) of every finding, by case id; filled by the ``linted`` fixture.
+MESSAGES: dict[str, list[tuple[str, str]]] = {}
+
+
+def test_every_rule_example_is_reported_with_its_message(linted: dict[str, set[str]]) -> None:
+    """The example of every rule reports its code, worded as its registry message template says."""
+    from tests.support import matches_template
+
+    for rule in RULES.values():
+        if rule.entry.limits or rule.code == "E018":
+            continue
+        said = [m for code, m in MESSAGES[f"{rule.code}-example"] if code == rule.code]
+        assert said, rule.code
+        assert any(matches_template(rule.entry.message, m) for m in said), (rule.code, said)
 
 
 def test_every_rule_has_cases() -> None:

@@ -326,10 +326,14 @@ def test_fixing_stops_when_a_round_changes_nothing(monkeypatch: pytest.MonkeyPat
         return check
 
     base = engine.RULES["V005"]
+
+    def made_up(code: str, check: object) -> object:
+        return replace(base, entry=replace(base.entry, code=code), check=check, visits=(Predicate,))
+
     rules = {
-        "X001": replace(base, code="X001", check=same, visits=(Predicate,)),
-        "X002": replace(base, code="X002", check=swap("a=1", "a=2"), visits=(Predicate,)),
-        "X003": replace(base, code="X003", check=swap("a=2", "a=1"), visits=(Predicate,)),
+        "X001": made_up("X001", same),
+        "X002": made_up("X002", swap("a=1", "a=2")),
+        "X003": made_up("X003", swap("a=2", "a=1")),
     }
     monkeypatch.setattr(engine, "RULES", {**engine.RULES, **rules})
     runner = Runner(Config(), Linter(["X001"]))

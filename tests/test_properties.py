@@ -47,7 +47,8 @@ def _check_failure(text: str) -> None:
         assert e.diagnostics
         for d in e.diagnostics:
             assert 0 <= d.start <= d.end <= len(text)
-            assert d.code in cwql.errors.ERROR_CODES
+            assert d.code.startswith("E")
+            assert d.code in cwql.errors.CODES
             assert d.line == text.count("\n", 0, d.start) + 1
             assert d.column == d.start - (text.rfind("\n", 0, d.start) + 1) + 1
             assert d.message

@@ -1,55 +1,107 @@
-"""The rule catalogue as text: what ``cwql rule CODE`` prints and the docs page is built from."""
+"""The catalogue of codes as text: what ``cwql rule CODE`` prints and the docs pages are built from.
+
+Every family of the registry is here, the policy codes of ``cwql.validate``
+included; a code the linter reports also shows how the linter treats it.
+"""
 
 from __future__ import annotations
 
+from .._codes import CODES, FAMILIES, Code
+from .._codes import find as _find
 from ._model import Rule
-from ._rules import FAMILIES, RULES
+from ._rules import RULES
 
-__all__ = ["explain", "find", "table"]
-
-
-def find(code_or_name: str) -> Rule | None:
-    """A rule by code (any case) or kebab-case name."""
-    rule = RULES.get(code_or_name.upper())
-    if rule is not None:
-        return rule
-    return next((r for r in RULES.values() if r.name == code_or_name.lower()), None)
+__all__ = ["example_context", "explain", "find", "inline", "shown", "table"]
 
 
-def _fix_label(rule: Rule) -> str:
-    return {"safe": "safe fix", "unsafe": "unsafe fix"}.get(rule.fixable or "", "no fix")
+def find(code_or_name: str) -> Code | None:
+    """A code by its code (any case) or kebab-case name."""
+    return _find(code_or_name)
 
 
-def explain(rule: Rule, heading: str = "#") -> str:
-    """The rule's documentation in Markdown (also readable as plain text)."""
+def _fix_label(code: Code) -> str:
+    return {"safe": "safe fix", "unsafe": "unsafe fix"}.get(code.fixable or "", "no fix")
+
+
+def _facts(code: Code, rule: Rule | None) -> str:
+    head = f"Family: {code.family.title} · severity: {code.severity}"
+    if rule is None:
+        return f"{head} · reported by `cwql.validate` under a `Policy`"
     kinds = ", ".join(sorted(rule.kinds)) if rule.kinds else "every parameter"
+    return (f"{head} · {_fix_label(code)} · {'on' if rule.default else 'off'} by default · "
+            f"applies to: {kinds}")
+
+
+def _call(name: str, keywords: tuple[tuple[str, object], ...]) -> str:
+    return f"`{name}({', '.join(f'{k}={v!r}' for k, v in keywords)})`"
+
+
+def example_context(code: Code) -> str:
+    """What the example needs, in words: its parameter, endpoint, limits or policy ('' for none)."""
+    parts = []
+    if code.kind != "conditions":
+        parts.append(f"as `{code.kind}`")
+    if code.endpoint:
+        parts.append(f"on `{code.endpoint}`")
+    if code.limits:
+        parts.append("with " + _call("Limits", code.limits))
+    if code.policy:
+        parts.append("with " + _call("Policy", code.policy))
+    return ", ".join(parts)
+
+
+def shown(text: str) -> str:
+    """``text`` with each invisible or control character written as ``<U+XXXX>``."""
+    return "".join(c if c.isprintable() else f"<U+{ord(c):04X}>" for c in text)
+
+
+def inline(text: str) -> str:
+    """``text`` as a Markdown code span, which may hold backticks itself (a longer fence, padded)."""
+    return f"`` {text} ``" if "`" in text else f"`{text}`"
+
+
+def explain(code: Code, heading: str = "#") -> str:
+    """The code's documentation in Markdown (also readable as plain text)."""
+    context = example_context(code)
     lines = [
-        f"{heading} {rule.code} {rule.name}",
+        f"{heading} {code.code} {code.name}",
         "",
-        rule.summary,
+        code.summary,
         "",
-        f"Family: {rule.family.title} · severity: {rule.severity} · {_fix_label(rule)} · "
-        f"{'on' if rule.default else 'off'} by default · applies to: {kinds}",
+        _facts(code, RULES.get(code.code)),
         "",
-        f"**What.** {rule.what}",
+        f"**What.** {code.what}",
         "",
-        f"**Why.** {rule.why}",
+        f"**Why.** {code.why}",
+        "",
+        f"**Message.** {inline(code.message)}",
+        "",
+        f"**Example** ({context})." if context else "**Example.**",
+        "",
+        "```text",
+        shown(code.example),
+        "```",
+        "",
+        f"**Fix** (on `{code.fix_endpoint}`)." if code.fix_endpoint else "**Fix.**",
+        "",
+        "```text",
+        shown(code.fix),
+        "```",
         "",
     ]
-    if rule.example:
-        lines += ["**Example.**", "", "```text", rule.example, "```", "",
-                  "**Fix.**", "", "```text", rule.fix, "```", ""]
     return "\n".join(lines)
 
 
 def table() -> list[str]:
-    """One line per rule, grouped by family: code, name, severity, fix, default."""
+    """One line per code, grouped by family: code, fix, name, severity, and when it is off."""
     out = []
     for family in FAMILIES:
-        rules = [r for r in RULES.values() if r.family is family]
-        out.append(f"{family.letter}  {family.title}" + ("" if rules else "  (reserved)"))
-        for r in rules:
-            fix = {"safe": "[*]", "unsafe": "[~]"}.get(r.fixable or "", "   ")
-            off = "" if r.default else "  (off by default)"
-            out.append(f"  {r.code}  {fix} {r.name:<28} {r.severity:<8}{off}")
+        codes = [c for c in CODES.values() if c.family is family]
+        note = "" if family.linted else "  (reported by cwql.validate, not the linter)"
+        out.append(f"{family.letter}  {family.title}{note}")
+        for c in codes:
+            fix = {"safe": "[*]", "unsafe": "[~]"}.get(c.fixable or "", "   ")
+            rule = RULES.get(c.code)
+            off = "  (off by default)" if rule is not None and not rule.default else ""
+            out.append(f"  {c.code}  {fix} {c.name:<28} {c.severity:<8}{off}")
     return out

@@ -1,4 +1,4 @@
-"""The linter's records: rules and their families, what a rule reports, fixes, findings.
+"""The linter's records: rules, what a rule reports, fixes, findings.
 
 A rule reads one parsed query through a :class:`Context` and yields
 :class:`Problem` records in the query's own offsets. The engine turns each into
@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
+from .._codes import DOCS_URL, Applicability, Code, Family, Severity
 from ..errors import Diagnostic
 from ..syntax import Node
 
@@ -28,22 +29,6 @@ __all__ = [
     "Settings",
     "Severity",
 ]
-
-Severity = Literal["error", "warning", "info"]
-Applicability = Literal["safe", "unsafe"]
-
-#: Where the rules reference lives; each rule's anchor is ``#code-name``.
-DOCS_URL = "https://cwql.readthedocs.io/en/latest/rules/"
-
-
-@dataclass(frozen=True, slots=True)
-class Family:
-    """A group of rules sharing the first letter of their codes."""
-
-    letter: str
-    name: str
-    title: str
-    description: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,32 +101,70 @@ Check = Callable[[Any, Context], Iterable[Problem]]
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """One rule: stable code and name, documentation, and the check itself.
+    """A lint rule: its code's entry in the registry, where it applies, and the check itself.
 
-    ``visits`` lists the node classes the engine calls ``check`` with; an empty
-    tuple means once per query, with the root node. A rule with no ``check``
-    is reported by the engine itself (syntax errors, noqa and directives).
+    Everything documented about the rule (name, family, severity, texts,
+    example, fix) is the registry's (:data:`cwql.errors.CODES`); the rule adds
+    ``kinds``, the parameters it applies to (empty: every one), whether it is
+    on by ``default``, and ``visits``, the node classes the engine calls
+    ``check`` with (empty: once per query, with the root node). A rule with no
+    ``check`` is reported by the engine itself (syntax errors, schema
+    findings, noqa and directives).
     """
 
-    code: str
-    name: str
-    family: Family
-    severity: Severity
-    summary: str
-    what: str
-    why: str
-    example: str
-    fix: str
-    fixable: Applicability | None = None
+    entry: Code
     kinds: frozenset[str] = frozenset()
     default: bool = True
-    example_kind: str = "conditions"
     visits: tuple[type[Node], ...] = ()
     check: Check | None = None
 
     @property
+    def code(self) -> str:
+        return self.entry.code
+
+    @property
+    def name(self) -> str:
+        return self.entry.name
+
+    @property
+    def family(self) -> Family:
+        return self.entry.family
+
+    @property
+    def severity(self) -> Severity:
+        return self.entry.severity
+
+    @property
+    def summary(self) -> str:
+        return self.entry.summary
+
+    @property
+    def what(self) -> str:
+        return self.entry.what
+
+    @property
+    def why(self) -> str:
+        return self.entry.why
+
+    @property
+    def example(self) -> str:
+        return self.entry.example
+
+    @property
+    def fix(self) -> str:
+        return self.entry.fix
+
+    @property
+    def fixable(self) -> Applicability | None:
+        return self.entry.fixable
+
+    @property
+    def example_kind(self) -> str:
+        return self.entry.kind
+
+    @property
     def url(self) -> str:
-        return f"{DOCS_URL}#{self.code.lower()}-{self.name}"
+        return self.entry.url
 
     def applies_to(self, kind: str) -> bool:
         return not self.kinds or kind in self.kinds

@@ -12,8 +12,6 @@ from .. import _lazy
 
 if _typing.TYPE_CHECKING:
     from ._checker import check as check
-    from ._codes import SCHEMA_CODES as SCHEMA_CODES
-    from ._codes import SchemaCode as SchemaCode
     from ._core import INFO_KEYS as INFO_KEYS
     from ._core import Field as Field
     from ._core import Model as Model
@@ -30,7 +28,6 @@ if _typing.TYPE_CHECKING:
 
 __getattr__, __dir__, __all__ = _lazy.attach(__name__, {
     "_checker": ["check"],
-    "_codes": ["SCHEMA_CODES", "SchemaCode"],
     "_core": ["INFO_KEYS", "Field", "Model", "Resolved", "Schema", "Unresolved"],
     "_loader": ["BUNDLED_VERSION", "load"],
     "_openapi": ["from_openapi"],

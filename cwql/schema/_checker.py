@@ -1,8 +1,8 @@
 """Type-check a parsed query against the schema (LANGUAGE.md §2.14).
 
-Each finding is a :class:`~cwql.errors.Diagnostic` with a code from
-:data:`SCHEMA_CODES`; the linter's schema rule family and the validator are
-both built on :func:`check`.
+Each finding is a :class:`~cwql.errors.Diagnostic` with an ``S`` code of the
+registry (:data:`cwql.errors.CODES`); the linter's schema rule family and the
+validator are both built on :func:`check`.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from .._codes import CODES
 from ..errors import Diagnostic
 from ..syntax import (
     Boolean,
@@ -26,11 +27,10 @@ from ..syntax import (
     String,
     walk,
 )
-from ._codes import SCHEMA_CODES, SchemaCode
 from ._core import CUSTOM_FIELD_MODEL, Model, Resolved, Schema, Unresolved
 from ._types import ArrayOf, Ref, Scalar
 
-__all__ = ["SCHEMA_CODES", "SchemaCode", "check"]
+__all__ = ["check"]
 
 
 _TEXTUAL = frozenset({"string", "object", "any"})
@@ -67,7 +67,7 @@ class _Checker:
         if end > len(self.text):
             start, end = 0, 0
         return Diagnostic.at(self.text, code, message, start, end, hint=hint,
-                             severity=SCHEMA_CODES[code].severity)
+                             severity=CODES[code].severity)
 
     def resolve(self, path: str) -> Resolved | Unresolved:
         return self.schema.resolve(self.model, path, kind=self.path_kind)  # remembered by the schema

@@ -1,22 +1,26 @@
-"""The rule catalogue: every rule, by code, from the family modules.
+"""The rule catalogue: a rule for every code of the linted families, by code.
 
-Codes are one letter for the family and three digits, as in ruff: ``E``
-syntax (the parser's own codes), ``V`` values, ``L`` logic, ``C`` style, ``W``
-wire, ``S`` schema (when the endpoint is known), ``M`` suppressions and directives. A code never
-changes meaning; a retired rule's code is not reused.
+Codes, names and documentation are the registry's (``cwql._codes``). The
+family modules attach a check to each code of theirs (``V`` values, ``L``
+logic, ``C`` style, ``W`` wire); the other codes are reported by the engine
+itself: ``E`` the parser's syntax errors, ``S`` the schema checker's findings
+(when the endpoint is known), ``M`` suppressions and directives.
 """
 
 from __future__ import annotations
 
+from ..._codes import CODES
 from .._model import Rule
-from . import logic, meta, schema, style, syntax, values, wire
+from . import logic, meta, style, values, wire
 from .base import FAMILIES
 
 __all__ = ["FAMILIES", "RULES"]
 
+_DEFINED = {r.code: r for module in (values, logic, style, wire, meta) for r in module.RULES}
+
 #: Every rule, by code, in catalogue order.
 RULES: dict[str, Rule] = {
-    r.code: r
-    for module in (syntax, values, logic, style, wire, schema, meta)
-    for r in module.RULES
+    code: _DEFINED.get(code) or Rule(entry)
+    for code, entry in CODES.items()
+    if entry.family.linted
 }

@@ -1,4 +1,4 @@
-"""The rule families, the ``rule`` decorator, and helpers the family modules share."""
+"""The ``rule`` decorator, and helpers the family modules share."""
 
 from __future__ import annotations
 
@@ -7,87 +7,45 @@ from collections.abc import Callable, Hashable
 from decimal import Decimal
 
 from ... import _semantics as model
+from ..._codes import CODES
+from ..._codes import FAMILIES as ALL_FAMILIES
 from ..._literals import quote_string
 from ..._spec import CONDITION_KINDS
 from ...syntax import Boolean, DateTime, Literal, Node, Null, Number, String
-from .._model import Applicability, Check, Context, Family, Rule, Severity
+from .._model import Check, Context, Rule
 
 __all__ = [
-    "FAMILIES", "comparable", "instant", "literal_key", "literal_type", "requote", "rule", "source",
-    "span",
+    "FAMILIES", "comparable", "instant", "literal_key", "literal_type", "message", "requote", "rule",
+    "source", "span",
 ]
 
-SYNTAX = Family(
-    "E", "syntax", "Syntax",
-    "The query does not parse, so the server answers 400. These are the parser's own error "
-    "codes; each finding's hint says what to write instead.",
-)
-VALUES = Family(
-    "V", "values", "Literals and values",
-    "Values that parse but do not mean what they seem: patterns without wildcards, naive "
-    "datetimes, odd in-lists, escapes the server is not known to read.",
-)
-LOGIC = Family(
-    "L", "logic", "Operators and logic",
-    "Conditions that parse but match nothing, or rely on behaviour the server does not "
-    "document: precedence, contradictions, operators a parameter does not list.",
-)
-STYLE = Family(
-    "C", "style", "Style",
-    "Canonical spelling: lower-case keywords, no redundant parts. Every style rule has a safe fix.",
-)
-WIRE = Family(
-    "W", "wire", "Wire and length",
-    "What happens to the query on its way to the server: URL length, forms the server is not "
-    "known to accept.",
-)
-SCHEMA = Family(
-    "S", "schema", "Schema",
-    "Fields checked against the Manage schema of the query's endpoint: unknown fields (with "
-    "did-you-mean), references compared without a sub-field, values of the wrong type, paths "
-    "into arrays. They run only when the endpoint is known (a directive, the config or "
-    "--endpoint), against the bundled Manage 2025.1 schema or the one `schema` names.",
-)
-META = Family(
-    "M", "meta", "Suppressions and directives",
-    "The linter's own comments: `# cwql: noqa` that suppresses nothing, directives it cannot read.",
-)
-
-#: Every family, in the order the docs list them.
-FAMILIES = (SYNTAX, VALUES, LOGIC, STYLE, WIRE, SCHEMA, META)
-
-#: What most rules apply to: the three parameters that hold a condition.
+#: The families the linter reports, in the order the docs list them.
+FAMILIES = tuple(f for f in ALL_FAMILIES if f.linted)
 
 
 def rule(
     code: str,
-    name: str,
-    family: Family,
-    severity: Severity,
-    summary: str,
     *,
-    what: str,
-    why: str,
-    example: str,
-    fix: str,
-    fixable: Applicability | None = None,
     kinds: frozenset[str] = frozenset(CONDITION_KINDS),
     default: bool = True,
-    example_kind: str = "conditions",
     visits: tuple[type[Node], ...] = (),
 ) -> Callable[[Check], Rule]:
-    """Make a :class:`Rule` of the decorated check, its documentation beside it."""
-    if not code.startswith(family.letter):
-        raise ValueError(f"{code} does not belong to family {family.letter}")
+    """Make the decorated check the :class:`Rule` of ``code``, whose documentation is the registry's.
+
+    ``kinds`` are the parameters it applies to (the three condition
+    parameters unless given), ``visits`` the node classes it is called with.
+    """
+    entry = CODES[code]
 
     def make(check: Check) -> Rule:
-        return Rule(
-            code, name, family, severity, summary, " ".join(what.split()),
-            " ".join(why.split()), example, fix, fixable, kinds, default, example_kind,
-            visits, check,
-        )
+        return Rule(entry, kinds, default, visits, check)
 
     return make
+
+
+def message(code: str, **values: object) -> str:
+    """The message of ``code``, its registry template filled in with ``values``."""
+    return CODES[code].format(**values)
 
 
 def span(node: Node) -> tuple[int, int]:

@@ -8,7 +8,7 @@ from typing import Any
 
 from ...syntax import And, Boolean, DateTime, Literal, Null, Op, Or, Predicate, String
 from .._model import Context, Edit, Fix, Problem, Rule
-from .base import LOGIC, comparable, instant, literal_key, rule, source, span
+from .base import comparable, instant, literal_key, message, rule, source, span
 
 __all__ = ["RULES"]
 
@@ -17,24 +17,13 @@ __all__ = ["RULES"]
 _MAX_PER_FIELD = 64
 
 
-@rule(
-    "L001", "mixed-and-or", LOGIC, "warning",
-    "`and` and `or` mixed without parentheses.",
-    what="""An `and` group directly inside an `or` without parentheses: `a=1 or b=2 and c=3`.""",
-    why="""ConnectWise does not document whether `and` binds tighter than `or`. cwql reads it the
-    SQL way, `a=1 or (b=2 and c=3)`; if the server reads it left to right the query returns
-    different records. Parentheses make the meaning explicit whichever way the server goes.""",
-    example="status/id=1 or status/id=2 and board/id=3",
-    fix="status/id=1 or (status/id=2 and board/id=3)",
-    fixable="unsafe",
-    visits=(Or,),
-)
+@rule("L001", visits=(Or,))
 def mixed_and_or(node: Or, ctx: Context) -> Iterator[Problem]:
     for operand in node.operands:
         if isinstance(operand, And) and not operand.parenthesized:
             start, end = span(operand)
             yield Problem(
-                start, end, "`and` inside `or` without parentheses: the server's precedence is not documented",
+                start, end, message("L001"),
                 hint="add parentheses around the `and` group you mean",
                 fix=Fix("Parenthesise the `and` group", (Edit(start, start, "("), Edit(end, end, ")")),
                         "unsafe"),
@@ -47,17 +36,7 @@ def _key(node: Predicate) -> object:
     return (node.path.name.lower(), node.op, values)
 
 
-@rule(
-    "L002", "duplicate-condition", LOGIC, "warning",
-    "The same condition twice in one `and` or `or` group.",
-    what="""A condition repeated among the operands of one `and` or `or`.""",
-    why="""The repeat adds nothing but length; it is usually a copy-and-paste slip where a
-    different field or value was meant.""",
-    example="status/id=1 and board/id=2 and status/id=1",
-    fix="status/id=1 and board/id=2",
-    fixable="safe",
-    visits=(And, Or),
-)
+@rule("L002", visits=(And, Or))
 def duplicate_condition(node: And | Or, ctx: Context) -> Iterator[Problem]:
     seen: dict[object, Predicate] = {}
     word = "and" if isinstance(node, And) else "or"
@@ -75,7 +54,7 @@ def duplicate_condition(node: And | Or, ctx: Context) -> Iterator[Problem]:
         fix = None
         if ctx.text[before:start].strip().lower() == word:
             fix = Fix("Remove the repeated condition", (Edit(before, end, ""),))
-        yield Problem(start, end, f"`{operand}` repeats a condition earlier in the same `{word}`",
+        yield Problem(start, end, message("L002", condition=operand, connective=word),
                       fix=fix, related=(span(first),))
 
 
@@ -162,20 +141,7 @@ def _contradict(a: Predicate, b: Predicate) -> bool:
     return _disjoint(a, b)
 
 
-@rule(
-    "L003", "contradiction", LOGIC, "error",
-    "Conditions joined by `and` that can never all hold.",
-    what="""Two conditions on the same field, joined by `and`, that no value satisfies together:
-    `x=1 and x=2`, `x=null and x!=null`, `x>5 and x<3`, `x=1 and x not in (1,2)`. Values compare
-    as SQL Server compares them: strings without regard to case or trailing spaces (`"a"`,
-    `"A"` and `"a "` are one value), datetimes as instants with a date at midnight UTC. A
-    time without a zone is compared only with another such time.""",
-    why="""The query can only return nothing. That is never what was meant: usually `or` was
-    intended, or one of the values is wrong.""",
-    example="status/id=1 and status/id=2",
-    fix="status/id=1 or status/id=2",
-    visits=(And,),
-)
+@rule("L003", visits=(And,))
 def contradiction(node: And, ctx: Context) -> Iterator[Problem]:
     fields: dict[str, list[Predicate]] = {}
     for operand in node.operands:
@@ -185,26 +151,16 @@ def contradiction(node: And, ctx: Context) -> Iterator[Problem]:
         for a, b in itertools.combinations(preds[:_MAX_PER_FIELD], 2):
             if _contradict(a, b):
                 start, end = span(b)
-                yield Problem(start, end, f"`{a}` and `{b}` cannot both hold: this never matches",
+                yield Problem(start, end, message("L003", first=a, second=b),
                               hint="did you mean `or`?", related=(span(a),))
                 break
 
 
-@rule(
-    "L004", "ordering-on-boolean", LOGIC, "error",
-    "`<`, `<=`, `>` or `>=` with a boolean.",
-    what="""An ordering operator with `true` or `false`: `closedFlag > false`. (With `null` it
-    is a syntax error, E016.)""",
-    why="""Booleans take `=` and `!=` only; the server's own message says so, and an ordering
-    on a boolean is refused or meaningless.""",
-    example="closedFlag > false",
-    fix="closedFlag=true",
-    visits=(Predicate,),
-)
+@rule("L004", visits=(Predicate,))
 def ordering_on_boolean(node: Predicate, ctx: Context) -> Iterator[Problem]:
     if node.op.is_ordering and isinstance(node.value, Boolean):
         start, end = span(node)
-        yield Problem(start, end, f"`{node.op.value}` on a boolean: booleans take `=` and `!=`",
+        yield Problem(start, end, message("L004", operator=node.op.value),
                       hint="compare with `=` or `!=`")
 
 
@@ -218,47 +174,23 @@ def _expand(node: Predicate, ctx: Context) -> str:
     return text if len(parts) == 1 or whole else f"({text})"
 
 
-@rule(
-    "L005", "in-not-documented", LOGIC, "warning",
-    "`in` or `not in` in childConditions or customFieldConditions.",
-    what="""An in-list in `childConditions` or `customFieldConditions`.""",
-    why="""ConnectWise's guide lists the operators for these parameters without `in`; nobody
-    has shown that the server accepts it there. The same test written with `or` (or `and` for
-    `not in`) is documented.""",
-    example='communicationItems/value in ("a@example.com", "b@example.com")',
-    fix='communicationItems/value="a@example.com" or communicationItems/value="b@example.com"',
-    fixable="safe",
-    kinds=frozenset({"childConditions", "customFieldConditions"}),
-    example_kind="childConditions",
-    visits=(Predicate,),
-)
+@rule("L005", kinds=frozenset({"childConditions", "customFieldConditions"}), visits=(Predicate,))
 def in_not_documented(node: Predicate, ctx: Context) -> Iterator[Problem]:
     if node.op is Op.IN or node.op is Op.NOT_IN:
         start, end = span(node)
         rewrite = "or" if node.op is Op.IN else "and"
         yield Problem(
-            start, end, f"`{node.op.value}` is not documented for {ctx.kind}",
+            start, end, message("L005", operator=node.op.value, kind=ctx.kind),
             hint=f"write each value as its own condition, joined with `{rewrite}`",
             fix=Fix(f"Write the values joined with `{rewrite}`", (Edit(start, end, _expand(node, ctx)),)),
         )
 
 
-@rule(
-    "L006", "custom-field-path", LOGIC, "warning",
-    "customFieldConditions on a field other than `caption` or `value`.",
-    what="""A condition in `customFieldConditions` on anything but `caption` and `value`.""",
-    why="""customFieldConditions filters the custom fields of a record through two pseudo-fields,
-    `caption` (the custom field's name) and `value`. Other names are not documented there.""",
-    example='caption="Region" and name="West"',
-    fix='caption="Region" and value="West"',
-    kinds=frozenset({"customFieldConditions"}),
-    example_kind="customFieldConditions",
-    visits=(Predicate,),
-)
+@rule("L006", kinds=frozenset({"customFieldConditions"}), visits=(Predicate,))
 def custom_field_path(node: Predicate, ctx: Context) -> Iterator[Problem]:
     if node.path.name.lower() not in ("caption", "value"):
         start, end = span(node.path)
-        yield Problem(start, end, f"`{node.path.name}` is not `caption` or `value`",
+        yield Problem(start, end, message("L006", path=node.path.name),
                       hint="customFieldConditions filters on caption (the field's name) and value")
 
 
