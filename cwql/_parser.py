@@ -39,7 +39,7 @@ from ._spec import (
     digit_count,
     parameter,
 )
-from .errors import CWQLTypeError, Diagnostic, ParseError, UsageError
+from .errors import CWQLTypeError, Diagnostic, ParseError, UsageError, diagnostics_at
 from .syntax import (
     And,
     Boolean,
@@ -126,7 +126,9 @@ _PLACEHOLDER_DATE = _dt.date(1, 1, 1)
 # collected here, per parse, so a single pass reports all of them. Only a
 # parse that fails sets this: the first problem a parse meets without it
 # raises _Retry, and _run parses again, collecting (see _run).
-_problems: ContextVar[tuple[str, list[Diagnostic]]] = ContextVar("cwql_problems")
+_problems: ContextVar[list[_Problem]] = ContextVar("cwql_problems")
+#: A literal problem: (code, message, start, end, hint); a Diagnostic once the lines are counted.
+_Problem = tuple[str, str, int, int, "str | None"]
 
 
 class _Retry(Exception):
@@ -134,11 +136,10 @@ class _Retry(Exception):
 
 
 def _report(code: str, message: str, start: int, end: int, hint: str | None) -> None:
-    collecting = _problems.get(None)
-    if collecting is None:
+    found = _problems.get(None)
+    if found is None:
         raise _Retry
-    text, found = collecting
-    found.append(Diagnostic.at(text, code, message, start, end, hint=hint))
+    found.append((code, message, start, end, hint))
 
 
 def _report_datetime(m: Match, e: LiteralError) -> None:
@@ -589,20 +590,23 @@ def _fail_with_diagnostics(text: str, start: str) -> NoReturn:
     one, reduced or not) and, at a syntax error, has Lark parse the text and
     :mod:`cwql._diagnose` explain where it stopped.
     """
-    found: list[Diagnostic] = []
+    problems: list[_Problem] = []
     stuck: _Stuck | None = None
-    token = _problems.set((text, found))
+    refused: ParseError | None = None
+    token = _problems.set(problems)
     try:
         _drive(text, start)
     except _Stuck as e:
         stuck = e
         _check_unreduced(e.values)
     except ParseError as e:  # a node refused while the tree was built: and/or nested too deep
-        found.append(Diagnostic.at(text, e.code, e.diagnostics[0].message, 0, len(text)))
+        refused = e
     finally:
         _problems.reset(token)
+    found = diagnostics_at(text, problems)
+    if refused is not None:
+        found.append(Diagnostic.at(text, refused.code, refused.diagnostics[0].message, 0, len(text)))
     if stuck is not None:
-        found.sort(key=lambda d: d.start)
         # Only a failed parse needs Lark: it reparses the text, and what it
         # expected where it stopped is what the explanation starts from.
         from ._diagnose import explain

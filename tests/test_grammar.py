@@ -182,7 +182,7 @@ _REFERENCE = stock(transformer=_BUILDERS)
 def _lark_parse(text: str, start: str) -> tuple[str, Any]:
     """Lark's driver with cwql's builders: ("ok", tree), ("error", (position, expected)) or ("refused", code)."""
     _BUILDERS.text = text
-    token = _parser._problems.set((text, []))
+    token = _parser._problems.set([])
     try:
         return "ok", _parser._final(_REFERENCE.parse(text, start=start))
     except UnexpectedInput as e:
@@ -200,7 +200,7 @@ def _lark_parse(text: str, start: str) -> tuple[str, Any]:
 
 
 def _our_parse(text: str, start: str) -> tuple[str, Any]:
-    token = _parser._problems.set((text, []))
+    token = _parser._problems.set([])
     try:
         return "ok", _parser._drive(text, start)
     except _parser._Stuck as e:

@@ -11,6 +11,8 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import cwql
 from cwql import Limits
@@ -127,12 +129,43 @@ def test_parsing_is_thread_safe() -> None:
 # ---- linear work, whatever the shape ---------------------------------------------------
 #
 # Timing has no place in tests, so these count work instead: every Python and C
-# function call the parse makes (a profile hook sees each one), and the operands
-# copied into and/or nodes (C-level copying that no call count shows). A parse
-# that takes linear time does linear work on both counts: four times the text,
-# at most about four times the work. The issue-11 example,
-# "a = 1 or (b = 2 and " * n, took time quadratic in n (57 s at 2 MB): each
-# level's `or` node copied every operand of the `or` nested in it.
+# function call the parse makes (a profile hook sees each one), the operands
+# copied into and/or nodes, and the characters of the text that its own methods
+# scan or copy (`text.count("\n", 0, offset)` per diagnostic, say): C-level work
+# that no call count shows. A parse that takes linear time does linear work on
+# every count: four times the text, at most about four times the work. The
+# issue-11 example, "a = 1 or (b = 2 and " * n, took time quadratic in n (57 s
+# at 2 MB): each level's `or` node copied every operand of the `or` nested in it.
+
+
+class CountingText(str):
+    """A text that counts the characters its search and slice methods go through."""
+
+    scanned = 0
+
+    def _range(self, start: int | None, end: int | None) -> int:
+        return len(range(*slice(start, end).indices(len(self))))
+
+    def count(self, sub: str, start: Any = None, end: Any = None) -> int:  # type: ignore[override]
+        CountingText.scanned += self._range(start, end)
+        return super().count(sub, start, end)
+
+    def find(self, sub: str, start: Any = None, end: Any = None) -> int:  # type: ignore[override]
+        found = super().find(sub, start, end)
+        first, last, _ = slice(start, end).indices(len(self))
+        CountingText.scanned += (last if found < 0 else found) - first
+        return found
+
+    def rfind(self, sub: str, start: Any = None, end: Any = None) -> int:  # type: ignore[override]
+        found = super().rfind(sub, start, end)
+        first, last, _ = slice(start, end).indices(len(self))
+        CountingText.scanned += last - (first if found < 0 else found)
+        return found
+
+    def __getitem__(self, key: Any) -> str:
+        found = super().__getitem__(key)
+        CountingText.scanned += len(found)
+        return found
 
 SHAPES = {
     "alternating groups, never closed (issue 11)": lambda n: "a = 1 or (b = 2 and " * n,
@@ -143,6 +176,8 @@ SHAPES = {
     "a flat chain": lambda n: "a = 1 and " * n + "c = 1",
     "a flat chain ending in a mistake": lambda n: "a = 1 and " * n + "b == 1",
     "a chain with a bad date at the end": lambda n: "a = 1 or " * n + "d = [2024-02-30] x",
+    "a bad date in every line": lambda n: "d = [2024-02-30] or\n" * n + "x = 1",
+    "null compared with < in every line": lambda n: "a < null or\n" * n + "x = 1",
     "a long in-list": lambda n: "id in (" + ", ".join(str(i) for i in range(n)) + ")",
     "an in-list never closed": lambda n: "id in (" + ", ".join(str(i) for i in range(n)),
     "deep parentheses": lambda n: "(" * n + "a=1" + ")" * n,
@@ -152,8 +187,8 @@ SHAPES = {
 }
 
 
-def _work(text: str, kind: str) -> tuple[int, int, dict[str, int]]:
-    """(calls made, and/or operands copied, calls per function) by one parse of ``text``."""
+def _work(text: str, kind: str) -> tuple[int, int, int, dict[str, int]]:
+    """(calls, operands copied, characters scanned, calls per function) of one parse of ``text``."""
     from cwql.syntax import _Connective
 
     calls: dict[str, int] = {}
@@ -181,16 +216,17 @@ def _work(text: str, kind: str) -> tuple[int, int, dict[str, int]]:
 
     _Connective._unchecked = classmethod(counted_unchecked)  # type: ignore[method-assign,assignment]
     _Connective.__init__ = counted_init  # type: ignore[method-assign]
+    CountingText.scanned = 0
     sys.setprofile(hook)
     try:
-        cwql._parser.parse_kind(text, kind, limits=BIG)
-    except cwql.ParseError:
-        pass
+        cwql._parser.parse_kind(CountingText(text), kind, limits=BIG)
+    except cwql.ParseError as e:
+        str(e)  # the message, with its windows of the text
     finally:
         sys.setprofile(None)
         _Connective._unchecked = unchecked  # type: ignore[method-assign]
         _Connective.__init__ = init  # type: ignore[method-assign]
-    return sum(calls.values()), copied, calls
+    return sum(calls.values()), copied, CountingText.scanned, calls
 
 
 @pytest.mark.parametrize("shape", SHAPES)
@@ -199,12 +235,12 @@ def test_parsing_does_linear_work_for_every_shape(shape: str) -> None:
     kind = "orderBy" if "orderBy" in shape else "conditions"
     _work(make(3), kind)  # warm up: Lark's parser for the error path is built once
     small, large = _work(make(300), kind), _work(make(1200), kind)
-    assert large[0] <= 4.4 * small[0], (small[0], large[0])
-    assert large[1] <= 4.4 * max(small[1], 1), (small[1], large[1])
+    for measure in (0, 1, 2):  # calls, operands copied, characters scanned
+        assert large[measure] <= 4.4 * max(small[measure], 1), (measure, small, large)
     # No function is called more often than the text grows: a scan of the whole
     # text per token, or per error message, would show here.
-    for name, count in large[2].items():
-        assert count <= 4.4 * small[2].get(name, 1) + 8, (name, small[2].get(name), count)
+    for name, count in large[3].items():
+        assert count <= 4.4 * small[3].get(name, 1) + 8, (name, small[3].get(name), count)
 
 
 def test_issue11_alternating_groups_parse_without_quadratic_copying() -> None:
@@ -213,5 +249,28 @@ def test_issue11_alternating_groups_parse_without_quadratic_copying() -> None:
     text = "a = 1 or (b = 2 and " * n + "c=1" + ")" * n
     node = cwql.parse(text, limits=BIG)
     assert len(node.operands) == n + 1  # type: ignore[attr-defined]
-    _, copied, _ = _work(text, "conditions")
+    _, copied, _, _ = _work(text, "conditions")
     assert copied <= 6 * n
+
+
+@given(
+    st.text(alphabet="ab\n", max_size=40),
+    st.lists(st.tuples(st.integers(-3, 45), st.integers(-3, 45)), max_size=8),
+)
+def test_diagnostics_for_many_problems_count_lines_as_one_at_a_time_would(
+    text: str, spans: list[tuple[int, int]]
+) -> None:
+    from cwql.errors import Diagnostic, diagnostics_at
+
+    problems = [(f"E{i:03d}", "m", start, end, None if i % 2 else "h") for i, (start, end) in enumerate(spans)]
+    one_by_one = [Diagnostic.at(text, c, m, s, e, hint=h) for c, m, s, e, h in sorted(problems, key=lambda p: p[2])]
+    assert diagnostics_at(text, problems) == one_by_one
+
+
+def test_many_literal_problems_are_all_reported_in_order() -> None:
+    text = "d = [2024-02-30] or\n" * 50 + "a < null"
+    with pytest.raises(cwql.ParseError) as info:
+        cwql.parse(text)
+    found = info.value.diagnostics
+    assert [d.code for d in found] == ["E014"] * 50 + ["E016"]
+    assert [d.line for d in found] == list(range(1, 52))
