@@ -83,23 +83,28 @@ def _imports(python: str, argv: list[str]) -> set[str]:
 
 
 def startup_figures(quick: bool, python: str = sys.executable,
-                    cwql: list[str] | None = None) -> dict[str, Figure]:
+                    cwql: list[str] | None = None, errors: bool = False) -> dict[str, Figure]:
     """``cwql check 'a=1'`` and ``import cwql`` against ``python -c pass``, as subprocesses.
 
-    ``cwql`` is the command to run (default: ``python -m cwql``).
+    ``cwql`` is the command to run (default: ``python -m cwql``). With
+    ``errors``, also ``cwql parse 'a =='``, whose failure loads Lark to explain
+    it: from Lark's cache of the grammar, and with no cache.
     """
     root = Path(tempfile.mkdtemp(prefix="cwql-startup-bench-"))
     command_line = cwql or [python, "-m", "cwql"]
     try:
         env = _environment(root / "pycache")
-        return interleave(
-            command([python, "-c", "pass"], env),
-            {
-                "cwql check 'a=1'": command([*command_line, "check", "a=1"], env),
-                "import cwql": command([python, "-c", "import cwql"], env),
-            },
-            rounds=5 if quick else 30,
-        )
+        env["CWQL_CACHE_DIR"] = str(root / "cache")
+        subjects = {
+            "cwql check 'a=1'": command([*command_line, "check", "a=1"], env),
+            "import cwql": command([python, "-c", "import cwql"], env),
+        }
+        if errors:
+            subjects["cwql parse 'a ==', Lark from its cache"] = command(
+                [*command_line, "parse", "a =="], env)
+            subjects["cwql parse 'a ==', no cache"] = command(
+                [*command_line, "parse", "a =="], {**env, "CWQL_CACHE_DIR": ""})
+        return interleave(command([python, "-c", "pass"], env), subjects, rounds=5 if quick else 30)
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
@@ -133,15 +138,15 @@ HEAVY = {"lark", "httpx", "yaml", "difflib", "logging", "pickle", "argparse", "d
 
 def run(quick: bool, python: str = sys.executable) -> None:
     queries, lint = lint_figure(quick, python)
-    startup = startup_figures(quick, python)
-    check, imported = startup["cwql check 'a=1'"], startup["import cwql"]
+    startup = startup_figures(quick, python, errors=True)
+    check = startup["cwql check 'a=1'"]
     rows = [
         ("tree", f"{FILES:,} files (.cwql, .py, .json, .yaml), {queries:,} queries"),
         ("cwql lint, one process", f"{lint.seconds:6.2f} s   {rate(queries, lint)}"),
         ("python -c pass", f"{check.floor_seconds * 1e3:6.1f} ms"),
-        ("cwql check 'a=1'", f"{check.seconds * 1e3:6.1f} ms   {check.shown()} python -c pass"),
-        ("import cwql", f"{imported.seconds * 1e3:6.1f} ms   {imported.shown()} python -c pass"),
     ]
+    for name, figure in startup.items():
+        rows.append((name, f"{figure.seconds * 1e3:6.1f} ms   {figure.shown()} python -c pass"))
     for label, argv in (("check", ["-m", "cwql", "check", "a=1"]), ("import cwql", ["-c", "import cwql"]),
                         ("--version", ["-m", "cwql", "--version"])):
         heavy = _imports(python, argv) & HEAVY
