@@ -22,22 +22,30 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 
-def measure(quick: bool) -> dict[str, float]:
+def measure(quick: bool, suites: list[str]) -> dict[str, float]:
     """CPU seconds per unit, and ratios to floors, for the cwql this process imports."""
     sys.path.insert(0, str(HERE))
-    import suite_dsl
-    import suite_evaluate
     import suite_parse
-    from timing import interleave
 
-    import cwql
 
     out: dict[str, float] = {}
-    n = len(suite_parse.CORPUS)
-    parse = suite_parse.corpus_figures(quick)["cwql.parse"]
-    out["parse: us per corpus query"] = parse.seconds / n * 1e6
-    out["parse: x the regex floor"] = parse.ratio
+    if "parse" in suites:
+        n = len(suite_parse.CORPUS)
+        parse = suite_parse.corpus_figures(quick)["cwql.parse"]
+        out["parse: us per corpus query"] = parse.seconds / n * 1e6
+        out["parse: x the regex floor"] = parse.ratio
+    if "dsl" in suites:
+        out.update(_dsl(quick))
+    if "evaluate" in suites:
+        out.update(_evaluate(quick))
+    return out
 
+
+def _dsl(quick: bool) -> dict[str, float]:
+    import suite_dsl
+    from timing import interleave
+
+    out = {}
     dsl = interleave(suite_dsl.glue, {
         "build with & and print": lambda: str(suite_dsl.build()),
         "build with all_of and print": lambda: str(suite_dsl.build_all_of()),
@@ -45,7 +53,16 @@ def measure(quick: bool) -> dict[str, float]:
     for name, figure in dsl.items():
         out[f"dsl: {name}, us"] = figure.seconds * 1e6
         out[f"dsl: {name}, x the f-string floor"] = figure.ratio
+    return out
 
+
+def _evaluate(quick: bool) -> dict[str, float]:
+    import suite_evaluate
+    from timing import interleave
+
+    import cwql
+
+    out = {}
     records = suite_evaluate.make_records(20_000 if quick else 100_000)
     for text, hand in suite_evaluate.CASES:
         compiled = cwql.compile_predicate(text)
@@ -62,10 +79,12 @@ def main() -> int:
     parser.add_argument("other", nargs="?", help="the checkout to compare with")
     parser.add_argument("--rounds", type=int, default=6)
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--suites", default="parse,dsl,evaluate",
+                        help="comma-separated, of parse, dsl, evaluate (default: all three)")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
-        print(json.dumps(measure(args.quick)))
+        print(json.dumps(measure(args.quick, args.suites.split(","))))
         return 0
     if not args.other:
         parser.error("name the checkout to compare with")
@@ -74,7 +93,7 @@ def main() -> int:
     for r in range(args.rounds):
         for side in (["other", "this"] if r % 2 == 0 else ["this", "other"]):
             env = {**os.environ, "PYTHONPATH": str(trees[side])}
-            command = [sys.executable, str(HERE / "compare.py"), "--measure"]
+            command = [sys.executable, str(HERE / "compare.py"), "--measure", "--suites", args.suites]
             if args.quick:
                 command.append("--quick")
             done = subprocess.run(command, env=env, capture_output=True, text=True, check=True,

@@ -35,6 +35,7 @@ import datetime as _dt
 import enum
 import re
 from collections.abc import Callable, Iterator
+from itertools import repeat
 from typing import Any, ClassVar, NamedTuple, NoReturn, TypeAlias, TypeVar
 
 from . import _lazy
@@ -191,8 +192,8 @@ class Path(Node):
     def __init__(self, name: str, *, span: Span | None = None) -> None:
         if _PATH_RE.fullmatch(name if isinstance(name, str) else "") is None or name.lower() in KEYWORDS:
             _bad_path(name)
-        _set(self, "name", name)
-        _set(self, "span", span)
+        _set_name(self, name)
+        _set_span(self, span)
 
     @classmethod
     def _unchecked(cls, name: str, span: Span | None) -> Path:
@@ -242,8 +243,8 @@ class String(Literal):
     def __init__(self, value: str, *, span: Span | None = None) -> None:
         if not isinstance(value, str):
             raise CWQLTypeError(f"String takes a str, not {type(value).__name__}")
-        _set(self, "value", value)
-        _set(self, "span", span)
+        _set_string(self, value)
+        _set_span(self, span)
 
     @classmethod
     def _unchecked(cls, value: str, span: Span | None) -> String:
@@ -270,8 +271,8 @@ class Number(Literal):
         if _NUMBER_RE.fullmatch(text) is None or digit_count(text) > MAX_DIGITS:
             _refuse("E017", f"{text[:40]!r} is not a number the language can hold", text, 0, len(text),
                     f"digits, an optional point and leading minus, at most {MAX_DIGITS} digits")
-        _set(self, "text", text)
-        _set(self, "span", span)
+        _set_text(self, text)
+        _set_span(self, span)
 
     @classmethod
     def _unchecked(cls, text: str, span: Span | None) -> Number:
@@ -391,6 +392,11 @@ class Op(enum.Enum):
     IN = "in"
     NOT_IN = "not in"
 
+    # Members are singletons compared by identity, so identity hashing agrees
+    # with equality; Enum's own __hash__ is Python code, and nodes, printers
+    # and evaluators look operators up in sets and dicts all the time.
+    __hash__ = object.__hash__
+
     @property
     def negated(self) -> Op:
         """The operator that matches exactly what this one does not (nulls aside)."""
@@ -481,10 +487,10 @@ class Predicate(Expr):
             raise CWQLTypeError(
                 f"a predicate takes a Path and an Op, not {type(path).__name__} and {type(op).__name__}"
             )
-        _set(self, "path", path)
-        _set(self, "op", op)
-        _set(self, "value", value)
-        _set(self, "span", span)
+        _set_path(self, path)
+        _set_op(self, op)
+        _set_value(self, value)
+        _set_span(self, span)
         check_predicate(self)
 
     @classmethod
@@ -578,10 +584,10 @@ class _Connective(Expr):
             raise UsageError(f"{cls.__name__} needs at least two operands")
         if height >= MAX_HEIGHT:
             refuse_height()
-        _set(self, "operands", tuple(flat))
-        _set(self, "parenthesized", parenthesized)
-        _set(self, "height", height + 1)
-        _set(self, "span", span)
+        _set_operands(self, tuple(flat))
+        _set_parenthesized(self, parenthesized)
+        _set_height(self, height + 1)
+        _set_span(self, span)
 
     @classmethod
     def _unchecked(
@@ -687,6 +693,9 @@ def children(node: Node) -> tuple[Node, ...]:
     names = node._children
     if not names:
         return ()
+    if len(names) == 1:  # one field: its tuple is the answer, or its node alone
+        value = getattr(node, names[0])
+        return value if type(value) is tuple else (value,)
     found: list[Node] = []
     for name in names:
         value = getattr(node, name)
@@ -723,21 +732,23 @@ def fold(
     them (``leaves=(Predicate,)`` folds over the and/or structure only).
     """
     results: list[_R] = []
-    # Each entry: a node, and whether its children have been pushed already.
-    stack: list[tuple[Node, bool]] = [(node, False)]
+    # Each entry: a node, and its children once they have been pushed (None before).
+    stack: list[tuple[Node, tuple[Node, ...] | None]] = [(node, None)]
+    pop, push, extend, append = stack.pop, stack.append, stack.extend, results.append
     while stack:
-        current, expanded = stack.pop()
-        kids = () if isinstance(current, leaves) else children(current)
-        if not kids:
-            results.append(fn(current, ()))
-        elif expanded:
+        current, kids = pop()
+        if kids is None:
+            kids = () if isinstance(current, leaves) else children(current)
+            if kids:
+                push((current, kids))
+                extend(zip(reversed(kids), repeat(None)))
+                continue
+            append(fn(current, ()))
+        else:
             count = len(kids)
             done = tuple(results[-count:])
             del results[-count:]
-            results.append(fn(current, done))
-        else:
-            stack.append((current, True))
-            stack.extend((kid, False) for kid in reversed(kids))
+            append(fn(current, done))
     return results[0]
 
 
