@@ -539,7 +539,8 @@ def check_predicate(node: Predicate) -> None:
     else:
         values = (value,)
     for member in values:
-        if type(member) is Number and digit_count(member.text) > MAX_DIGITS:
+        # (A number has at least as many characters as digits: most skip the count.)
+        if type(member) is Number and len(member.text) > MAX_DIGITS and digit_count(member.text) > MAX_DIGITS:
             _refuse("E017", f"{member.text[:20]}... has more than {MAX_DIGITS} digits", member.text,
                     0, len(member.text), "a long identifier or code is a string: put it in quotes")
 
