@@ -575,39 +575,40 @@ def _run(text: str, start: str, limits: Limits) -> Node:
         _check_depth(text, limits.max_depth)
     try:
         node: Node = _drive(text, start)
-    except (_Stuck, _Retry, ParseError):
-        _fail_with_diagnostics(text, start)
+    except (_Stuck, _Retry, ParseError) as first:
+        _fail_with_diagnostics(text, start, first)
     if len(text) > limits.max_nodes:
         _check_nodes(text, node, limits.max_nodes)
     return node
 
 
-def _fail_with_diagnostics(text: str, start: str) -> NoReturn:
-    """Parse ``text`` again, collecting every problem, and raise them as one :class:`ParseError`.
+def _fail_with_diagnostics(text: str, start: str, first: Exception) -> NoReturn:
+    """Raise one :class:`ParseError` with every problem of a parse that stopped at ``first``.
 
-    The first parse stopped at the first problem (a syntax error, a bad
-    literal, a tree too tall); this one collects the literal errors (every
-    one, reduced or not) and, at a syntax error, has Lark parse the text and
-    :mod:`cwql._diagnose` explain where it stopped.
+    A literal error (``first`` is :class:`_Retry`) stops the fast parse at
+    once; the text is parsed again, collecting every literal error, to wherever
+    that parse ends. A syntax error or a tree too tall stops it with no literal
+    error before it (it would have stopped there first), so only the literals it
+    left unreduced remain to be checked. At a syntax error, Lark parses the text
+    and :mod:`cwql._diagnose` explains where it stopped.
     """
     problems: list[_Problem] = []
-    stuck: _Stuck | None = None
-    refused: ParseError | None = None
     token = _problems.set(problems)
     try:
-        _drive(text, start)
-    except _Stuck as e:
-        stuck = e
-        _check_unreduced(e.values)
-    except ParseError as e:  # a node refused while the tree was built: and/or nested too deep
-        refused = e
+        if type(first) is _Retry:
+            try:
+                _drive(text, start)
+            except (_Stuck, ParseError) as e:
+                first = e
+        if type(first) is _Stuck:
+            _check_unreduced(first.values)
     finally:
         _problems.reset(token)
     found = diagnostics_at(text, problems)
-    if refused is not None:
-        found.append(Diagnostic.at(text, refused.code, refused.diagnostics[0].message, 0, len(text)))
-    if stuck is not None:
-        # Only a failed parse needs Lark: it reparses the text, and what it
+    if isinstance(first, ParseError):  # a node refused while the tree was built: and/or too deep
+        found.append(Diagnostic.at(text, first.code, first.diagnostics[0].message, 0, len(text)))
+    elif type(first) is _Stuck:
+        # Only a failed parse needs Lark: it parses the text again, and what it
         # expected where it stopped is what the explanation starts from.
         from ._diagnose import explain
         from ._lark import lark_error

@@ -6,6 +6,7 @@ here every case must simply finish with the right diagnostic.
 
 from __future__ import annotations
 
+import re
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -187,6 +188,9 @@ SHAPES = {
 }
 
 
+_OURS = re.compile(r"[/\\](cwql|lark)[/\\]")
+
+
 def _work(text: str, kind: str) -> tuple[int, int, int, dict[str, int]]:
     """(calls, operands copied, characters scanned, calls per function) of one parse of ``text``."""
     from cwql.syntax import _Connective
@@ -206,12 +210,10 @@ def _work(text: str, kind: str) -> tuple[int, int, int, dict[str, int]]:
         init(self, operands, **kwargs)
 
     def hook(frame: Any, event: str, arg: Any) -> None:
-        if event == "call":
-            name = frame.f_code.co_qualname
-        elif event == "c_call":
-            name = getattr(arg, "__qualname__", repr(arg))
-        else:
+        # Only cwql's and Lark's code, and what it calls: not, say, a gc callback.
+        if event not in ("call", "c_call") or not _OURS.search(frame.f_code.co_filename):
             return
+        name = frame.f_code.co_qualname if event == "call" else getattr(arg, "__qualname__", repr(arg))
         calls[name] = calls.get(name, 0) + 1
 
     _Connective._unchecked = classmethod(counted_unchecked)  # type: ignore[method-assign,assignment]
