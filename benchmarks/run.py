@@ -26,8 +26,8 @@ def main() -> int:
     parser.add_argument("suites", nargs="*", choices=[*SUITES, []], help="default: all")
     parser.add_argument("--quick", action="store_true", help="fewer repetitions (for CI smoke runs)")
     parser.add_argument("--python", default=sys.executable,
-                        help="the interpreter for start-up figures, e.g. a venv with the wheel "
-                        "installed (default: this one)")
+                        help="the interpreter for the start-up figures of the targets and lint "
+                        "suites, e.g. of a venv with the wheel installed (default: this one)")
     args = parser.parse_args()
     for name in args.suites or SUITES:
         module = importlib.import_module(f"suite_{name}")
