@@ -137,7 +137,7 @@ HEAVY = {"lark", "httpx", "yaml", "difflib", "logging", "pickle", "argparse", "d
 
 
 def run(quick: bool, python: str = sys.executable) -> None:
-    queries, lint = lint_figure(quick, python)
+    queries, lint = lint_figure(quick)  # this interpreter: it has PyYAML for the .yaml files
     startup = startup_figures(quick, python, errors=True)
     check = startup["cwql check 'a=1'"]
     rows = [
