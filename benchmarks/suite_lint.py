@@ -1,11 +1,14 @@
-"""Linting a project, and the cold start of ``cwql check``.
+"""Linting a project, and the cold start of ``cwql check`` and ``import cwql``.
 
 A generated tree of 1,000 files (.cwql, Python, JSON, YAML) holding 10,000
 queries is linted by one ``cwql lint`` process: queries per second, start-up
-included, as a user or CI sees it. The cold start of ``cwql check 'a=1'`` is
-measured against ``python -c pass`` in the same run, so the ratio holds on
-any machine. Both run as subprocesses, best of N, with compiled bytecode as
-an installed package has it (even where PYTHONDONTWRITEBYTECODE is set).
+included, as a user or CI sees it (an absolute figure: this machine's). The cold
+starts of ``cwql check 'a=1'`` and ``import cwql`` are measured against ``python
+-c pass`` in the same rounds (:func:`timing.interleave`), so their ratios hold on
+any machine. All run as subprocesses (CPU time of the child), with compiled
+bytecode as an installed package has it (even where PYTHONDONTWRITEBYTECODE is
+set), and with the interpreter running this script: the venv's, or pass
+``--python`` to ``run.py`` for one with the wheel installed.
 """
 
 from __future__ import annotations
@@ -16,10 +19,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from timing import table
+from timing import Figure, command, interleave, table
 
 CORPUS = [
     line for line in (Path(__file__).parent / "corpus.txt").read_text().splitlines()
@@ -72,46 +74,81 @@ def _environment(cache: Path) -> dict[str, str]:
     return env
 
 
-def _best(argv: list[str], repeat: int, env: dict[str, str]) -> float:
-    subprocess.run(argv, env=env, capture_output=True, check=False)  # warm up: writes bytecode
-    best = float("inf")
-    for _ in range(repeat):
-        started = time.perf_counter()
-        subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                       check=False)
-        best = min(best, time.perf_counter() - started)
-    return best
-
-
-def _imports(argv: list[str]) -> set[str]:
+def _imports(python: str, argv: list[str]) -> set[str]:
     """Top-level modules a command imports, from ``-X importtime``."""
-    r = subprocess.run([sys.executable, "-X", "importtime", *argv], capture_output=True, text=True,
+    r = subprocess.run([python, "-X", "importtime", *argv], capture_output=True, text=True,
                        check=False)
     return {line.split("|")[-1].strip().split(".")[0] for line in r.stderr.splitlines()
             if line.startswith("import time:") and "|" in line}
 
 
-def run(quick: bool) -> None:
-    python = sys.executable
+def startup_figures(quick: bool, python: str = sys.executable,
+                    cwql: list[str] | None = None, errors: bool = False) -> dict[str, Figure]:
+    """``cwql check 'a=1'`` and ``import cwql`` against ``python -c pass``, as subprocesses.
+
+    ``cwql`` is the command to run (default: ``python -m cwql``). With
+    ``errors``, also ``cwql parse 'a =='``, whose failure loads Lark to explain
+    it: from Lark's cache of the grammar, and with no cache.
+    """
+    root = Path(tempfile.mkdtemp(prefix="cwql-startup-bench-"))
+    command_line = cwql or [python, "-m", "cwql"]
+    try:
+        env = _environment(root / "pycache")
+        env["CWQL_CACHE_DIR"] = str(root / "cache")
+        subjects = {
+            "cwql check 'a=1'": command([*command_line, "check", "a=1"], env),
+            "import cwql": command([python, "-c", "import cwql"], env),
+        }
+        if errors:
+            subjects["cwql parse 'a ==', Lark from its cache"] = command(
+                [*command_line, "parse", "a =="], env)
+            subjects["cwql parse 'a ==', no cache"] = command(
+                [*command_line, "parse", "a =="], {**env, "CWQL_CACHE_DIR": ""})
+        return interleave(command([python, "-c", "pass"], env), subjects, rounds=5 if quick else 30)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def lint_figure(quick: bool, python: str = sys.executable) -> tuple[int, Figure]:
+    """(queries, timings) of one ``cwql lint`` process over the generated tree, start-up included."""
     root = Path(tempfile.mkdtemp(prefix="cwql-lint-bench-"))
     try:
         queries = make_tree(root / "tree")
         env = _environment(root / "pycache")
-        lint = [python, "-m", "cwql", "lint", "--isolated", "--exit-zero", "-q", "-o", "/dev/null",
+        lint = [python, "-m", "cwql", "lint", "--isolated", "--exit-zero", "-q", "-o", os.devnull,
                 str(root / "tree")]
-        t_lint = _best(lint, 1 if quick else 3, env)
-        check = [python, "-m", "cwql", "check", "a=1"]
-        bare = [python, "-c", "pass"]
-        n = 3 if quick else 15
-        t_check = _best(check, n, env)
-        t_bare = _best(bare, n, env)
-        heavy = _imports(["-m", "cwql", "check", "a=1"]) & {"httpx", "yaml", "difflib"}
-        table([
-            ("tree", f"{FILES:,} files (.cwql, .py, .json, .yaml), {queries:,} queries"),
-            ("cwql lint, one process", f"{t_lint:6.2f} s   {queries / t_lint:8,.0f} queries/s"),
-            ("python -c pass", f"{t_bare * 1e3:6.1f} ms"),
-            ("cwql check 'a=1'", f"{t_check * 1e3:6.1f} ms   {t_check / t_bare:5.1f}x python -c pass"),
-            ("heavy imports in check", ", ".join(sorted(heavy)) or "none (no httpx, yaml, difflib)"),
-        ])
+        figure = interleave(command([python, "-c", "pass"], env), {"lint": command(lint, env)},
+                            rounds=1 if quick else 5)["lint"]
+        return queries, figure
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def rate(queries: int, figure: Figure) -> str:
+    """Queries per second, median of the rounds, and the rounds' spread."""
+    # A higher ratio to the floor is a lower rate: the spread's ends swap.
+    per_round = figure.seconds / figure.ratio
+    return (f"{queries / figure.seconds:8,.0f} queries/s "
+            f"({queries / (figure.high * per_round):,.0f}-{queries / (figure.low * per_round):,.0f})")
+
+
+HEAVY = {"lark", "httpx", "yaml", "difflib", "logging", "pickle", "argparse", "dataclasses",
+         "tomllib", "inspect"}
+
+
+def run(quick: bool, python: str = sys.executable) -> None:
+    queries, lint = lint_figure(quick)  # this interpreter: it has PyYAML for the .yaml files
+    startup = startup_figures(quick, python, errors=True)
+    check = startup["cwql check 'a=1'"]
+    rows = [
+        ("tree", f"{FILES:,} files (.cwql, .py, .json, .yaml), {queries:,} queries"),
+        ("cwql lint, one process", f"{lint.seconds:6.2f} s   {rate(queries, lint)}"),
+        ("python -c pass", f"{check.floor_seconds * 1e3:6.1f} ms"),
+    ]
+    for name, figure in startup.items():
+        rows.append((name, f"{figure.seconds * 1e3:6.1f} ms   {figure.shown()} python -c pass"))
+    for label, argv in (("check", ["-m", "cwql", "check", "a=1"]), ("import cwql", ["-c", "import cwql"]),
+                        ("--version", ["-m", "cwql", "--version"])):
+        heavy = _imports(python, argv) & HEAVY
+        rows.append((f"heavy imports: {label}", ", ".join(sorted(heavy)) or "none"))
+    table(rows)

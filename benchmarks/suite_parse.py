@@ -1,16 +1,22 @@
-"""Parse speed against the floor any parser pays: one regex scan of the same text."""
+"""Parse speed against the floor any parser pays: one regex scan of the same text.
+
+Every ratio here is measured with :func:`timing.interleave`: the floor and the
+subject in the same rounds, the median of the per-round ratios and its spread.
+Only public API is used, so ``benchmarks/compare.py`` can run this against an
+older checkout of cwql too.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import re
+import time
+from collections.abc import Callable
 from pathlib import Path
 
-from lark import Lark, Transformer
-from timing import best_of, table
+from timing import Figure, interleave, table
 
 import cwql
-from cwql._parser import _Builder, _grammar_text, _lark
 
 CORPUS = [
     line for line in (Path(__file__).parent / "corpus.txt").read_text().splitlines()
@@ -30,17 +36,13 @@ def scan(text: str) -> None:
         pass
 
 
-def _careless() -> Lark:
-    """Lark's stock lexer, a parse tree, then a Transformer walk to the same AST."""
-    builder = _Builder()
+def _lark_tree() -> Callable[[str], object]:
+    """Lark's own LALR parser and lexer on the same grammar, making only a parse tree (no AST)."""
+    from lark import Lark
 
-    class Walk(Transformer):  # type: ignore[type-arg]
-        def __default__(self, data, children, meta):  # type: ignore[no-untyped-def]
-            return getattr(builder, data)(children)
-
-    parser = Lark(_grammar_text(), parser="lalr", lexer="basic", start=["conditions"])
-    walker = Walk()
-    return lambda text: walker.transform(parser.parse(text))  # type: ignore[return-value]
+    grammar = (Path(__file__).resolve().parent.parent / "grammar" / "cwql.lark").read_text()
+    parser = Lark(grammar, parser="lalr", lexer="basic", start="conditions")
+    return parser.parse
 
 
 def clauses(n: int) -> str:
@@ -53,49 +55,66 @@ def clauses(n: int) -> str:
     return " and ".join(parts)
 
 
+def _over_corpus(fn: Callable[[str], object]) -> Callable[[], None]:
+    def run() -> None:
+        for q in CORPUS:
+            fn(q)
+    return run
+
+
+def corpus_figures(quick: bool, *, lark: bool = False) -> dict[str, Figure]:
+    """``cwql.parse`` over the corpus against the regex floor (and Lark's parser, if asked)."""
+    subjects = {"cwql.parse": _over_corpus(cwql.parse)}
+    if lark:
+        subjects["Lark LALR, parse tree only"] = _over_corpus(_lark_tree())
+    return interleave(_over_corpus(scan), subjects, rounds=5 if quick else 25,
+                      number=5 if quick else 40)
+
+
 def run(quick: bool) -> None:
-    repeat = 3 if quick else 7
-    number = 20 if quick else 200
     n = len(CORPUS)
-    _lark()
-
-    def all_of(fn):  # type: ignore[no-untyped-def]
-        return lambda: [fn(q) for q in CORPUS]
-
-    parse = best_of(all_of(cwql.parse), repeat=repeat, number=number) / n
-    floor = best_of(all_of(scan), repeat=repeat, number=number) / n
-    careless = best_of(all_of(_careless()), repeat=repeat, number=number) / n
     sizes = [len(q) for q in CORPUS]
+    figures = corpus_figures(quick, lark=True)
+    floor = figures["cwql.parse"].floor_seconds / n
     rows = [
         ("corpus", f"{n} queries, {min(sizes)}-{max(sizes)} characters, mean {sum(sizes) / n:.0f}"),
         ("regex scan (floor)", f"{floor * 1e6:8.2f} us/query"),
-        ("cwql.parse", f"{parse * 1e6:8.2f} us/query   {parse / floor:5.1f}x the floor"),
-        ("careless Lark (tree + walk)", f"{careless * 1e6:8.2f} us/query   {careless / floor:5.1f}x the floor"),
     ]
+    for name, figure in figures.items():
+        rows.append((name, f"{figure.seconds / n * 1e6:8.2f} us/query   {figure.shown()} the floor"))
+
+    # Growth: the cost per KB of a long query against a short one, in the same rounds.
     short, long_ = clauses(10), clauses(200)
-    t_short = best_of(lambda: cwql.parse(short), repeat=repeat, number=number)
-    t_long = best_of(lambda: cwql.parse(long_, limits=cwql.Limits(max_length=10**6)), repeat=repeat,
-                     number=max(1, number // 20))
-    per_kb_short = t_short / (len(short) / 1024)
-    per_kb_long = t_long / (len(long_) / 1024)
+    big = cwql.Limits(max_length=10**6)
+    growth = interleave(lambda: cwql.parse(short), {"long": lambda: cwql.parse(long_, limits=big)},
+                        rounds=5 if quick else 15, number=5 if quick else 20)["long"]
+    per_kb = len(short) / len(long_)
     rows += [
-        ("10 clauses", f"{len(short):6d} chars {per_kb_short * 1e6:9.1f} us/KB"),
-        ("200 clauses", f"{len(long_):6d} chars {per_kb_long * 1e6:9.1f} us/KB   "
-                        f"{per_kb_long / per_kb_short:4.2f}x the 10-clause cost per KB"),
+        ("10 clauses", f"{len(short):6d} chars {growth.floor_seconds / (len(short) / 1024) * 1e6:9.1f} us/KB"),
+        ("200 clauses", f"{len(long_):6d} chars {growth.seconds / (len(long_) / 1024) * 1e6:9.1f} us/KB   "
+                        f"{growth.ratio * per_kb:4.2f}x ({growth.low * per_kb:.2f}-{growth.high * per_kb:.2f}) "
+                        "the 10-clause cost per KB"),
     ]
-    big = cwql.Limits(max_length=10**8, max_depth=10**8, max_nodes=10**8)
+
+    # Hostile input: absolute CPU times (this machine's), once each, default limits and none.
+    unlimited = cwql.Limits(max_length=10**8, max_depth=10**8, max_nodes=10**8)
     hostile = {
         "1 MB, default limits": ("a=1 and " * 131_072, cwql.Limits()),
-        "100 KB of 'a=1 and ', no limits": ("a=1 and " * 12_800, big),
-        "1 MB of 'a=1 and ', no limits": ("a=1 and " * 128_000, big),
+        "100 KB of 'a=1 and ', no limits": ("a=1 and " * 12_800, unlimited),
+        "1 MB of 'a=1 and ', no limits": ("a=1 and " * 128_000, unlimited),
+        "100 KB of 'a = 1 or (b = 2 and ', no limits": ("a = 1 or (b = 2 and " * 5_120, unlimited),
+        "1 MB of 'a = 1 or (b = 2 and ', no limits": ("a = 1 or (b = 2 and " * 51_200, unlimited),
         "100k-deep parentheses, default limits": ("(" * 100_000 + "a=1" + ")" * 100_000, cwql.Limits()),
-        "100k-deep parentheses, max_length raised": ("(" * 100_000 + "a=1" + ")" * 100_000,
-                                                      cwql.Limits(max_length=10**7)),
+        "100k-deep parentheses, no limits": ("(" * 100_000 + "a=1" + ")" * 100_000, unlimited),
     }
+    with contextlib.suppress(cwql.ParseError):
+        cwql.parse("a ==")  # the error path's first use loads Lark: not what is measured
     for label, (text, limits) in hostile.items():
-        def attempt(text: str = text, limits: cwql.Limits = limits) -> None:
-            with contextlib.suppress(cwql.ParseError):
-                cwql.parse(text, limits=limits)
-        t = best_of(attempt, repeat=1 if quick else 3)
+        if quick and len(text) > 200_000 and limits is unlimited:
+            continue
+        started = time.process_time()
+        with contextlib.suppress(cwql.ParseError):
+            cwql.parse(text, limits=limits)
+        t = time.process_time() - started
         rows.append((label, f"{t * 1e3:9.2f} ms  ({t / (len(text) / 1024) * 1e6:.1f} us/KB)"))
     table(rows)

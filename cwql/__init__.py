@@ -5,57 +5,17 @@ modules: :mod:`cwql.syntax` (the tree), :mod:`cwql.errors` (the exception
 tree), :mod:`cwql.schema`, :mod:`cwql.lint`, :mod:`cwql.http` and
 :mod:`cwql.testing`. Modules whose names start with ``_`` are implementation.
 
-Names are imported on first use (PEP 562), so ``import cwql`` is cheap and a
-command such as ``cwql check`` loads only the parser and the linter, never the
-evaluator, the schema or HTTP code.
+Names are imported on first use (PEP 562), the exceptions too, so ``import
+cwql`` loads nothing but this file and ``cwql._lazy``, and a command such as
+``cwql check`` loads only the parser and the linter, never the evaluator, the
+schema or HTTP code.
 """
 
-import typing as _typing
-
-from . import _lazy, _printer  # the printer installs itself for str(node) (see cwql.syntax)
+from . import _lazy
 from ._version import __version__ as __version__
-from .errors import (
-    APIError as APIError,
-)
-from .errors import (
-    ConfigurationError as ConfigurationError,
-)
-from .errors import (
-    CWQLError as CWQLError,
-)
-from .errors import (
-    CWQLTypeError as CWQLTypeError,
-)
-from .errors import (
-    Diagnostic as Diagnostic,
-)
-from .errors import (
-    EncodingError as EncodingError,
-)
-from .errors import (
-    InvalidValueError as InvalidValueError,
-)
-from .errors import (
-    ParseError as ParseError,
-)
-from .errors import (
-    QueryError as QueryError,
-)
-from .errors import (
-    SchemaError as SchemaError,
-)
-from .errors import (
-    UnsafeValueError as UnsafeValueError,
-)
-from .errors import (
-    UsageError as UsageError,
-)
-from .errors import (
-    ValidationError as ValidationError,
-)
-from .syntax import EMPTY as EMPTY
 
-if _typing.TYPE_CHECKING:
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
     from . import http as http
     from . import lint as lint
     from . import schema as schema
@@ -85,10 +45,38 @@ if _typing.TYPE_CHECKING:
     from ._validator import is_valid as is_valid
     from ._validator import render_for_end_users as render_for_end_users
     from ._validator import validate as validate
+    from .errors import APIError as APIError
+    from .errors import ConfigurationError as ConfigurationError
+    from .errors import CWQLError as CWQLError
+    from .errors import CWQLTypeError as CWQLTypeError
+    from .errors import Diagnostic as Diagnostic
+    from .errors import EncodingError as EncodingError
+    from .errors import InvalidValueError as InvalidValueError
+    from .errors import ParseError as ParseError
+    from .errors import QueryError as QueryError
+    from .errors import SchemaError as SchemaError
+    from .errors import UnsafeValueError as UnsafeValueError
+    from .errors import UsageError as UsageError
+    from .errors import ValidationError as ValidationError
+    from .syntax import EMPTY as EMPTY
+del TYPE_CHECKING
+
+
+def _load_printer() -> None:
+    from . import _printer  # noqa: F401  (it installs itself: see cwql.syntax)
+
+
+_lazy.load_printer = _load_printer
 
 __getattr__, __dir__, __all__ = _lazy.attach(
     __name__,
     {
+        "errors": [
+            "APIError", "CWQLError", "CWQLTypeError", "ConfigurationError", "Diagnostic",
+            "EncodingError", "InvalidValueError", "ParseError", "QueryError", "SchemaError",
+            "UnsafeValueError", "UsageError", "ValidationError",
+        ],
+        "syntax": ["EMPTY"],
         "_combine": ["all_of", "any_of"],
         "_dsl": ["CF", "F", "allow_control_characters", "allow_escapes"],
         "_encoding": ["decode", "encode"],
@@ -103,4 +91,3 @@ __getattr__, __dir__, __all__ = _lazy.attach(
     },
     submodules=["errors", "http", "lint", "schema", "syntax", "testing"],
 )
-del _typing, _lazy, _printer

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from lark import Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
-from ._lexer import GrammarLexer
+from ._lexer import strings_and_parentheses, token_before
 from ._spec import KEYWORDS
 from .errors import Diagnostic
 
@@ -84,18 +84,18 @@ _LOOKALIKES = {
 }
 
 
-def explain(text: str, error: UnexpectedInput, start: str, lexer: GrammarLexer) -> Diagnostic:
+def explain(text: str, error: UnexpectedInput, start: str) -> Diagnostic:
     """One diagnostic for a failed parse of ``text`` from start symbol ``start``."""
     expected = _expected(error)
     if isinstance(error, UnexpectedCharacters):
         pos = error.pos_in_stream
         assert pos is not None
-        return _Explainer(text, start, expected, lexer, pos).character(pos)
+        return _Explainer(text, start, expected, pos).character(pos)
     assert isinstance(error, UnexpectedToken)
     token = error.token
     pos = len(text) if token.type == "$END" else token.start_pos
     assert pos is not None
-    return _Explainer(text, start, expected, lexer, pos).token(token, pos)
+    return _Explainer(text, start, expected, pos).token(token, pos)
 
 
 def _expected(error: UnexpectedInput) -> frozenset[str]:
@@ -120,12 +120,14 @@ def _describe(tok: Token) -> str:
 
 class _Explainer:
     def __init__(
-        self, text: str, start: str, expected: frozenset[str], lexer: GrammarLexer, pos: int
+        self, text: str, start: str, expected: frozenset[str], pos: int
     ) -> None:
         self.text = text
         self.start = start
-        self.lexer = lexer
-        self.prev = lexer.token_before(text, pos)
+        before = token_before(text, pos)
+        self.prev = None if before is None else Token(
+            before[0], before[1], start_pos=before[2], end_pos=before[3]
+        )
         # LALR merges look-aheads, so `)` can be "expected" with nothing open
         # and the end of the text with a `(` still open.
         if expected & {"RPAR", "$END"}:
@@ -434,7 +436,12 @@ class _Explainer:
         """SQL's `field [not] between low and high`: the two comparisons it stands for."""
         prev = self.prev
         negated = prev is not None and prev.type == "NOT"
-        field_token = self.lexer.token_before(self.text, prev.start_pos or 0) if negated and prev else prev
+        field_token = prev
+        if negated and prev is not None:
+            before = token_before(self.text, prev.start_pos or 0)
+            field_token = None if before is None else Token(
+                before[0], before[1], start_pos=before[2], end_pos=before[3]
+            )
         if field_token is None or field_token.type != "PATH":
             return self.diag("E024", "`between` is not an operator", pos, end,
                              "write field>=low and field<=high")
@@ -484,7 +491,7 @@ class _Explainer:
     def unclosed(self, before: int | None = None) -> int | None:
         """Offset of the last `(` not closed before ``before`` (default: the end), skipping strings."""
         opened: list[int] = []
-        for m in self.lexer.strings_and_parentheses.finditer(self.text, 0, len(self.text) if before is None else before):
+        for m in strings_and_parentheses().finditer(self.text, 0, len(self.text) if before is None else before):
             if m.group() == "(":
                 opened.append(m.start())
             elif m.group() == ")" and opened:

@@ -1,14 +1,32 @@
 """Public names loaded on first use (PEP 562), for the package ``__init__`` modules.
 
-``import cwql`` must stay cheap: ``cwql check`` should never pay for the
-evaluator, the schema or HTTP code. Each package lists its public names once,
-by the private module that defines them, and :func:`attach` derives
-``__getattr__``, ``__dir__`` and ``__all__`` from that table.
+``import cwql`` must stay cheap: it loads no other module of cwql, and ``cwql
+check`` never pays for the evaluator, the schema or HTTP code. Each package
+lists its public names once, by the private module that defines them, and
+:func:`attach` derives ``__getattr__``, ``__dir__`` and ``__all__`` from that
+table. Nothing here imports ``typing`` or ``collections`` at run time: this
+module is loaded by every ``import cwql``.
 """
 
-from collections.abc import Callable, Iterable, Mapping
+from __future__ import annotations
+
 from importlib import import_module
-from typing import Any
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (mypy reads it the same)
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Mapping
+    from typing import Any
+
+
+def _not_installed() -> None:
+    raise AssertionError("cwql/__init__.py installs load_printer")
+
+
+#: Loads ``cwql._printer``, which installs itself as the way nodes print
+#: (``str(node)`` in :mod:`cwql.syntax`). ``cwql/__init__.py`` sets it: the
+#: package sits above the printer, the nodes below it, so they ask through here
+#: the first time one is printed.
+load_printer: Callable[[], object] = _not_installed
 
 
 def attach(

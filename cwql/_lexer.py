@@ -1,101 +1,101 @@
-"""The tokenizer: the grammar's own terminals, run as one compiled alternation.
+"""The tokenizer: the grammar's terminals as one compiled pattern, from the generated tables.
 
-Lark's stock lexer counts lines and columns for every token; cwql only needs
-them when it reports a problem, and computes them from offsets then. Skipping
-that bookkeeping makes the whole parse about a quarter faster (see
-``benchmarks/``), which is why this is a Lark custom lexer rather than
-``lexer="basic"``. It still reads every terminal from the grammar, in the
-order Lark would try them, and resolves keywords the way Lark does for string
-terminals that another terminal also matches: a PATH token whose whole text is
-a keyword, in any case, becomes that keyword. A test checks that this lexer
-and Lark's own produce the same tokens.
+``cwql._tables.TOKEN`` is the grammar's own lexer, as Lark runs it: the
+terminals in the order Lark tries them, after optional whitespace, with one
+group per terminal, so a match's ``lastindex`` is its kind. Two more groups
+make every position match something: the end of the text (``$END``) and any
+character no terminal starts with (``$ERROR``). So the parser can walk the text
+with ``TOKEN.finditer`` (the loop runs in C) and never needs a Token object.
+
+Keywords are resolved as Lark resolves them: a PATH token whose whole text is
+a keyword, in any ASCII case, is that keyword (:data:`WORDS`). Lines and
+columns are never counted here; a diagnostic computes them from offsets.
+Tests check that these tokens are exactly Lark's.
 """
 
 from __future__ import annotations
 
+import functools
+import itertools
 import re
 from collections.abc import Iterator
-from typing import Any
 
-from lark import Token
-from lark.exceptions import GrammarError, UnexpectedCharacters
-from lark.lexer import Lexer, PatternStr
+from . import _tables
 
-__all__ = ["GrammarLexer"]
+__all__ = [
+    "KIND",
+    "TOKEN",
+    "WORDS",
+    "Lexeme",
+    "kind_of",
+    "lex",
+    "strings_and_parentheses",
+    "token_before",
+]
+
+#: The token pattern (see the module docstring).
+TOKEN = re.compile(_tables.TOKEN)
+#: Token kinds by terminal name (``"PATH"``, ``"$END"``, ``"AND"`` ...).
+KIND: dict[str, int] = {name: kind for kind, name in enumerate(_tables.KINDS) if name}
+_PATH = KIND["PATH"]
+_END = KIND["$END"]
+_ERROR = KIND["$ERROR"]
 
 
-class GrammarLexer(Lexer):
-    """A Lark custom lexer built from ``lexer_conf.terminals``."""
+def _spellings(word: str) -> Iterator[str]:
+    return map("".join, itertools.product(*({c.lower(), c.upper()} for c in word)))
 
-    def __init__(self, lexer_conf: Any) -> None:
-        keywords: dict[str, str] = {}
-        terminals = []
-        for term in lexer_conf.terminals:
-            pattern = term.pattern
-            if isinstance(pattern, PatternStr) and pattern.value.isalpha():
-                if "i" not in pattern.flags:
-                    raise GrammarError(f"keyword terminal {term.name} must be case-insensitive")
-                keywords[pattern.value.lower()] = term.name
-            else:
-                terminals.append(term)
-        # Lark's own order: priority, then the longest possible match first.
-        terminals.sort(key=lambda t: (-t.priority, -t.pattern.max_width, -len(t.pattern.value), t.name))
-        self.pattern = re.compile(
-            "|".join(f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in terminals)
-        )
-        self.keywords = keywords
-        # The terminals a keyword also matches as a whole (PATH, here).
-        self.words = frozenset(
-            t.name for t in terminals
-            if any(re.fullmatch(t.pattern.to_regexp(), k) for k in keywords)
-        )
-        self.ignore = frozenset(lexer_conf.ignore)
-        # Finds strings (whose parentheses do not count) and parentheses, for
-        # counting nesting without a parse.
-        string = next(t for t in terminals if t.name == "STRING").pattern.to_regexp()
-        self.strings_and_parentheses = re.compile(f"{string}|[()]", re.DOTALL)
 
-    def lex(self, text: str) -> Iterator[Token]:  # type: ignore[override]
-        match = self.pattern.match
-        keywords, words, ignore = self.keywords, self.words, self.ignore
-        pos, end = 0, len(text)
-        while pos < end:
-            m = match(text, pos)
-            if m is None:
-                line = text.count("\n", 0, pos) + 1
-                raise UnexpectedCharacters(  # type: ignore[no-untyped-call]
-                    text, pos, line, pos - text.rfind("\n", 0, pos)
-                )
-            kind = m.lastgroup
-            stop = m.end()
-            if kind not in ignore:
-                value = m.group()
-                if kind in words:
-                    kind = keywords.get(value.lower(), kind)
-                yield Token(kind, value, pos, None, None, None, None, stop)  # type: ignore[arg-type]
-            pos = stop
+#: Every spelling of every keyword (``and``, ``AND``, ``aNd`` ...) and its kind: one
+#: dictionary lookup re-types a PATH token, with no ``lower()`` per path.
+WORDS: dict[str, int] = {
+    spelling: KIND[name] for word, name in _tables.KEYWORDS.items() for spelling in _spellings(word)
+}
 
-    def token_before(self, text: str, pos: int) -> Token | None:
-        """The last token that starts before ``pos``, or None.
+#: A token as the error path and the tests see it: (terminal name, text, start, end).
+Lexeme = tuple[str, str, int, int]
 
-        For error messages only: it scans without building the tokens it
-        passes, so even a megabyte of text costs a fraction of a parse.
-        """
-        match = self.pattern.match
-        ignore = self.ignore
-        last: re.Match[str] | None = None
-        at = 0
-        while at < pos:
-            m = match(text, at)
-            if m is None:
-                break
-            if m.lastgroup not in ignore:
-                last = m
-            at = m.end()
-        if last is None:
-            return None
-        kind = last.lastgroup
-        value = last.group()
-        if kind in self.words:
-            kind = self.keywords.get(value.lower(), kind)
-        return Token(kind, value, last.start(), None, None, None, None, last.end())  # type: ignore[arg-type]
+
+def kind_of(m: re.Match[str]) -> int:
+    """The kind of the token ``m`` matched, keywords re-typed."""
+    kind: int = m.lastindex  # type: ignore[assignment]
+    if kind == _PATH:
+        return WORDS.get(m[kind], kind)
+    return kind
+
+
+def _lexeme(m: re.Match[str]) -> Lexeme:
+    kind: int = m.lastindex  # type: ignore[assignment]
+    start, end = m.span(kind)
+    return _tables.KINDS[kind_of(m)], m[kind], start, end
+
+
+def lex(text: str) -> list[Lexeme]:
+    """Every token of ``text``, ending with ``$END`` or at the first ``$ERROR``."""
+    found: list[Lexeme] = []
+    for m in TOKEN.finditer(text):
+        found.append(_lexeme(m))
+        if m.lastindex == _END or m.lastindex == _ERROR:
+            break
+    return found
+
+
+def token_before(text: str, pos: int) -> Lexeme | None:
+    """The last token that starts before ``pos`` (never ``$END`` or ``$ERROR``), or None.
+
+    For error messages only: one scan that builds nothing for the tokens it
+    passes, so even a megabyte of text costs a fraction of a parse.
+    """
+    last: re.Match[str] | None = None
+    for m in TOKEN.finditer(text):
+        kind = m.lastindex
+        if kind in (_END, _ERROR) or m.start(kind) >= pos:  # type: ignore[arg-type]
+            break
+        last = m
+    return None if last is None else _lexeme(last)
+
+
+@functools.cache
+def strings_and_parentheses() -> re.Pattern[str]:
+    """Finds strings (whose parentheses do not count) and parentheses: nesting without a parse."""
+    return re.compile(f"{_tables.STRING}|[()]")

@@ -7,7 +7,6 @@ writing live side by side so that ``read(write(v)) == v`` is easy to check.
 
 from __future__ import annotations
 
-import calendar
 import datetime as _dt
 import re
 
@@ -186,6 +185,7 @@ def read_datetime(token: str) -> tuple[_dt.date, str]:
 
 def _checked(m: re.Match[str], base: int) -> tuple[_dt.date, str]:
     """The slow path of :func:`read_datetime`: every field checked by hand."""
+    import calendar  # only for a date the C parser refused: it loads locale, which start-up need not
 
     def bad(group: str, message: str) -> LiteralError:
         return LiteralError(

@@ -1,40 +1,45 @@
-"""Text to AST: the grammar in ``grammar/cwql.lark``, driven by Lark's LALR parser.
+"""Text to AST: the grammar's LALR(1) tables, run by cwql's own driver.
 
-The grammar is the single source of truth for what parses. Lark builds the AST
-directly through :class:`_Builder` (its ``transformer=`` hook), so no parse
-tree is ever made. Limits are checked before the parse where that is cheap and
-after it only for inputs long enough to need it.
+``grammar/cwql.lark`` is the single source of truth for what parses. Lark
+analyses it once, when the tables are generated (``grammar/build_tables.py``
+writes :mod:`cwql._tables`; a test fails while they and the grammar
+disagree). Here a small loop runs those tables over the tokens of
+:mod:`cwql._lexer`, and each reduction calls one builder below, so the AST is
+made directly, with no parse tree and no Token objects. Lark itself is only
+imported when a parse fails: it parses the same text again, and
+:mod:`cwql._diagnose` explains where it stopped.
+
+Every step is linear in the text: the driver, the lexer (possessive and
+bounded patterns), the limits checks, and the flattening of nested groups of
+one connective (``a or (b or (c or ...))``), whose operands are gathered once
+at the end instead of being copied at every level.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-import functools
-import hashlib
-import importlib.resources
-import os
+import operator
+import re
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
-from pathlib import Path as _FsPath
-from typing import Any, cast
+from typing import Any, NoReturn
 
-from lark import Lark, Token
-from lark.exceptions import UnexpectedInput
-
-from ._lexer import GrammarLexer
+from . import _tables
+from ._lexer import KIND, TOKEN, WORDS, strings_and_parentheses
 from ._literals import LiteralError, read_datetime, read_string
 from ._printer import to_text
 from ._spec import (
     MAX_DEPTH,
     MAX_DIGITS,
+    MAX_HEIGHT,
     MAX_LENGTH,
     MAX_NODES,
     ConditionKind,
     digit_count,
     parameter,
 )
-from .errors import CWQLTypeError, Diagnostic, ParseError, UsageError
+from .errors import CWQLTypeError, Diagnostic, ParseError, UsageError, diagnostics_at
 from .syntax import (
     And,
     Boolean,
@@ -53,6 +58,7 @@ from .syntax import (
     SortKey,
     Span,
     String,
+    refuse_height,
     walk,
 )
 
@@ -68,7 +74,7 @@ class Limits:
     ``max_length`` counts characters; ``max_depth`` bounds nested parentheses;
     ``max_nodes`` bounds the nodes of the tree (predicates, connectives, paths
     and values), for the code that consumes it; the parse itself is already
-    bounded by ``max_length``.
+    bounded by ``max_length``, and takes time linear in it.
     """
 
     max_length: int = MAX_LENGTH
@@ -85,290 +91,430 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 
-# ---- the grammar -------------------------------------------------------------
-
-
-def _grammar_text() -> str:
-    # Installed wheels carry the grammar inside the package; a source checkout
-    # keeps it in the top-level grammar/ folder.
-    packaged = importlib.resources.files("cwql").joinpath("grammar/cwql.lark")
-    if packaged.is_file():
-        return packaged.read_text(encoding="utf-8")
-    return (_FsPath(__file__).resolve().parent.parent / "grammar" / "cwql.lark").read_text(
-        encoding="utf-8"
-    )
-
-
-def _cache_file(grammar: str) -> str | bool:
-    """Where Lark keeps its analysis of the grammar between runs, or False for nowhere.
-
-    Building the LALR tables costs more than everything else at start-up, so
-    they are kept in the user's cache folder (``$XDG_CACHE_HOME/cwql``, or
-    ``CWQL_CACHE_DIR``; set it empty to keep nothing). The file name carries
-    the grammar's and Lark's versions, so installs never overwrite each
-    other's; Lark checks the content again before it trusts it, and rebuilds
-    and rewrites a stale or broken file. Not the shared temporary folder: a
-    file another user could plant there would be unpickled.
-    """
-    root = os.environ.get("CWQL_CACHE_DIR")
-    if root == "":
-        return False
-    if root is None:
-        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-        root = os.path.join(base, "cwql")
-    try:
-        os.makedirs(root, exist_ok=True)
-    except OSError:
-        return False
-    import lark
-
-    key = hashlib.sha256(f"{grammar}\0{lark.__version__}".encode()).hexdigest()[:16]
-    return os.path.join(root, f"grammar-{key}.lark-cache")
-
-
-@functools.cache
-def _lark() -> Lark:
-    grammar = _grammar_text()
-    return Lark(
-        grammar,
-        parser="lalr",
-        lexer=GrammarLexer,
-        start=["conditions", "order_by", "fields"],
-        transformer=_Builder(),
-        maybe_placeholders=False,
-        cache=_cache_file(grammar),
-    )
-
-
-@functools.cache
-def _lexer() -> GrammarLexer:
-    # A second instance for the error path, which re-reads the tokens.
-    return GrammarLexer(_lark().lexer_conf)
-
-
 # ---- building the AST --------------------------------------------------------
+#
+# One builder per rule alias of the grammar. The values of the rule's symbols
+# are on top of the parser's value stack: for a terminal, the regex match of
+# its token (its text is ``m[k]`` and its offsets ``m.span(k)`` for the token's
+# kind ``k``), for a rule, what that rule's builder left. A builder replaces
+# them with the one value it makes, in place (no slices: these run once per
+# reduction and are most of a parse's time). For the same reason they avoid
+# helper calls: spans are made with ``tuple.__new__`` directly, and nodes the
+# grammar has checked already are made without their constructors' checks.
 
-# The callbacks below run once per reduction and are the only cwql code on the
-# parse's hot path, so they avoid helper calls: spans are made with
-# ``tuple.__new__`` directly and tokens are read through ``.value`` (a plain
-# str; hashing and comparing a Token goes through Python-level methods).
+Match = re.Match[str]
 _tuple_new = tuple.__new__
-# The grammar has checked these already: build them without the checks
-# constructors make for trees built in Python.
-_new_path: Callable[..., Path] = Path._unchecked
-_new_number: Callable[..., Number] = Number._unchecked
-_new_predicate: Callable[..., Predicate] = Predicate._unchecked
+_new_path: Callable[[str, Span], Path] = Path._unchecked
+_new_number: Callable[[str, Span], Number] = Number._unchecked
+_new_string: Callable[[str, Span], String] = String._unchecked
+_new_predicate: Callable[[Path, Op, Any, Span], Predicate] = Predicate._unchecked
 
-# Literal errors (a bad date, `< null`) do not stop the parse: they are
-# collected here, per parse, so a single pass reports all of them.
-_problems: ContextVar[tuple[str, list[Diagnostic]]] = ContextVar("cwql_problems")
-
+_PATH = KIND["PATH"]
+_OP = KIND["OP"]
+_STRING = KIND["STRING"]
+_NUMBER = KIND["NUMBER"]
+_DATETIME = KIND["DATETIME"]
+_LPAR = KIND["LPAR"]
+_TRUE = KIND["TRUE"]
+_NULL = KIND["NULL"]
+_ASC = KIND["ASC"]
+_DESC = KIND["DESC"]
 _CMP_OPS = {"=": Op.EQ, "!=": Op.NE, "<": Op.LT, "<=": Op.LE, ">": Op.GT, ">=": Op.GE}
 _PLACEHOLDER_DATE = _dt.date(1, 1, 1)
 
+# Literal errors (a bad date, `< null`) do not stop the parse: they are
+# collected here, per parse, so a single pass reports all of them. Only a
+# parse that fails sets this: the first problem a parse meets without it
+# raises _Retry, and _run parses again, collecting (see _run).
+_problems: ContextVar[list[_Problem]] = ContextVar("cwql_problems")
+#: A literal problem: (code, message, start, end, hint); a Diagnostic once the lines are counted.
+_Problem = tuple[str, str, int, int, "str | None"]
+
+
+class _Retry(Exception):
+    """A builder found a problem on the fast path, where nothing collects them."""
+
 
 def _report(code: str, message: str, start: int, end: int, hint: str | None) -> None:
-    text, found = _problems.get()
-    found.append(Diagnostic.at(text, code, message, start, end, hint=hint))
+    found = _problems.get(None)
+    if found is None:
+        raise _Retry
+    found.append((code, message, start, end, hint))
 
 
-def _report_datetime(t: Token, e: LiteralError) -> None:
-    start: int = t.start_pos  # type: ignore[assignment]
+def _report_datetime(m: Match, e: LiteralError) -> None:
+    start = m.start(_DATETIME)
     _report(e.code, e.message, start + e.start, start + e.end, e.hint)
 
 
-def _report_null_op(op: Token, null: Token) -> None:
-    _report("E016", f"`null` cannot be compared with `{op.value}`",
-            null.start_pos, null.end_pos, "null only goes with `=` and `!=`")  # type: ignore[arg-type]
+def _report_null_op(op: Match, null: Match) -> None:
+    start, end = null.span(_PATH)
+    _report("E016", f"`null` cannot be compared with `{op[_OP]}`", start, end,
+            "null only goes with `=` and `!=`")
 
 
-def _check_unreduced(error: UnexpectedInput) -> None:
-    """Check the literals a syntax error left unread on the parser's stack.
-
-    Literals are checked when their rule is reduced; a syntax error right
-    after one (``d=[2024-02-30] x=1``) stops the parse first. Lark keeps the
-    shifted tokens on its value stack, so they are checked here, and every
-    literal error is reported, not only those the parse got past.
-    """
-    parser = getattr(error, "interactive_parser", None)
-    stack = getattr(getattr(parser, "parser_state", None), "value_stack", None) or []
-    previous: Any = None
-    for item in stack:
-        if isinstance(item, Token):
-            if item.type == "DATETIME":
-                try:
-                    read_datetime(item.value)
-                except LiteralError as e:
-                    _report_datetime(item, e)
-            elif (
-                item.type == "NULL" and isinstance(previous, Token) and previous.type == "OP"
-                and previous.value not in ("=", "!=")
-            ):
-                _report_null_op(previous, item)
-        previous = item
+def _string(m: Match) -> String:
+    return _new_string(read_string(m[_STRING]), _tuple_new(Span, m.span(_STRING)))
 
 
-def _string(t: Token) -> String:
-    return String(read_string(t.value), span=_tuple_new(Span, (t.start_pos, t.end_pos)))
-
-
-def _number(t: Token) -> Number:
-    text = t.value
+def _number(m: Match) -> Number:
+    text: str = m[_NUMBER]
     if len(text) > MAX_DIGITS and digit_count(text) > MAX_DIGITS:
+        start, end = m.span(_NUMBER)
         _report("E017", f"`{text[:24]}...` has {digit_count(text)} digits; the server's numbers hold "
-                f"at most {MAX_DIGITS}", t.start_pos, t.end_pos,  # type: ignore[arg-type]
+                f"at most {MAX_DIGITS}", start, end,
                 "a long identifier or code is a string: put it in quotes")
-    return _new_number(text, _tuple_new(Span, (t.start_pos, t.end_pos)))
+    return _new_number(text, _tuple_new(Span, m.span(_NUMBER)))
 
 
-def _true(t: Token) -> Boolean:
-    return Boolean(True, span=_tuple_new(Span, (t.start_pos, t.end_pos)))
-
-
-def _false(t: Token) -> Boolean:
-    return Boolean(False, span=_tuple_new(Span, (t.start_pos, t.end_pos)))
-
-
-def _null(t: Token) -> Null:
-    return Null(span=_tuple_new(Span, (t.start_pos, t.end_pos)))
-
-
-def _datetime(t: Token) -> DateTime:
+def _datetime(m: Match) -> DateTime:
     try:
-        value, fraction = read_datetime(t.value)
+        value, fraction = read_datetime(m[_DATETIME])
     except LiteralError as e:
-        _report_datetime(t, e)
+        _report_datetime(m, e)
         value, fraction = _PLACEHOLDER_DATE, ""
-    return DateTime(value, fraction, span=_tuple_new(Span, (t.start_pos, t.end_pos)))
+    return DateTime(value, fraction, span=_tuple_new(Span, m.span(_DATETIME)))
 
 
-_LITERALS: dict[str, Callable[[Token], Literal]] = {
-    "STRING": _string,
-    "NUMBER": _number,
-    "DATETIME": _datetime,
-    "TRUE": _true,
-    "FALSE": _false,
-    "NULL": _null,
+def _word(m: Match) -> Literal:
+    # `true`, `false` or `null`: keywords, so their tokens matched as a PATH.
+    span = _tuple_new(Span, m.span(_PATH))
+    kind = WORDS[m[_PATH]]
+    if kind == _NULL:
+        return Null(span=span)
+    return Boolean(kind == _TRUE, span=span)
+
+
+#: The builder of a value, by the group its token matched.
+_LITERALS: dict[int, Callable[[Match], Literal]] = {
+    _STRING: _string, _NUMBER: _number, _DATETIME: _datetime, _PATH: _word,
 }
 
 
-class _Builder:
-    """Lark's callbacks, one per grammar alias; each receives the children list."""
+class _Group:
+    """An ``and`` or ``or`` still being built, whose operands may join a parent's.
 
-    def root(self, c: list[Any]) -> Any:
-        return c[0]
+    ``a or (b or (c or ...))`` is one flat ``Or``; building each level's node
+    and then copying its operands into the next would cost time quadratic in
+    the depth. So a group that a parent of its own kind may absorb stays a
+    ``_Group`` (its ``items`` hold nodes and ``_Group``s of the same kind) until
+    something else needs it, and :meth:`node` gathers every operand once.
+    """
 
-    first = root
+    __slots__ = ("cls", "height", "items", "parenthesized", "span")
 
-    def chain_start(self, c: list[Any]) -> list[Any]:
-        return [c[0], c[2]]
+    def __init__(self, cls: type[And | Or], items: list[Any], height: int, span: Span,
+                 parenthesized: bool = False) -> None:
+        self.cls = cls
+        self.items = items
+        self.height = height
+        self.span = span
+        self.parenthesized = parenthesized
 
-    def chain_add(self, c: list[Any]) -> list[Any]:
-        chain: list[Any] = c[0]
-        chain.append(c[2])
-        return chain
+    def node(self) -> And | Or:
+        cls = self.cls
+        flat: list[Expr] = []
+        pending = [iter(self.items)]
+        while pending:
+            for item in pending[-1]:
+                if type(item) is _Group:  # of this kind: its items join in its place
+                    pending.append(iter(item.items))
+                    break
+                if type(item) is cls:  # a node of this kind (a parenthesised group)
+                    flat.extend(item.operands)
+                else:
+                    flat.append(item)
+            else:
+                pending.pop()
+        return cls._unchecked(tuple(flat), self.parenthesized, self.height, self.span)  # type: ignore[return-value]
 
-    def and_(self, c: list[Any]) -> And:
-        ops = c[0]
-        return And(tuple(ops), span=_tuple_new(Span, (ops[0].span[0], ops[-1].span[1])))
 
-    def or_(self, c: list[Any]) -> Or:
-        ops = c[0]
-        return Or(tuple(ops), span=_tuple_new(Span, (ops[0].span[0], ops[-1].span[1])))
+_height = operator.attrgetter("height")
 
-    def group(self, c: list[Any]) -> Expr:
-        inner = c[1]
-        if type(inner) is And or type(inner) is Or:
-            return inner._grouped(_tuple_new(Span, (c[0].start_pos, c[2].end_pos)))
-        return inner  # type: ignore[no-any-return]
 
-    def compare(self, c: list[Any]) -> Predicate:
-        path, op, tok = c
-        start = path.start_pos
-        operator = _CMP_OPS[op.value]
-        if tok.type == "NULL" and operator is not Op.EQ and operator is not Op.NE:
-            _report_null_op(op, tok)
-        return _new_predicate(
-            _new_path(path.value, _tuple_new(Span, (start, path.end_pos))),
-            operator,
-            _LITERALS[tok.type](tok),
-            _tuple_new(Span, (start, tok.end_pos)),
-        )
+def _connective(cls: type[And | Or], ops: list[Any]) -> Expr | _Group:
+    span = _tuple_new(Span, (ops[0].span[0], ops[-1].span[1]))
+    if _Group not in map(type, ops):
+        # The common case: no group to absorb, so the operands are final.
+        height = max(map(_height, ops))
+        if height >= MAX_HEIGHT:
+            refuse_height()
+        return cls._unchecked(tuple(ops), False, height + 1, span)
+    absorbs = False
+    height = 0
+    for i, op in enumerate(ops):
+        if type(op) is _Group:
+            if op.cls is cls:
+                absorbs = True
+                below = op.height - 1  # its operands join this node
+            else:  # it stays one operand: it is final now
+                ops[i] = op = op.node()
+                below = op.height
+        else:
+            below = op.height
+        if below > height:
+            height = below
+    if height >= MAX_HEIGHT:
+        refuse_height()
+    if absorbs:
+        return _Group(cls, ops, height + 1, span)
+    return cls._unchecked(tuple(ops), False, height + 1, span)
 
-    def _match(self, c: list[Any], op: Op) -> Predicate:
-        path, tok = c[0], c[-1]
-        start = path.start_pos
-        return _new_predicate(
-            _new_path(path.value, _tuple_new(Span, (start, path.end_pos))),
-            op,
-            String(read_string(tok.value), span=_tuple_new(Span, (tok.start_pos, tok.end_pos))),
-            _tuple_new(Span, (start, tok.end_pos)),
-        )
 
-    def contains(self, c: list[Any]) -> Predicate:
-        return self._match(c, Op.CONTAINS)
+def _final(value: Any) -> Any:
+    return value.node() if type(value) is _Group else value
 
-    def not_contains(self, c: list[Any]) -> Predicate:
-        return self._match(c, Op.NOT_CONTAINS)
 
-    def like(self, c: list[Any]) -> Predicate:
-        return self._match(c, Op.LIKE)
+def _root(values: list[Any]) -> None:
+    """conditions: or_expr"""
+    values[-1] = _final(values[-1])
 
-    def not_like(self, c: list[Any]) -> Predicate:
-        return self._match(c, Op.NOT_LIKE)
 
-    def _member(self, c: list[Any], op: Op) -> Predicate:
-        path = c[0]
-        start = path.start_pos
-        return _new_predicate(
-            _new_path(path.value, _tuple_new(Span, (start, path.end_pos))),
-            op,
-            tuple(c[-2]),
-            _tuple_new(Span, (start, c[-1].end_pos)),
-        )
+def _chain_start(values: list[Any]) -> None:
+    """X_chain: X CONNECTIVE X"""
+    second = values.pop()
+    del values[-1]
+    values[-1] = [values[-1], second]
 
-    def in_(self, c: list[Any]) -> Predicate:
-        return self._member(c, Op.IN)
 
-    def not_in(self, c: list[Any]) -> Predicate:
-        return self._member(c, Op.NOT_IN)
+def _chain_add(values: list[Any]) -> None:
+    """X_chain: X_chain CONNECTIVE X"""
+    item = values.pop()
+    del values[-1]
+    values[-1].append(item)
 
-    def values_start(self, c: list[Any]) -> list[Any]:
-        tok = c[0]
-        return [_LITERALS[tok.type](tok)]
 
-    def values_add(self, c: list[Any]) -> list[Any]:
-        values: list[Any] = c[0]
-        tok = c[2]
-        values.append(_LITERALS[tok.type](tok))
-        return values
+def _and(values: list[Any]) -> None:
+    """and_expr: and_chain"""
+    values[-1] = _connective(And, values[-1])
 
-    def list_start(self, c: list[Any]) -> list[Any]:
-        return [c[0]]
 
-    def list_add(self, c: list[Any]) -> list[Any]:
-        items: list[Any] = c[0]
-        items.append(c[2])
-        return items
+def _or(values: list[Any]) -> None:
+    """or_expr: or_chain"""
+    values[-1] = _connective(Or, values[-1])
 
-    def sort_key(self, c: list[Any]) -> SortKey:
-        path, last = c[0], c[-1]
-        return SortKey(
-            _new_path(path.value, _tuple_new(Span, (path.start_pos, path.end_pos))),
-            last.type == "DESC",
-            span=_tuple_new(Span, (path.start_pos, last.end_pos)),
-        )
 
-    def order_by(self, c: list[Any]) -> OrderBy:
-        keys = c[0]
-        return OrderBy(tuple(keys), span=_tuple_new(Span, (keys[0].span[0], keys[-1].span[1])))
+def _group(values: list[Any]) -> None:
+    """atom: LPAR or_expr RPAR"""
+    close = values.pop()
+    inner = values.pop()
+    span = _tuple_new(Span, (values[-1].start(_LPAR), close.end()))
+    kind = type(inner)
+    if kind is _Group:
+        inner.parenthesized = True
+        inner.span = span
+    elif kind is And or kind is Or:
+        inner = _Group(kind, [inner], inner.height, span, parenthesized=True)
+    values[-1] = inner
 
-    def fields(self, c: list[Any]) -> Fields:
-        toks = c[0]
-        return Fields(
-            tuple(_new_path(t.value, _tuple_new(Span, (t.start_pos, t.end_pos))) for t in toks),
-            span=_tuple_new(Span, (toks[0].start_pos, toks[-1].end_pos)),
-        )
+
+def _compare(values: list[Any]) -> None:
+    """atom: PATH OP value"""
+    value = values.pop()
+    op = values.pop()
+    path = values[-1]
+    where = path.span(_PATH)
+    comparison = _CMP_OPS[op[_OP]]
+    literal = _LITERALS[value.lastindex](value)
+    if type(literal) is Null and comparison is not Op.EQ and comparison is not Op.NE:
+        _report_null_op(op, value)
+    values[-1] = _new_predicate(_new_path(path[_PATH], _tuple_new(Span, where)), comparison, literal,
+                                _tuple_new(Span, (where[0], value.end())))
+
+
+def _text_match(op: Op, size: int) -> Callable[[list[Any]], None]:
+    def build(values: list[Any]) -> None:
+        """atom: PATH [NOT] CONTAINS|LIKE STRING"""
+        value = values.pop()
+        del values[2 - size:]
+        path = values[-1]
+        where = path.span(_PATH)
+        values[-1] = _new_predicate(_new_path(path[_PATH], _tuple_new(Span, where)), op,
+                                    _string(value), _tuple_new(Span, (where[0], value.end())))
+
+    return build
+
+
+def _membership(op: Op, size: int) -> Callable[[list[Any]], None]:
+    def build(values: list[Any]) -> None:
+        """atom: PATH [NOT] IN LPAR values RPAR"""
+        close = values.pop()
+        members = values.pop()
+        del values[3 - size:]
+        path = values[-1]
+        where = path.span(_PATH)
+        values[-1] = _new_predicate(_new_path(path[_PATH], _tuple_new(Span, where)), op,
+                                    tuple(members), _tuple_new(Span, (where[0], close.end())))
+
+    return build
+
+
+def _values_start(values: list[Any]) -> None:
+    """values: value"""
+    value = values[-1]
+    values[-1] = [_LITERALS[value.lastindex](value)]
+
+
+def _values_add(values: list[Any]) -> None:
+    """values: values COMMA value"""
+    value = values.pop()
+    del values[-1]
+    values[-1].append(_LITERALS[value.lastindex](value))
+
+
+def _list_start(values: list[Any]) -> None:
+    """X_list: X"""
+    values[-1] = [values[-1]]
+
+
+def _sort_key(values: list[Any]) -> None:
+    """sort_key: PATH [ASC|DESC]"""
+    last = values[-1]
+    if last.lastindex == _PATH and WORDS.get(last[_PATH]) in (_ASC, _DESC):
+        path = values.pop(-2)
+        descending = WORDS[last[_PATH]] == _DESC
+    else:
+        path, descending = last, False
+    where = path.span(_PATH)
+    values[-1] = SortKey(_new_path(path[_PATH], _tuple_new(Span, where)), descending,
+                         span=_tuple_new(Span, (where[0], last.end())))
+
+
+def _order_by(values: list[Any]) -> None:
+    """order_by: sort_keys"""
+    keys = values[-1]
+    values[-1] = OrderBy(tuple(keys), span=_tuple_new(Span, (keys[0].span[0], keys[-1].span[1])))
+
+
+def _fields(values: list[Any]) -> None:
+    """fields: field_list"""
+    paths = values[-1]
+    values[-1] = Fields(
+        tuple(_new_path(m[_PATH], _tuple_new(Span, m.span(_PATH))) for m in paths),
+        span=_tuple_new(Span, (paths[0].start(_PATH), paths[-1].end())),
+    )
+
+
+#: The builder of each rule alias in the grammar, by rule size where one alias
+#: covers rules of different sizes; None leaves the one value as it is.
+BUILDERS: dict[str, Callable[[list[Any]], None] | None] = {
+    "root": _root,
+    "first": None,
+    "chain_start": _chain_start,
+    "chain_add": _chain_add,
+    "and_": _and,
+    "or_": _or,
+    "group": _group,
+    "compare": _compare,
+    "contains": _text_match(Op.CONTAINS, 3),
+    "not_contains": _text_match(Op.NOT_CONTAINS, 4),
+    "like": _text_match(Op.LIKE, 3),
+    "not_like": _text_match(Op.NOT_LIKE, 4),
+    "in_": _membership(Op.IN, 5),
+    "not_in": _membership(Op.NOT_IN, 6),
+    "values_start": _values_start,
+    "values_add": _values_add,
+    "list_start": _list_start,
+    "list_add": _chain_add,
+    "sort_key": _sort_key,
+    "order_by": _order_by,
+    "fields": _fields,
+}
+
+
+# ---- the driver -----------------------------------------------------------------
+
+_ACTIONS = _tables.ACTIONS
+
+
+def _rule(name: str, lhs: int, size: int) -> tuple[Callable[[list[Any]], None] | None, dict[int, int], int]:
+    # (builder, the state a reduction goes to from each state it can uncover,
+    # and where the rule's states start on the state stack, counted from the end
+    # and not counting the current one: 0 for a rule of one symbol.)
+    goto = {state: row[lhs] for state, row in enumerate(_tables.GOTO) if lhs in row}
+    return BUILDERS[name], goto, 1 - size
+
+
+_RULES = tuple(_rule(name, lhs, size) for name, lhs, size in _tables.RULES)
+_ACCEPT = ~len(_RULES)
+
+
+class _Stuck(Exception):
+    """The driver met a token its tables have no action for: a syntax error.
+
+    Internal: :func:`_run` reports it. ``values`` is the value stack at that
+    point, for the literals the parse had not reduced yet.
+    """
+
+    def __init__(self, token: Match, state: int, values: list[Any]) -> None:
+        super().__init__(token.start(token.lastindex))  # type: ignore[arg-type]
+        self.token = token
+        self.state = state
+        self.values = values
+
+
+def _drive(text: str, start: str) -> Any:
+    """Parse ``text`` from the start symbol ``start``; raises :class:`_Stuck` at a syntax error.
+
+    The textbook LALR(1) loop: for each token, reduce while the tables say so
+    (the rule's builder replaces the values it covers with one), then shift. The
+    state stack and the value stack are plain lists, and the parse never
+    recurses, however deeply the text nests.
+    """
+    actions, rules, words, path, accept = _ACTIONS, _RULES, WORDS, _PATH, _ACCEPT
+    state: int = _tables.START[start]
+    states: list[int] = []  # the states under the current one
+    values: list[Any] = []
+    push_state, push_value = states.append, values.append
+    for m in TOKEN.finditer(text):
+        kind = m.lastindex
+        if kind == path:
+            kind = words.get(m[kind], kind)
+        while True:
+            try:
+                action = actions[state][kind]  # type: ignore[index]
+            except KeyError:
+                raise _Stuck(m, state, values) from None
+            if action >= 0:  # shift
+                push_state(state)
+                push_value(m)
+                state = action
+                break
+            if action == accept:
+                return values[0]
+            build, goto, cut = rules[~action]
+            if build is not None:
+                build(values)  # replaces the rule's values with one
+            if cut:
+                state = goto[states[cut - 1]]
+                del states[cut:]
+            else:
+                state = goto[states[-1]]
+    raise AssertionError("the token pattern always ends with $END")  # pragma: no cover
+
+
+def _check_unreduced(values: list[Any]) -> None:
+    """Check the literals a syntax error left on the value stack, unreduced.
+
+    Literals are checked when their rule is reduced; a syntax error right
+    after one (``d=[2024-02-30] x=1``) stops the parse first, so they are
+    checked here, and every literal error before the stop is reported.
+    """
+    previous: Any = None
+    for item in values:
+        if type(item) is re.Match:
+            if item.lastindex == _DATETIME:
+                try:
+                    read_datetime(item[_DATETIME])
+                except LiteralError as e:
+                    _report_datetime(item, e)
+            elif (
+                item.lastindex == _PATH and WORDS.get(item[_PATH]) == _NULL
+                and type(previous) is re.Match and previous.lastindex == _OP
+                and previous[_OP] not in ("=", "!=")
+            ):
+                _report_null_op(previous, item)
+        previous = item
 
 
 # ---- entry points ------------------------------------------------------------
@@ -381,7 +527,8 @@ def parse(text: str, kind: ConditionKind = "conditions", *, limits: Limits = DEF
     (the linter and validator apply rules per kind). Raises :class:`ParseError`,
     and :class:`~cwql.UsageError` for an unknown ``kind``.
     """
-    parameter(kind, conditions_only=True)
+    if kind != "conditions":
+        parameter(kind, conditions_only=True)
     return _run(text, "conditions", limits)  # type: ignore[return-value]
 
 
@@ -422,35 +569,53 @@ def _run(text: str, start: str, limits: Limits) -> Node:
             limits.max_length, len(text),
             "split the query, or raise Limits(max_length=...) if the text is trusted",
         )
-    if not text.strip():
+    if not text or text.isspace():
         raise _fail(text, "E018", _EMPTY[start], 0, len(text), None)
     if text.count("(") > limits.max_depth:
         _check_depth(text, limits.max_depth)
-
-    found: list[Diagnostic] = []
-    failure: UnexpectedInput | ParseError | None = None
-    token = _problems.set((text, found))
     try:
-        node = cast(Node, _lark().parse(text, start=start))
-    except UnexpectedInput as e:
-        failure = e
-        _check_unreduced(e)
-    except ParseError as e:  # a node refused while the tree was built: and/or nested too deep
-        failure = e
-    finally:
-        _problems.reset(token)
-    if isinstance(failure, UnexpectedInput):
-        found.sort(key=lambda d: d.start)
-        from ._diagnose import explain  # only a failed parse needs it: it is slow to import
-
-        found.append(explain(text, failure, start, _lexer()))
-    elif failure is not None:
-        found.append(Diagnostic.at(text, failure.code, failure.diagnostics[0].message, 0, len(text)))
-    if found:
-        raise ParseError(text, found)
+        node: Node = _drive(text, start)
+    except (_Stuck, _Retry, ParseError) as first:
+        _fail_with_diagnostics(text, start, first)
     if len(text) > limits.max_nodes:
         _check_nodes(text, node, limits.max_nodes)
     return node
+
+
+def _fail_with_diagnostics(text: str, start: str, first: Exception) -> NoReturn:
+    """Raise one :class:`ParseError` with every problem of a parse that stopped at ``first``.
+
+    A literal error (``first`` is :class:`_Retry`) stops the fast parse at
+    once; the text is parsed again, collecting every literal error, to wherever
+    that parse ends. A syntax error or a tree too tall stops it with no literal
+    error before it (it would have stopped there first), so only the literals it
+    left unreduced remain to be checked. At a syntax error, Lark parses the text
+    and :mod:`cwql._diagnose` explains where it stopped.
+    """
+    problems: list[_Problem] = []
+    token = _problems.set(problems)
+    try:
+        if type(first) is _Retry:
+            try:
+                _drive(text, start)
+            except (_Stuck, ParseError) as e:
+                first = e
+        if type(first) is _Stuck:
+            _check_unreduced(first.values)
+    finally:
+        _problems.reset(token)
+    found = diagnostics_at(text, problems)
+    if isinstance(first, ParseError):  # a node refused while the tree was built: and/or too deep
+        found.append(Diagnostic.at(text, first.code, first.diagnostics[0].message, 0, len(text)))
+    elif type(first) is _Stuck:
+        # Only a failed parse needs Lark: it parses the text again, and what it
+        # expected where it stopped is what the explanation starts from.
+        from ._diagnose import explain
+        from ._lark import lark_error
+
+        found.append(explain(text, lark_error(text, start), start))
+    assert found, "a parse that stopped has something to report"
+    raise ParseError(text, found)
 
 
 _EMPTY = {
@@ -467,9 +632,11 @@ def _fail(
 
 
 def _check_depth(text: str, max_depth: int) -> None:
+    """Refuse parentheses nested deeper than ``max_depth``, in one scan (strings skipped)."""
     depth = 0
-    for m in _lexer().strings_and_parentheses.finditer(text):
-        if m.group() == "(":
+    for m in strings_and_parentheses().finditer(text):
+        bracket = m.group()
+        if bracket == "(":
             depth += 1
             if depth > max_depth:
                 raise _fail(
@@ -478,7 +645,7 @@ def _check_depth(text: str, max_depth: int) -> None:
                     m.start(), m.end(),
                     "flatten the groups, or raise Limits(max_depth=...) if the text is trusted",
                 )
-        elif depth:
+        elif bracket == ")" and depth:
             depth -= 1
 
 

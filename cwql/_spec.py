@@ -6,8 +6,9 @@ may have, how deep a tree may nest, the bounds on one parse, and the table of
 query parameters (LANGUAGE.md §1) with every name each one goes by. Nothing
 here imports the rest of cwql, so every layer can read it.
 
-The keywords and the path pattern are the grammar's (``grammar/cwql.lark``):
-a test reads them back out of the grammar, so the two cannot drift.
+The keywords and the path and number patterns are the grammar's
+(``grammar/cwql.lark``), read from the tables generated from it
+(:mod:`cwql._tables`), so there is nothing to keep equal by hand.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import re
 from typing import Literal, TypeAlias
 
+from . import _tables
 from .errors import UsageError
 
 __all__ = [
@@ -43,17 +45,18 @@ __all__ = [
 
 # ---- words and shapes ---------------------------------------------------------
 
-#: The language's keywords, in lower case; they match in any case, as whole words only.
-KEYWORDS = frozenset({"and", "or", "not", "in", "contains", "like", "true", "false", "null", "asc", "desc"})
+#: The language's keywords, in lower case; they match in any ASCII case, as whole words only.
+KEYWORDS = frozenset(_tables.KEYWORDS)
 
 #: One segment of a field path: ASCII letters, digits and ``_``, not starting with a digit.
 #: ASCII only, whatever case-folding a regex engine or a policy applies (``ı``, ``ſ``, ``K``
 #: are not letters here), so no two spellings of one name can pass for different fields.
-SEGMENT = r"[A-Za-z_][A-Za-z0-9_]*"
+SEGMENT: str = _tables.SEGMENT
 #: A field path: segments joined by ``/`` (the grammar's PATH terminal).
-PATH = rf"{SEGMENT}(?:/{SEGMENT})*"
-#: A number as the server reads one: digits, an optional point, an optional leading minus.
-NUMBER = r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)"
+PATH: str = _tables.PATH
+#: A number as the server reads one: digits, an optional point, an optional leading minus
+#: (the grammar's NUMBER terminal: not followed by a letter, digit, ``_`` or ``.``).
+NUMBER: str = _tables.NUMBER
 
 _PATH = re.compile(PATH, re.ASCII)
 

@@ -35,8 +35,10 @@ import datetime as _dt
 import enum
 import re
 from collections.abc import Callable, Iterator
+from itertools import repeat
 from typing import Any, ClassVar, NamedTuple, NoReturn, TypeAlias, TypeVar
 
+from . import _lazy
 from ._spec import KEYWORDS, MAX_DIGITS, MAX_HEIGHT, NUMBER, PATH, digit_count
 from .errors import CWQLTypeError, ParseError, UsageError
 
@@ -95,8 +97,9 @@ def _refuse(code: str, message: str, text: str, start: int = 0, end: int | None 
 #
 # Printing is a layer above the nodes (cwql._printer reads literals' quoting
 # and date formats), so the nodes cannot import it. The printer installs
-# itself here instead, and ``cwql/__init__.py`` imports it, so every node
-# prints as soon as any part of cwql is imported.
+# itself here when it is imported; until then, the first ``str(node)`` asks
+# cwql/__init__.py to import it (through cwql._lazy.load_printer), so
+# ``import cwql`` need not load the printer, nor the nodes.
 
 _to_text: Callable[[Node], str] | None = None
 
@@ -107,7 +110,9 @@ def _install_printer(to_text: Callable[[Node], str]) -> None:
 
 
 def _text(node: Node) -> str:
-    assert _to_text is not None, "cwql._printer installs the printer when cwql is imported"
+    if _to_text is None:
+        _lazy.load_printer()
+        assert _to_text is not None, "cwql._printer installs itself when imported"
     return _to_text(node)
 
 
@@ -187,15 +192,15 @@ class Path(Node):
     def __init__(self, name: str, *, span: Span | None = None) -> None:
         if _PATH_RE.fullmatch(name if isinstance(name, str) else "") is None or name.lower() in KEYWORDS:
             _bad_path(name)
-        _set(self, "name", name)
-        _set(self, "span", span)
+        _set_name(self, name)
+        _set_span(self, span)
 
     @classmethod
     def _unchecked(cls, name: str, span: Span | None) -> Path:
         # For the parser, whose grammar has checked the name already.
-        self = object.__new__(cls)
-        _set(self, "name", name)
-        _set(self, "span", span)
+        self = _new(cls)
+        _set_name(self, name)
+        _set_span(self, span)
         return self
 
     @property
@@ -238,8 +243,15 @@ class String(Literal):
     def __init__(self, value: str, *, span: Span | None = None) -> None:
         if not isinstance(value, str):
             raise CWQLTypeError(f"String takes a str, not {type(value).__name__}")
-        _set(self, "value", value)
-        _set(self, "span", span)
+        _set_string(self, value)
+        _set_span(self, span)
+
+    @classmethod
+    def _unchecked(cls, value: str, span: Span | None) -> String:
+        self = _new(cls)
+        _set_string(self, value)
+        _set_span(self, span)
+        return self
 
 
 class Number(Literal):
@@ -259,14 +271,14 @@ class Number(Literal):
         if _NUMBER_RE.fullmatch(text) is None or digit_count(text) > MAX_DIGITS:
             _refuse("E017", f"{text[:40]!r} is not a number the language can hold", text, 0, len(text),
                     f"digits, an optional point and leading minus, at most {MAX_DIGITS} digits")
-        _set(self, "text", text)
-        _set(self, "span", span)
+        _set_text(self, text)
+        _set_span(self, span)
 
     @classmethod
     def _unchecked(cls, text: str, span: Span | None) -> Number:
-        self = object.__new__(cls)
-        _set(self, "text", text)
-        _set(self, "span", span)
+        self = _new(cls)
+        _set_text(self, text)
+        _set_span(self, span)
         return self
 
     @property
@@ -380,6 +392,11 @@ class Op(enum.Enum):
     IN = "in"
     NOT_IN = "not in"
 
+    # Members are singletons compared by identity, so identity hashing agrees
+    # with equality; Enum's own __hash__ is Python code, and nodes, printers
+    # and evaluators look operators up in sets and dicts all the time.
+    __hash__ = object.__hash__
+
     @property
     def negated(self) -> Op:
         """The operator that matches exactly what this one does not (nulls aside)."""
@@ -426,10 +443,9 @@ class Expr(Node):
 
     __slots__ = ()
 
-    @property
-    def height(self) -> int:
-        """Nesting height: 0 for a predicate, 1 + the tallest operand for a connective."""
-        return 0
+    #: Nesting height: 0 for a predicate, 1 + the tallest operand for a connective.
+    #: (A class attribute, not a property: the parser reads it for every operand.)
+    height: int = 0
 
     def __and__(self, other: Condition) -> Expr:
         return conjoin(self, other)  # type: ignore[return-value]
@@ -471,19 +487,19 @@ class Predicate(Expr):
             raise CWQLTypeError(
                 f"a predicate takes a Path and an Op, not {type(path).__name__} and {type(op).__name__}"
             )
-        _set(self, "path", path)
-        _set(self, "op", op)
-        _set(self, "value", value)
-        _set(self, "span", span)
+        _set_path(self, path)
+        _set_op(self, op)
+        _set_value(self, value)
+        _set_span(self, span)
         check_predicate(self)
 
     @classmethod
     def _unchecked(cls, path: Path, op: Op, value: Operand, span: Span | None) -> Predicate:
-        self = object.__new__(cls)
-        _set(self, "path", path)
-        _set(self, "op", op)
-        _set(self, "value", value)
-        _set(self, "span", span)
+        self = _new(cls)
+        _set_path(self, path)
+        _set_op(self, op)
+        _set_value(self, value)
+        _set_span(self, span)
         return self
 
 
@@ -523,7 +539,8 @@ def check_predicate(node: Predicate) -> None:
     else:
         values = (value,)
     for member in values:
-        if type(member) is Number and digit_count(member.text) > MAX_DIGITS:
+        # (A number has at least as many characters as digits: most skip the count.)
+        if type(member) is Number and len(member.text) > MAX_DIGITS and digit_count(member.text) > MAX_DIGITS:
             _refuse("E017", f"{member.text[:20]}... has more than {MAX_DIGITS} digits", member.text,
                     0, len(member.text), "a long identifier or code is a string: put it in quotes")
 
@@ -567,22 +584,29 @@ class _Connective(Expr):
         if len(flat) < 2:
             raise UsageError(f"{cls.__name__} needs at least two operands")
         if height >= MAX_HEIGHT:
-            _refuse("E020", f"conditions nest deeper than {MAX_HEIGHT} alternating and/or groups", "",
-                    hint="flatten the groups")
-        _set(self, "operands", tuple(flat))
-        _set(self, "parenthesized", parenthesized)
-        _set(self, "height", height + 1)
-        _set(self, "span", span)
+            refuse_height()
+        _set_operands(self, tuple(flat))
+        _set_parenthesized(self, parenthesized)
+        _set_height(self, height + 1)
+        _set_span(self, span)
+
+    @classmethod
+    def _unchecked(
+        cls, operands: tuple[Expr, ...], parenthesized: bool, height: int, span: Span | None
+    ) -> _Connective:
+        # For the parser, which has flattened the operands and measured the height.
+        self = _new(cls)
+        _set_operands(self, operands)
+        _set_parenthesized(self, parenthesized)
+        _set_height(self, height)
+        _set_span(self, span)
+        return self
 
 
-    def _grouped(self, span: Span) -> _Connective:
-        """A copy marked as written in parentheses (for the parser, which learns it late)."""
-        copy = object.__new__(type(self))
-        _set(copy, "operands", self.operands)
-        _set(copy, "parenthesized", True)
-        _set(copy, "height", self.height)
-        _set(copy, "span", span)
-        return copy
+def refuse_height() -> NoReturn:
+    """Raise the E020 :class:`~cwql.ParseError` for a tree taller than :data:`MAX_HEIGHT`."""
+    _refuse("E020", f"conditions nest deeper than {MAX_HEIGHT} alternating and/or groups", "",
+            hint="flatten the groups")
 
 
 class And(_Connective):
@@ -647,6 +671,21 @@ class Fields(Node):
         _set(self, "span", span)
 
 
+# Node construction for the parser sets slots through their descriptors: a
+# little faster than ``object.__setattr__``, which looks the name up first.
+_new = object.__new__
+_set_span = Node.__dict__["span"].__set__
+_set_name = Path.__dict__["name"].__set__
+_set_text = Number.__dict__["text"].__set__
+_set_string = String.__dict__["value"].__set__
+_set_operands = _Connective.__dict__["operands"].__set__
+_set_parenthesized = _Connective.__dict__["parenthesized"].__set__
+_set_height = _Connective.__dict__["height"].__set__
+_set_path = Predicate.__dict__["path"].__set__
+_set_op = Predicate.__dict__["op"].__set__
+_set_value = Predicate.__dict__["value"].__set__
+
+
 # ---- traversal ---------------------------------------------------------------
 
 
@@ -655,6 +694,9 @@ def children(node: Node) -> tuple[Node, ...]:
     names = node._children
     if not names:
         return ()
+    if len(names) == 1:  # one field: its tuple is the answer, or its node alone
+        value = getattr(node, names[0])
+        return value if type(value) is tuple else (value,)
     found: list[Node] = []
     for name in names:
         value = getattr(node, name)
@@ -691,21 +733,23 @@ def fold(
     them (``leaves=(Predicate,)`` folds over the and/or structure only).
     """
     results: list[_R] = []
-    # Each entry: a node, and whether its children have been pushed already.
-    stack: list[tuple[Node, bool]] = [(node, False)]
+    # Each entry: a node, and its children once they have been pushed (None before).
+    stack: list[tuple[Node, tuple[Node, ...] | None]] = [(node, None)]
+    pop, push, extend, append = stack.pop, stack.append, stack.extend, results.append
     while stack:
-        current, expanded = stack.pop()
-        kids = () if isinstance(current, leaves) else children(current)
-        if not kids:
-            results.append(fn(current, ()))
-        elif expanded:
+        current, kids = pop()
+        if kids is None:
+            kids = () if isinstance(current, leaves) else children(current)
+            if kids:
+                push((current, kids))
+                extend(zip(reversed(kids), repeat(None)))
+                continue
+            append(fn(current, ()))
+        else:
             count = len(kids)
             done = tuple(results[-count:])
             del results[-count:]
-            results.append(fn(current, done))
-        else:
-            stack.append((current, True))
-            stack.extend((kid, False) for kid in reversed(kids))
+            append(fn(current, done))
     return results[0]
 
 

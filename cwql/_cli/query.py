@@ -7,7 +7,6 @@ there is nothing to report (exit 0), and the findings otherwise (exit 1).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
 
@@ -135,6 +134,8 @@ def run(args: argparse.Namespace) -> int:
         return 1
     if args.command == "parse":
         if args.json:
+            import json
+
             print(json.dumps(as_data(node), indent=2, ensure_ascii=False))
         else:
             print(repr(node))
