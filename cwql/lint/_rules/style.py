@@ -71,7 +71,7 @@ def explicit_asc(node: SortKey, ctx: Context) -> Iterator[Problem]:
                       fix=Fix("Remove `asc`", (Edit(path_end, end, ""),)))
 
 
-@rule("C003", kinds=frozenset({"conditions"}), default=False, visits=(Or,))
+@rule("C003", kinds=frozenset({"conditions"}), visits=(Or,))
 def prefer_in(node: Or, ctx: Context) -> Iterator[Problem]:
     operands = node.operands
     first = operands[0]
