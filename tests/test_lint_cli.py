@@ -31,8 +31,13 @@ def project(tmp_path: Path) -> Path:
         "status/id = 1 AND board/id in (2)\n"
         'summary like "%x%" or summary like "%x%"\n', encoding="utf-8")
     (tmp_path / "app.py").write_text(
-        'client.get("/service/tickets", params={"conditions": "a == 1"})\n', encoding="utf-8")
+        'import requests\n'
+        'requests.get(API + "/service/tickets", params={"conditions": "a == 1"})\n'
+        'API = "https://eu.myconnectwise.net/v4_6_release/apis/3.0"\n',
+        encoding="utf-8")
     (tmp_path / "clean.cwql").write_text("status/id=1\n", encoding="utf-8")
+    # Style and info rules are opt-in; this project opts in to see them all.
+    (tmp_path / "cwql.toml").write_text('extend-select = ["C", "V005"]\n', encoding="utf-8")
     return tmp_path
 
 
@@ -51,14 +56,15 @@ def test_exit_codes(project: Path) -> None:
 
 
 def test_text_output(project: Path) -> None:
-    r = cwql("lint", "--isolated", ".", cwd=project)
+    r = cwql("lint", ".", cwd=project)
     lines = r.stdout.splitlines()
-    assert "app.py:1:57: E009 `==` is not an operator" in lines
-    assert "queries.cwql:2:14: V001 `like` without a wildcard matches the whole value exactly" in lines
-    assert "queries.cwql:3:15: C001 [*] keywords are written in lower case: `AND`" in lines
+    assert "app.py:2:65: E009 [*] error: `==` is not an operator" in lines
+    assert "queries.cwql:2:14: V001 warning: `like` without a wildcard matches the whole value exactly" in lines
+    assert "queries.cwql:3:15: C001 [*] info: keywords are written in lower case: `AND`" in lines
+    assert "Found 5 problems (1 error, 2 warnings, 2 info)." in lines
     assert lines[-1].startswith("[*]") or lines[-1].startswith(("Found", "1 more", "2 more"))
     assert "\x1b[" not in r.stdout
-    colored = cwql("lint", "--isolated", "--color", ".", cwd=project)
+    colored = cwql("lint", "--color", ".", cwd=project)
     assert "\x1b[" in colored.stdout
 
 
@@ -70,7 +76,7 @@ def test_json_has_ruffs_shape(project: Path) -> None:
     by_code = {i["code"]: i for i in items}
     e = by_code["E009"]
     assert (e["filename"], e["location"], e["end_location"]) == (
-        "app.py", {"row": 1, "column": 57}, {"row": 1, "column": 59})
+        "app.py", {"row": 2, "column": 65}, {"row": 2, "column": 67})
     fix = by_code["V005"]["fix"]
     assert fix["applicability"] == "safe"
     assert fix["edits"] == [{"content": "=2", "location": {"row": 3, "column": 27},
@@ -80,7 +86,8 @@ def test_json_has_ruffs_shape(project: Path) -> None:
 
 def test_github_escapes_percent_and_newlines(project: Path) -> None:
     (project / "multi.py").write_text(
-        'f(conditions="summary like \'50%\' and\\n a == 1")\n', encoding="utf-8")
+        'f(conditions="summary like \'50%\' and\\n a == 1")  # cwql: endpoint=/service/tickets\n',
+        encoding="utf-8")
     r = cwql("lint", "--output-format", "github", ".", cwd=project)
     lines = r.stdout.splitlines()
     assert all(line.startswith(("::error ", "::warning ", "::notice ")) for line in lines)
@@ -133,9 +140,10 @@ def test_output_file_and_statistics(project: Path) -> None:
     assert json.loads((project / "out.json").read_text(encoding="utf-8"))
     stats = cwql("lint", "--statistics", ".", cwd=project)
     rows = [line.split() for line in stats.stdout.splitlines()]
-    assert ["1", "E009", "unexpected-token"] not in rows
+    assert ["1", "E009", "[*]", "unexpected-token"] not in rows
     assert ["1", "V005", "[*]", "single-value-in"] in rows
-    assert ["1", "E009", "double-equals"] in rows
+    assert ["1", "E009", "[*]", "double-equals"] in rows
+    assert ["1", "V001", "like-without-wildcard"] in rows  # its fix is unsafe: no [*]
 
 
 def test_output_file_that_cannot_be_written_is_a_usage_error(project: Path) -> None:
@@ -175,7 +183,7 @@ def test_noqa(tmp_path: Path) -> None:
 
 def test_config_discovery_and_settings(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text(
-        '[tool.cwql]\nignore = ["V005"]\nextend-select = ["C003"]\nexclude = ["legacy/"]\n'
+        '[tool.cwql]\nignore = ["V005"]\nextend-select = ["C003", "V005"]\nexclude = ["legacy/"]\n'
         '[tool.cwql.per-file-ignores]\n"tests/**" = ["V001"]\n'
         '[tool.cwql.per-file-settings]\n"child/*.cwql" = { kind = "childConditions" }\n',
         encoding="utf-8")
@@ -232,10 +240,13 @@ def test_stdin() -> None:
     r = cwql("lint", "-", stdin="a == 1\nb=1\n")
     assert r.returncode == 1
     assert r.stdout.startswith("-:1:3: E009")
-    py = cwql("lint", "--stdin-filename", "x.py", "-", stdin='f(orderBy="id asc")\n')
-    assert py.stdout.startswith("x.py:1:15: C002")
-    fixed = cwql("lint", "--fix", "-", stdin="a = 1 AND b in (2)\n")
-    assert (fixed.returncode, fixed.stdout) == (0, "a = 1 and b=2\n")
+    py = cwql("lint", "--extend-select", "C", "--stdin-filename", "x.py", "-",
+              stdin='import cwql\nf(orderBy="id asc")\n')
+    assert py.stdout.startswith("x.py:2:15: C002")
+    fixed = cwql("lint", "--fix", "-", stdin="a == 1 AND b in (2)\n")
+    assert (fixed.returncode, fixed.stdout) == (0, "a = 1 AND b in (2)\n")  # style is opt-in
+    styled = cwql("lint", "--fix", "--extend-select", "C,V005", "-", stdin="a == 1 AND b in (2)\n")
+    assert (styled.returncode, styled.stdout) == (0, "a = 1 and b=2\n")
 
 
 def test_diff_shows_the_fixes_and_changes_nothing(project: Path) -> None:
@@ -250,8 +261,9 @@ def test_diff_shows_the_fixes_and_changes_nothing(project: Path) -> None:
 
 def test_fix_in_place_is_idempotent(project: Path) -> None:
     r = cwql("lint", "--fix", ".", cwd=project)
-    assert r.returncode == 1  # V001 and E009 have no safe fix
-    assert "fixed 3 problems" in r.stderr
+    assert r.returncode == 1  # V001 has no safe fix
+    assert "fixed 4 problems" in r.stderr
+    assert "a = 1" in (project / "app.py").read_text(encoding="utf-8")
     assert (project / "queries.cwql").read_text(encoding="utf-8").splitlines()[2:] == [
         "status/id = 1 and board/id=2", 'summary like "%x%"']
     before = {p.name: p.read_bytes() for p in project.iterdir()}
@@ -277,7 +289,7 @@ def test_fix_reports_only_what_it_changed(tmp_path: Path) -> None:
 
 def test_fmt(project: Path) -> None:
     (project / "app.py").write_text(
-        'x = 1  # nothing else changes\nclient.get("/t", params={"conditions": "Status/Name = \'Open\' AND id IN (1, 2)"})  # keep\n',
+        'import cwql  # nothing else changes\nclient.get("/t", params={"conditions": "Status/Name = \'Open\' AND id IN (1, 2)"})  # keep\n',
         encoding="utf-8")
     check = cwql("fmt", "--check", ".", cwd=project)
     assert check.returncode == 1
@@ -285,11 +297,11 @@ def test_fmt(project: Path) -> None:
     diff = cwql("fmt", "--diff", ".", cwd=project)
     assert diff.returncode == 1
     assert "+client.get(\"/t\", params={\"conditions\": \"Status/Name='Open' and id in (1,2)\"})  # keep" in diff.stdout
-    assert (project / "app.py").read_text(encoding="utf-8").startswith("x = 1")
+    assert (project / "app.py").read_text(encoding="utf-8").startswith("import cwql")
     done = cwql("fmt", ".", cwd=project)
     assert done.returncode == 0
     assert (project / "app.py").read_text(encoding="utf-8").splitlines() == [
-        "x = 1  # nothing else changes",
+        "import cwql  # nothing else changes",
         'client.get("/t", params={"conditions": "Status/Name=\'Open\' and id in (1,2)"})  # keep',
     ]
     assert (project / "queries.cwql").read_text(encoding="utf-8").splitlines()[1:] == [
@@ -310,7 +322,8 @@ def test_fmt_and_fix_write_through_a_symlink(tmp_path: Path) -> None:
     link.symlink_to(real)
     for command, before, after in (
         (("fmt",), "A = 1 OR b = 'x'\n", 'A=1 or b="x"\n'),
-        (("lint", "--fix", "--exit-zero"), "a = 1 AND b in (2)\n", "a = 1 and b=2\n"),
+        (("lint", "--fix", "--exit-zero", "--extend-select", "C,V005"), "a = 1 AND b in (2)\n",
+         "a = 1 and b=2\n"),
     ):
         real.write_text(before, encoding="utf-8")
         real.chmod(0o640)
@@ -325,17 +338,24 @@ def test_fmt_and_fix_write_through_a_symlink(tmp_path: Path) -> None:
 
 
 def test_fmt_reports_queries_that_do_not_parse(tmp_path: Path) -> None:
-    (tmp_path / "q.cwql").write_text("a == 1\nb = 2\n", encoding="utf-8")
+    (tmp_path / "q.cwql").write_text("a = 1 and\nb = 2\n", encoding="utf-8")
     r = cwql("fmt", ".", cwd=tmp_path)
     assert r.returncode == 1
-    assert "q.cwql:1:3: E009" in r.stderr
-    assert (tmp_path / "q.cwql").read_text(encoding="utf-8") == "a == 1\nb=2\n"
+    assert "q.cwql:1:7: E006" in r.stderr
+    assert (tmp_path / "q.cwql").read_text(encoding="utf-8") == "a = 1 and\nb=2\n"
     out = cwql("fmt", "-", stdin="A = 1 OR b = 'x'\n")
     assert (out.returncode, out.stdout) == (0, 'A=1 or b="x"\n')
     check = cwql("fmt", "--check", "-", stdin="A = 1\n")
     assert (check.returncode, check.stdout) == (1, "Would reformat: -\n")
-    py = cwql("fmt", "--stdin-filename", "x.py", "-", stdin='f(orderBy="id  DESC")\n')
-    assert py.stdout == 'f(orderBy="id desc")\n'
+    py = cwql("fmt", "--stdin-filename", "x.py", "-", stdin='import cwql\nf(orderBy="id  DESC")\n')
+    assert py.stdout == 'import cwql\nf(orderBy="id desc")\n'
+
+
+def test_fmt_repairs_syntax_errors_with_one_obvious_repair(tmp_path: Path) -> None:
+    (tmp_path / "q.cwql").write_text("a == 1 && b <> 2\nc is null\n", encoding="utf-8")
+    r = cwql("fmt", ".", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "q.cwql").read_text(encoding="utf-8") == "a=1 and b!=2\nc=null\n"
 
 
 # ---- rule, rules, check ----------------------------------------------------------
@@ -410,9 +430,10 @@ def test_check_output_formats_and_options() -> None:
 
 def test_limit_rules_in_files(tmp_path: Path) -> None:
     (tmp_path / "q.py").write_text(
+        'import cwql\n'
         'f(conditions="")\n'
         f'f(conditions="{"(" * 100}a=1{")" * 100}")\n'
         f'f(conditions="{"a=1 or " * 30_000}a=1")\n', encoding="utf-8")
     r = cwql("lint", "--output-format", "json", ".", cwd=tmp_path)
     assert [(i["code"], i["location"]["row"]) for i in json.loads(r.stdout)] == [
-        ("E018", 1), ("E020", 2), ("E019", 3)]
+        ("E018", 2), ("E020", 3), ("E019", 4)]
