@@ -607,7 +607,7 @@ def _split_hint(text: str, leading: str | None, first: str | None = None) -> str
     else:
         hint = "send each as its own query parameter: " + ", ".join(
             f"{name} `{value}`" for name, value in parts)
-    names = {api: python for api, python in _QUERY_PARAMETERS.values()}
+    names = dict(_QUERY_PARAMETERS.values())
     args = []
     for name, value in parts:
         python = names[name]

@@ -45,9 +45,11 @@ from dataclasses import dataclass
 
 from ..._parser import parse_kind
 from ..._spec import ALL_KINDS as KINDS
+from ..._spec import CONDITION_KINDS
 from ..._spec import HOST_NAMES as NAMES
 from ...errors import CWQLError
 from .._comments import COMMENT, Directive, parse_comment
+from . import dsl
 from .base import (
     API_MARK,
     GENERIC_KINDS,
@@ -702,6 +704,10 @@ class _Finder:
         reader.is_cwql_call = self._is_cwql_call
         # Nodes inside the arguments of another library's calls: their generic names are its own.
         self.foreign: set[int] = set()
+        # Nodes of DSL expressions already read (as a whole, or found not to be rebuildable).
+        self.built: set[int] = set()
+        self.dsl = any((q.startswith("cwql.") and q.endswith(".F")) or q == "cwql"
+                       for q in self.names.imports.values())
 
     # ---- what a name is ---------------------------------------------------------
 
@@ -745,12 +751,37 @@ class _Finder:
         return found
 
     def site(self, expr: ast.expr | None, kind: str | None, call: ast.Call | None) -> None:
-        if expr is None:
+        if expr is None or id(expr) in self.built:
+            return
+        if self.dsl and kind in CONDITION_KINDS and self.dsl_site(expr, kind):
             return
         if kind is None:
             self.reader.out.dynamic.append((self.reader.span(expr)[0], "the kind is not a literal"))
             return
         self.reader.site(expr, kind, self.endpoint_at(expr, call))
+
+    def dsl_site(self, expr: ast.expr, kind: str = "conditions") -> bool:
+        """A condition built with the DSL from literals, linted as the text it builds.
+
+        True when ``expr`` is built with ``F`` (whether or not it could be rebuilt
+        here), so it is not counted as a query that could not be checked.
+        """
+        if not dsl.mentions_f(expr, self.names.qualify):
+            return False
+        for node in ast.walk(expr):
+            self.built.add(id(node))
+        condition = dsl.build(expr, self.names.qualify)
+        if condition is None:
+            return True
+        text = str(condition)
+        start, end = self.reader.span(expr)
+        lines = self.reader.lines
+        # The text is the DSL's, not the file's: every finding points at the whole expression.
+        self.reader.out.sites.append(Site(
+            text, kind, self.endpoint_at(expr, None), OffsetMap([Segment(0, len(text), start, end)]),
+            lines.line(start), lines.line(end), None,
+        ))
+        return True
 
     def named(self, name: str | None) -> str | None:
         """The kind a key or keyword holds, when it is one the file's evidence lets count."""
@@ -765,6 +796,11 @@ class _Finder:
         reader = self.reader
         # Breadth first: a call is seen before the dicts and calls in its arguments.
         for node in ast.walk(self.tree):
+            if id(node) in self.built:
+                continue
+            if self.dsl and isinstance(node, ast.Compare | ast.BinOp | ast.UnaryOp | ast.Call) \
+                    and self.dsl_site(node):
+                continue
             if isinstance(node, ast.Call):
                 self.call(node)
             elif isinstance(node, ast.Dict) and id(node) not in self.foreign:
