@@ -6,8 +6,8 @@ how much work hostile input costs is bounded by counting the work, not timing it
 
 from __future__ import annotations
 
-import os
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -119,9 +119,9 @@ def test_yaml_bombs_and_anchors(tmp_path: Path) -> None:
     assert "F002 error: cannot read the file as YAML: more than 200,000 nodes" in r.stdout
     # The work is bounded by counting it: each node is walked at most once per kind it is
     # reached as (six at most), never once per path through the aliases (4**59 of them).
-    from cwql.lint._sources import yamlfile
-
     import yaml
+
+    from cwql.lint._sources import yamlfile
 
     bomb = (tmp_path / "bomb.yaml").read_text(encoding="utf-8")
     composed = yaml.compose(bomb)

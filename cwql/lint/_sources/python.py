@@ -753,7 +753,7 @@ class _Finder:
     def site(self, expr: ast.expr | None, kind: str | None, call: ast.Call | None) -> None:
         if expr is None or id(expr) in self.built:
             return
-        if self.dsl and kind in CONDITION_KINDS and self.dsl_site(expr, kind):
+        if self.dsl and self.dsl_site(expr, kind or "conditions"):
             return
         if kind is None:
             self.reader.out.dynamic.append((self.reader.span(expr)[0], "the kind is not a literal"))
@@ -770,7 +770,8 @@ class _Finder:
             return False
         for node in ast.walk(expr):
             self.built.add(id(node))
-        condition = dsl.build(expr, self.names.qualify)
+        # `order_by=F.id.desc()` builds a sort key, which has nothing to lint.
+        condition = dsl.build(expr, self.names.qualify) if kind in CONDITION_KINDS else None
         if condition is None:
             return True
         text = str(condition)

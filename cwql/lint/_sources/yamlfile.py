@@ -57,9 +57,19 @@ _HEX = {"x": 2, "u": 4, "U": 8}
 _HASH = re.compile(r"(?:^|(?<=[ \t]))#")
 
 
+# A node's properties, written before its value: an anchor (`&open`), a tag (`!!str`).
+_PROPERTIES = re.compile(r"(?:[&!][^\s]*[ \t]+)*")
+
+
+def _value_start(text: str, node: Any) -> int:
+    """Where a scalar's own text starts: after its anchor and tag, which its mark includes."""
+    start: int = node.start_mark.index
+    return _PROPERTIES.match(text, start, node.end_mark.index).end()  # type: ignore[union-attr]
+
+
 def _map(text: str, node: Any) -> tuple[OffsetMap, bool]:
     """Query offsets to file offsets for a scalar node, and whether the map is exact."""
-    start, end = node.start_mark.index, node.end_mark.index
+    start, end = _value_start(text, node), node.end_mark.index
     value: str = node.value
     raw = text[start:end]
     style = node.style or None  # libyaml says "" for plain, PyYAML None
@@ -89,7 +99,7 @@ def _writer(style: str | None) -> Writer:
 
 def _verifier(text: str, node: Any, flow: bool) -> Callable[[list[Edit], str], bool]:
     """Whether the scalar, edited, still reads as the query it should (no ` #`, no `: `...)."""
-    start, end = node.start_mark.index, node.end_mark.index
+    start, end = _value_start(text, node), node.end_mark.index
 
     def verify(edits: list[Edit], expected: str) -> bool:
         import yaml
