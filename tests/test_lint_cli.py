@@ -437,3 +437,156 @@ def test_limit_rules_in_files(tmp_path: Path) -> None:
     r = cwql("lint", "--output-format", "json", ".", cwd=tmp_path)
     assert [(i["code"], i["location"]["row"]) for i in json.loads(r.stdout)] == [
         ("E018", 2), ("E020", 3), ("E019", 4)]
+
+
+# ---- the project root, severities, the default selection ------------------------------
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symlinks need privileges on Windows")
+def test_lint_does_not_follow_a_file_symlink_out_of_the_project(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.cwql").write_text('password = "hunter2" and a == 1\n', encoding="utf-8")
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "link.cwql").symlink_to(outside / "secret.cwql")
+    (project / "q.cwql").write_text("a = 1\n", encoding="utf-8")
+    r = cwql("lint", ".", cwd=project)
+    assert r.returncode == 0
+    assert "hunter2" not in r.stdout + r.stderr
+    assert "link.cwql: skipped: a symlink to a file outside the project" in r.stderr
+    # Named on the command line, it is linted: the user asked for it.
+    named = cwql("lint", "link.cwql", cwd=project)
+    assert named.returncode == 1
+    assert "E009" in named.stdout
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symlinks need privileges on Windows")
+def test_fmt_does_not_rewrite_a_file_outside_the_tree_through_a_symlink(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    target = outside / "q.cwql"
+    target.write_text("A = 1 OR b = 'x'\n", encoding="utf-8")
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "link.cwql").symlink_to(target)
+    inside = project / "real.cwql"
+    inside.write_text("C = 1 OR d = 'y'\n", encoding="utf-8")
+    (project / "inner.cwql").symlink_to(inside)
+    for args in (("fmt", "."), ("lint", "--fix", "--extend-select", "C", ".")):
+        r = cwql(*args, cwd=project)
+        assert r.returncode in (0, 1), r.stderr
+        assert target.read_text(encoding="utf-8") == "A = 1 OR b = 'x'\n"
+    # A link to a file inside the project is followed.
+    assert inside.read_text(encoding="utf-8") == 'C=1 or d="y"\n'
+
+
+def test_default_selection_holds_correctness_rules_only() -> None:
+    from cwql._codes import CODES
+    from cwql.lint._config import Config
+    from cwql.lint._rules import RULES
+
+    enabled = Config().enabled()
+    style = {c for c in RULES if c.startswith("C")}
+    info = {c for c, rule in RULES.items() if rule.severity == "info"}
+    assert style and info and not (style | info) & enabled
+    assert enabled == {c for c in RULES if c not in style | info}
+    assert {"E009", "V001", "L003", "W001", "F001", "M001"} <= enabled
+    listing = cwql("rules").stdout
+    assert "  C001  [*] keyword-case" in listing and "(off by default)" in listing
+    assert all(CODES[c].default for c in enabled)
+
+
+def test_text_output_shows_severity_and_fail_on_sets_the_threshold(tmp_path: Path) -> None:
+    (tmp_path / "q.cwql").write_text('summary like "x"\nid in (1)\n', encoding="utf-8")
+    base = ("lint", "--extend-select", "V005", ".")
+    r = cwql(*base, cwd=tmp_path)
+    assert r.returncode == 1
+    assert "q.cwql:1:14: V001 warning: `like` without" in r.stdout
+    assert "q.cwql:2:1: V005 [*] info: `in` with one value" in r.stdout
+    assert "Found 2 problems (1 warning, 1 info)." in r.stdout
+    assert cwql(*base[:-1], "--fail-on", "warning", ".", cwd=tmp_path).returncode == 1
+    errors_only = cwql(*base[:-1], "--fail-on", "error", ".", cwd=tmp_path)
+    assert errors_only.returncode == 0
+    assert "V001 warning" in errors_only.stdout  # shown, not failing
+    assert cwql(*base[:-1], "--exit-zero", ".", cwd=tmp_path).returncode == 0
+    (tmp_path / "cwql.toml").write_text('fail-on = "error"\n', encoding="utf-8")
+    assert cwql(*base, cwd=tmp_path).returncode == 0
+    assert cwql(*base[:-1], "--fail-on", "info", ".", cwd=tmp_path).returncode == 1
+    bad = cwql("lint", "--config", 'fail-on = "fatal"', ".", cwd=tmp_path)
+    assert bad.returncode == 2
+    assert "fail-on must be one of info, warning, error" in bad.stderr
+    check = cwql("check", "--fail-on", "error", 'summary like "x"')
+    assert (check.returncode, check.stdout.split()[1:3]) == (0, ["V001", "warning:"])
+
+
+def test_check_of_nothing_raises_a_cwql_error() -> None:
+    import cwql as lib
+    from cwql.lint import check
+
+    for bad in (None, b"a=1", 1):
+        with pytest.raises(lib.CWQLError):
+            check(bad)  # type: ignore[arg-type]
+    with pytest.raises(lib.CWQLTypeError):
+        check("a=1", select=5)  # type: ignore[arg-type]
+    assert [f.code for f in check('summary like "x"', select="V001")] == ["V001"]
+
+
+# ---- a query string pasted into a value (issue 12) ---------------------------------------
+
+
+def test_check_leading_conditions_is_a_separate_parameter() -> None:
+    r = cwql("check", "conditions=priority/id=7")
+    assert r.returncode == 1
+    lines = r.stdout.splitlines()
+    assert lines[0] == "1:1: E031 [*] error: `conditions=` is a separate query parameter, not part of the value"
+    assert "text values need quotes" not in r.stdout
+    assert ("  hint: leave `conditions=` out: the conditions value is `priority/id=7`; with cwql, "
+            "Query(conditions='priority/id=7')") in lines
+    assert "  fix: Remove `conditions=`" in lines
+    fixed = cwql("lint", "--fix", "-", stdin="CONDITIONS=priority/id=7\n")
+    assert (fixed.returncode, fixed.stdout) == (0, "priority/id=7\n")
+    for text in ("childConditions=value = 1", "orderBy=id desc", "?conditions=a=1", "Fields = id"):
+        assert "E031" in cwql("check", text).stdout, text
+
+
+def test_check_embedded_order_by_and_page_size_are_separate_parameters() -> None:
+    r = cwql("check", "id>5&orderBy=id desc&pageSize=100")
+    assert r.returncode == 1
+    assert "encode" not in r.stdout  # no advice to encode the very `&` that caused this
+    lines = r.stdout.splitlines()
+    assert lines[0] == "1:5: E031 error: `&orderBy=` is a separate query parameter, not part of the value"
+    assert lines[2] == "      ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~"
+    assert ("  hint: send each as its own query parameter: conditions `id>5`, orderBy `id desc`, "
+            "pageSize `100`; with cwql, Query(conditions='id>5', order_by='id desc', "
+            "page_size=100)") in lines
+    assert not any(line.startswith("  fix:") for line in lines)  # moved by hand
+    for text in ("a=1&page=2", "a=1&fields=id", "a=1 &conditions=b=2", "a=1&PAGEID=5"):
+        assert "E031" in cwql("check", text).stdout, text
+    assert "E010" in cwql("check", "a=1 & b=2").stdout  # a plain `&` stays E010
+
+
+def test_custom_fields_path_in_conditions_points_to_custom_field_conditions() -> None:
+    r = cwql("check", 'customFields/caption = "Region" and customFields/value = "West"')
+    assert r.returncode == 1
+    assert "childConditions" not in r.stdout
+    assert ('hint: send it as customFieldConditions: caption = "Region" and value = "West" '
+            '(with cwql: CF("Region") == "West")') in r.stdout
+    one = cwql("check", "--endpoint", "/service/tickets", 'customFields/value = "x"')
+    assert [line.split()[1] for line in one.stdout.splitlines() if not line.startswith(" ")] == ["L007"]
+    assert "customFieldConditions: caption=" in one.stdout
+
+
+# ---- pre-commit --------------------------------------------------------------------------
+
+
+def test_pre_commit_hooks_install_the_same_way() -> None:
+    import yaml
+
+    hooks = yaml.safe_load((Path(__file__).parent.parent / ".pre-commit-hooks.yaml").read_text())
+    by_id = {h["id"]: h for h in hooks}
+    # One environment: the same language and the same extra dependencies for both.
+    assert by_id["cwql-lint"]["language"] == by_id["cwql-fmt"]["language"]
+    assert by_id["cwql-lint"].get("additional_dependencies") == \
+        by_id["cwql-fmt"].get("additional_dependencies")
+    assert by_id["cwql-lint"]["files"] == by_id["cwql-fmt"]["files"]  # fmt formats JSON and YAML too
