@@ -365,6 +365,8 @@ class _Reader:
 
     def _site(self, pieces: list[_Piece], kind: str, endpoint: str | None) -> None:
         text = self.text
+        if len(pieces) == 1 and self._plain(pieces[0].node, kind, endpoint):
+            return
         chunks: list[str] = []
         segs: list[Segment] = []
         hole_ranges: list[tuple[int, int]] = []  # host ranges, in order
@@ -407,6 +409,28 @@ class _Reader:
             query, kind, endpoint, OffsetMap(segs), self.lines.line(first), self.lines.line(last),
             _writer(parts), (), quote,
         ))
+
+    def _plain(self, node: ast.expr, kind: str, endpoint: str | None) -> bool:
+        """The fast path: a one-line ``"..."`` or ``'...'`` literal with no prefix and no escape,
+        whose text is its value character for character. True when it was read so."""
+        if not isinstance(node, ast.Constant) or not isinstance(node.value, str):
+            return False
+        text = self.text
+        start, end = self.span(node)
+        quote = text[start]
+        if quote not in "'\"" or end - start < 2 or text[end - 1] != quote \
+                or text.startswith(quote * 3, start):
+            return False
+        value = node.value
+        if text[start + 1:end - 1] != value or "\\" in value:
+            return False
+        part = _Part("", quote, start + 1, end - 1, [])
+        line = self.lines.line(start)
+        self.out.sites.append(Site(
+            value, kind, endpoint, OffsetMap([Segment(0, len(value), start + 1, end - 1)]), line,
+            line, _writer([part]), (), "'" if quote == '"' else '"',
+        ))
+        return True
 
     def _expected(self, node: ast.expr) -> list[str | None]:
         if isinstance(node, ast.Constant):
@@ -521,10 +545,10 @@ def _comments(text: str, lines: LineIndex, ast_lines: list[int]) -> Iterator[Com
         return
 
 
-def _bindings(tree: ast.Module) -> dict[str, str]:
+def _bindings(nodes: list[ast.AST]) -> dict[str, str]:
     """Names bound by imports, to the qualified name they stand for (``np`` -> ``numpy``)."""
     bound: dict[str, str] = {}
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.asname:
@@ -551,8 +575,8 @@ class _Names:
     ``googleapiclient.discovery.build.files.list``), or None when it is not known.
     """
 
-    def __init__(self, tree: ast.Module) -> None:
-        self.imports = _bindings(tree)
+    def __init__(self, nodes: list[ast.AST]) -> None:
+        self.imports = _bindings(nodes)
         origins: dict[str, str | None] = {}
 
         def bind(target: ast.expr, value: ast.expr | None) -> None:
@@ -564,7 +588,7 @@ class _Names:
             else:
                 origins[target.id] = origin
 
-        for node in ast.walk(tree):
+        for node in nodes:
             if isinstance(node, ast.Assign):
                 for target in node.targets:
                     bind(target, node.value)
@@ -649,9 +673,9 @@ def _syntax_error_offset(text: str, e: SyntaxError) -> int:
     return min(start + column, start + len(lines[e.lineno - 1].rstrip("\r\n")))
 
 
-def _has_api_url(tree: ast.Module) -> bool:
+def _has_api_url(nodes: list[ast.AST]) -> bool:
     return any(isinstance(node, ast.Constant) and isinstance(node.value, str)
-               and API_MARK in node.value for node in ast.walk(tree))
+               and API_MARK in node.value for node in nodes)
 
 
 def read(text: str, endpoint: str | None, connectwise: bool = False) -> Extraction:
@@ -696,11 +720,14 @@ class _Finder:
             if c.own_line and isinstance(parsed := parse_comment(c.body), Directive)
             and "endpoint" in parsed.settings
         )
-        self.names = _Names(tree)
+        # Every node, breadth first, walked once: a call comes before the dicts and calls in
+        # its arguments.
+        self.nodes: list[ast.AST] = list(ast.walk(tree))
+        self.names = _Names(self.nodes)
         modules = {q.split(".")[0] for q in self.names.imports.values()}
         self.uses_cwql = "cwql" in modules
         self.connectwise = (connectwise or bool(modules & CONNECTWISE_MODULES)
-                            or bool(reader.out.comments) or _has_api_url(tree))
+                            or bool(reader.out.comments) or _has_api_url(self.nodes))
         reader.is_cwql_call = self._is_cwql_call
         # Nodes inside the arguments of another library's calls: their generic names are its own.
         self.foreign: set[int] = set()
@@ -795,8 +822,7 @@ class _Finder:
 
     def run(self) -> Extraction:
         reader = self.reader
-        # Breadth first: a call is seen before the dicts and calls in its arguments.
-        for node in ast.walk(self.tree):
+        for node in self.nodes:
             if id(node) in self.built:
                 continue
             if self.dsl and isinstance(node, ast.Compare | ast.BinOp | ast.UnaryOp | ast.Call) \
