@@ -489,11 +489,14 @@ def test_default_selection_holds_correctness_rules_only() -> None:
     enabled = Config().enabled()
     style = {c for c in RULES if c.startswith("C")}
     info = {c for c, rule in RULES.items() if rule.severity == "info"}
-    assert style and info and not (style | info) & enabled
+    assert style
+    assert info
+    assert not (style | info) & enabled
     assert enabled == {c for c in RULES if c not in style | info}
     assert {"E009", "V001", "L003", "W001", "F001", "M001"} <= enabled
     listing = cwql("rules").stdout
-    assert "  C001  [*] keyword-case" in listing and "(off by default)" in listing
+    assert "  C001  [*] keyword-case" in listing
+    assert "(off by default)" in listing
     assert all(CODES[c].default for c in enabled)
 
 
@@ -590,3 +593,15 @@ def test_pre_commit_hooks_install_the_same_way() -> None:
     assert by_id["cwql-lint"].get("additional_dependencies") == \
         by_id["cwql-fmt"].get("additional_dependencies")
     assert by_id["cwql-lint"]["files"] == by_id["cwql-fmt"]["files"]  # fmt formats JSON and YAML too
+
+
+def test_pre_commit_snippet_names_the_release_tag_of_this_version() -> None:
+    """The docs' `rev` is the tag each release is given: `v` and the package version."""
+    import re
+
+    from cwql import __version__
+
+    page = (Path(__file__).parent.parent / "docs" / "linter.md").read_text(encoding="utf-8")
+    revs = re.findall(r"^\s+rev: (\S+)", page, re.MULTILINE)
+    assert revs == [f"v{__version__}"]
+    assert "pre-commit autoupdate" in page

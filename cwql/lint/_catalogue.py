@@ -27,7 +27,10 @@ def _facts(code: Code, rule: Rule | None) -> str:
     head = f"Family: {code.family.title} · severity: {code.severity}"
     if rule is None:
         return f"{head} · reported by `cwql.validate` under a `Policy`"
-    kinds = ", ".join(sorted(rule.kinds)) if rule.kinds else "every parameter"
+    if code.file is not None:
+        kinds = "every file cwql reads"
+    else:
+        kinds = ", ".join(sorted(rule.kinds)) if rule.kinds else "every parameter"
     return (f"{head} · {_fix_label(code)} · {'on' if rule.default else 'off'} by default · "
             f"applies to: {kinds}")
 
@@ -52,8 +55,13 @@ def example_context(code: Code) -> str:
     return ", ".join(parts)
 
 
-def shown(text: str) -> str:
-    """``text`` with each invisible or control character written as ``<U+XXXX>``."""
+def shown(text: str, lines: bool = False) -> str:
+    """``text`` with each invisible or control character written as ``<U+XXXX>``.
+
+    With ``lines``, line breaks stay line breaks (a whole file's example).
+    """
+    if lines:
+        return "\n".join(shown(line) for line in text.rstrip("\n").split("\n"))
     return "".join(c if c.isprintable() else f"<U+{ord(c):04X}>" for c in text)
 
 
@@ -100,13 +108,13 @@ def explain(code: Code, heading: str = "#") -> str:
         f"**Example** ({context})." if context else "**Example.**",
         "",
         "```text",
-        shown(code.example),
+        shown(code.example, lines=code.file is not None),
         "```",
         "",
         fix_note(code),
         "",
         "```text",
-        shown(code.fix),
+        shown(code.fix, lines=code.file is not None),
         "```",
         "",
     ]

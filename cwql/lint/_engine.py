@@ -373,7 +373,9 @@ def _syntax_fix(text: str, kind: str, error: ParseError) -> Fix | None:
             continue
         except CWQLError:
             return None
-        return Fix("; ".join(dict.fromkeys(messages)), tuple(diff_edits(text, current)))
+        said = list(dict.fromkeys(messages))
+        message = "; then ".join([said[0], *(m[0].lower() + m[1:] for m in said[1:])])
+        return Fix(message, tuple(diff_edits(text, current)))
     return None
 
 
