@@ -16,7 +16,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-SUITES = ["parse", "dsl", "schema", "lint", "evaluate", "fake", "http"]
+SUITES = ["parse", "dsl", "fields", "schema", "lint", "evaluate", "fake", "http"]
 
 
 def main() -> int:

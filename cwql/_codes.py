@@ -863,6 +863,42 @@ _CODES = (
         endpoint="/service/tikets",
         fix_endpoint=_TICKETS,
     ),
+    _c("S014", "unknown-enum-value", "error",
+        summary=("A value that is none of the field's enum values, compared with `=`, `!=`, `in` "
+                 "or `not in`."),
+        message="{value} is not a value of `{field}`, so `{op}` with it {effect}",
+        what=("A string compared with a field whose values the spec lists as an enum "
+              "(`chargeToType`, `status` of a time entry, a priority's `color`, ...) that matches "
+              "none of them, even ignoring letter case. The hint names the closest values."),
+        why=("The server compares an enum field with its values: any other value matches no "
+             "record, so `=` and `in` come back silently empty and `!=` and `not in` exclude "
+             "nothing; some versions answer 400 \"Enum value supplied was invalid\" instead."),
+        example='chargeToType = "Project"',
+        fix='chargeToType = "ProjectTicket"',
+        endpoint="/time/entries",
+    ),
+    _c("S015", "enum-value-case", "warning",
+        summary="An enum value written in another letter case than the spec's.",
+        message="{value} is spelled {canonical} in the spec",
+        why=("The server compares strings case-insensitively, so this matches; the spec's "
+             "spelling keeps queries searchable and consistent with the values records carry."),
+        example='chargeToType = "projectticket"',
+        fix='chargeToType = "ProjectTicket"',
+        fixable="safe",
+        endpoint="/time/entries",
+    ),
+    _c("S016", "enum-pattern-matches-nothing", "warning",
+        summary="A `like` or `contains` pattern on an enum field that none of its values match.",
+        message="`{op} {pattern}` matches none of the values of `{field}`, so it {effect}",
+        what=("A `like`, `contains` or negated pattern on an enum field that fits none of the "
+              "field's values, read as the evaluator reads patterns (wildcards, brackets, letter "
+              "case)."),
+        why=("None of the field's values fits the pattern, so `like` and `contains` match no "
+             "record (and their negations exclude none): usually a misremembered value."),
+        example='status like "Approved"',
+        fix='status like "Approved*"',
+        endpoint="/time/entries",
+    ),
     _c("P001", "field-not-allowed", "error",
         summary="A field outside the policy's allowed fields.",
         message="`{path}` cannot be used in this filter",

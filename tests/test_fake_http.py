@@ -127,7 +127,7 @@ def test_serve_runs_a_real_server_and_stops_it() -> None:
         status, headers, body = urlopen(base_url + "service/priorities?pageSize=2", psa.auth_headers())
         assert status == 200
         assert len(json.loads(body)) == 2
-        assert next_link(headers) == base_url + "service/priorities?page=2&pageSize=2"
+        assert next_link(headers) == base_url + "service/priorities?pageSize=2&page=2"
         port = parts.port
     assert port is not None
     with pytest.raises(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
@@ -289,3 +289,45 @@ def test_cli_refuses_a_busy_port() -> None:
     assert r.returncode == 2
     assert "cannot listen" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+# ---- the real server's rules over real HTTP (issue 14's "must show") ----------------------------
+
+
+def test_cli_unknown_field_and_array_path_get_400_api_find_condition(served: Served) -> None:
+    for path, condition, name in (("company/companies", 'typeids="1"', "typeids"),
+                                  ("company/contacts", 'types/name="Primary"', "types/name")):
+        status, _, body = served.get(path, conditions=condition)
+        assert (status, body) == (400, {"code": "ApiFindCondition", "message": f"{name} is not a recognized name."})
+
+
+def test_cli_link_next_urls_end_with_page_size_then_page(served: Served) -> None:
+    _, headers, _ = served.get("service/tickets", conditions="closedFlag = false", pageSize=50)
+    url = next_link(headers)
+    assert url is not None
+    assert url.endswith("&pageSize=50&page=2")
+    _, headers, _ = served.get(url)
+    assert (next_link(headers) or "").endswith("&pageSize=50&page=3")
+
+
+def test_cli_companyinfo_answers_without_auth_and_both_codebases_answer(served: Served) -> None:
+    root = served.base_url.split("/v4_6_release/")[0]
+    status, _, body = urlopen(root + "/login/companyinfo/demo")
+    info = json.loads(body)
+    assert (status, info["Codebase"], info["CompanyID"]) == (200, "v2025_1/", "demo")
+    assert urlopen(root + "/login/companyinfo/nobody")[2] == b"null"
+    for base in (served.base_url, f"{root}/{info['Codebase']}apis/3.0/"):
+        status, _, boards = served.get(base + "service/boards")
+        assert (status, len(boards)) == (200, 6), base
+
+
+def test_cli_codebase_and_schema_options() -> None:
+    server = Served("--codebase", "v2024_2", "--schema", "none")
+    try:
+        root = server.base_url.split("/v4_6_release/")[0]
+        info = json.loads(urlopen(root + "/login/companyinfo/demo")[2])
+        status, _, found = server.get(f"{root}/v2024_2/apis/3.0/company/contacts?conditions=types%2Fname%3D%22x%22")
+    finally:
+        assert server.stop() == 0
+    assert info["Codebase"] == "v2024_2/"
+    assert (status, found) == (200, [])

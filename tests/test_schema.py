@@ -136,7 +136,7 @@ def test_to_data_round_trips() -> None:
     ("content", "message"),
     [
         (b"not json", "not JSON"),
-        (b'{"format": "other"}', "not a cwql-schema/1 schema"),
+        (b'{"format": "other"}', "not a cwql schema"),
         (b'{"format": "cwql-schema/1", "endpoints": [], "models": {}}', "needs 'endpoints' and 'models'"),
         (b'\xff\xfe', "not JSON"),
     ],
@@ -238,3 +238,139 @@ def test_malformed_openapi_documents(spec: dict[str, Any]) -> None:
 def test_schema_endpoints_name_models() -> None:
     with pytest.raises(cwql.SchemaError, match="model names"):
         Schema({"format": "cwql-schema/1", "endpoints": {"/x": 5}, "models": {}})
+
+
+# ---- enum values (issue 14) ------------------------------------------------------------------
+
+SHARED_ENUMS = HERE.parent.parent / "shared" / "schema" / "manage-2025.1-enums.json"
+
+
+def test_the_bundled_schema_carries_the_enum_values() -> None:
+    schema = load()
+    assert schema.to_data()["format"] == "cwql-schema/2"
+    assert schema.model("TimeEntry").fields["chargeToType"].enum == (
+        "ServiceTicket", "ProjectTicket", "ChargeCode", "Activity")
+    assert schema.model("Ticket").fields["summary"].enum is None
+    enums = schema.to_data()["enums"]
+    assert sum(len(fields) for fields in enums.values()) == 331
+    if SHARED_ENUMS.is_file():  # the project's data, beside a checkout
+        assert enums == json.loads(SHARED_ENUMS.read_text(encoding="utf-8"))["models"]
+
+
+def test_resolved_paths_know_their_enum() -> None:
+    schema = load()
+    assert schema.resolve("TimeEntry", "CHARGETOTYPE").enum == ("ServiceTicket", "ProjectTicket", "ChargeCode",  # type: ignore[union-attr]
+                                                                 "Activity")
+    found = schema.resolve("Contact", "communicationItems/communicationType", kind="childConditions")
+    assert isinstance(found, Resolved)
+    assert found.enum == ("Email", "Fax", "Phone")
+    for path in ("_info/lastUpdated", "company/lastUpdated", "company", "summary"):
+        found = schema.resolve("Ticket", path)
+        assert isinstance(found, Resolved)
+        assert found.enum is None, path
+
+
+def test_format_1_files_still_load_and_format_2_round_trips(tmp_path: Path) -> None:
+    old = {"format": "cwql-schema/1", "endpoints": {"/x": "X"}, "models": {"X": {"kind": "string"}},
+           "enums": {"X": {"kind": ["A"]}}}
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(old))
+    assert load(path).model("X").fields["kind"].enum is None  # version 1 has no enums, whatever it holds
+    new = {**old, "format": "cwql-schema/2"}
+    schema = Schema(new)
+    assert schema.model("X").fields["kind"].enum == ("A",)
+    again = Schema(schema.to_data())
+    assert again.to_data() == schema.to_data()
+    assert again.to_data()["enums"] == {"X": {"kind": ["A"]}}
+
+
+@pytest.mark.parametrize(
+    ("enums", "message"),
+    [
+        ({"X": {"nope": ["A"]}}, "has no field 'nope'"),
+        ({"X": {"n": ["A"]}}, "only string fields"),
+        ({"X": {"kind": []}}, "non-empty list of strings"),
+        ({"X": {"kind": ["A", 1]}}, "non-empty list of strings"),
+    ],
+)
+def test_bad_enums_are_reported_when_the_model_is_used(enums: dict[str, Any], message: str) -> None:
+    schema = Schema({"format": "cwql-schema/2", "endpoints": {}, "models": {"X": {"kind": "string", "n": "integer"}},
+                     "enums": enums})
+    with pytest.raises(cwql.SchemaError, match=message):
+        schema.model("X")
+    with pytest.raises(cwql.SchemaError, match="enums"):
+        Schema({"format": "cwql-schema/2", "endpoints": {}, "models": {}, "enums": []})
+
+
+def _openapi_with_enums() -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+        "paths": {"/time/entries": {"get": {"responses": {"200": {"content": {"application/json": {
+            "schema": {"type": "array", "items": {"$ref": "#/components/schemas/TimeEntry"}}}}}}}}},
+        "components": {"schemas": {
+            "TimeEntry": {"type": "object", "properties": {
+                "chargeToType": {"type": "string", "enum": ["ServiceTicket", "ProjectTicket", "ServiceTicket"]},
+                "status": {"$ref": "#/components/schemas/TimeStatus"},
+                "billable": {"allOf": [{"$ref": "#/components/schemas/Billing"}], "description": "x"},
+                "nullable": {"type": ["string", "null"], "enum": ["A", None]},
+                "untyped": {"enum": ["X", "Y"]},
+                "level": {"type": "integer", "enum": [1, 2]},
+                "tags": {"type": "array", "items": {"type": "string", "enum": ["t"]}},
+                "plain": {"type": "string"},
+            }},
+            "TimeStatus": {"type": "string", "enum": ["Open", "Billed"]},
+            "Billing": {"$ref": "#/components/schemas/BillingValues"},
+            "BillingValues": {"type": "string", "enum": ["Billable", "NoCharge"]},
+        }},
+    }
+
+
+def test_openapi_import_reads_enums_inline_and_through_references() -> None:
+    schema = from_openapi(_openapi_with_enums())
+    fields = schema.model("TimeEntry").fields
+    assert {n: (str(f.type), f.enum) for n, f in fields.items()} == {
+        "chargeToType": ("string", ("ServiceTicket", "ProjectTicket")),
+        "status": ("string", ("Open", "Billed")),
+        "billable": ("string", ("Billable", "NoCharge")),
+        "nullable": ("string", ("A",)),
+        "untyped": ("string", ("X", "Y")),
+        "level": ("integer", None),
+        "tags": ("array of string", None),
+        "plain": ("string", None),
+    }
+    assert "TimeStatus" not in schema.model_names  # a string schema is no model
+    found = check(cwql.parse('status = "Aproved"'), schema=schema, endpoint="/time/entries")
+    assert [d.code for d in found] == ["S014"]
+
+
+def test_openapi_reference_cycles_between_non_objects_are_refused() -> None:
+    spec = _openapi_with_enums()
+    spec["components"]["schemas"]["Billing"] = {"$ref": "#/components/schemas/Billing"}
+    with pytest.raises(cwql.SchemaError, match="chained"):
+        from_openapi(spec)
+
+
+def test_cli_schema_import_writes_enums_and_fields_lists_them(tmp_path: Path) -> None:
+    spec = tmp_path / "openapi.json"
+    spec.write_text(json.dumps(_openapi_with_enums()))
+    out = tmp_path / "schema.json"
+    r = cwql_cli("schema", "import", str(spec), "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    assert "5 enum fields" in r.stderr
+    assert json.loads(out.read_text())["format"] == "cwql-schema/2"
+    r = cwql_cli("schema", "fields", "/time/entries", "--schema", str(out))
+    assert "  status        string  one of Open, Billed" in r.stdout.splitlines()
+
+
+def test_check_names_the_enum_value_and_validate_accepts_another_case() -> None:
+    # The issue's "must show", through the CLI and the validator.
+    r = cwql_cli("check", "--endpoint", "/time/entries", 'chargeToType = "Project"')
+    assert r.returncode == 1
+    assert "ProjectTicket" in r.stdout + r.stderr
+    validated = cwql.validate('chargeToType = "projectticket"', endpoint="/time/entries")
+    assert [w.code for w in validated.warnings] == ["S015"]
+    assert validated.warnings[0].expected == ('"ProjectTicket"',)
+    with pytest.raises(cwql.ValidationError) as info:
+        cwql.validate('chargeToType = "Project"', endpoint="/time/entries")
+    assert [d.code for d in info.value.diagnostics] == ["S014"]
+    assert '"ProjectTicket"' in (info.value.diagnostics[0].hint or "")

@@ -29,13 +29,28 @@ def register(subs: Any) -> None:
     serve.add_argument("--port", type=_port, default=8123, help="port (default: 8123; 0 picks a free one)")
     serve.add_argument("--seed", type=int, default=0, help="seed of the demo data and random faults")
     serve.add_argument(
+        "--codebase", default="v2025_1", metavar="NAME",
+        help="the versioned codebase /login/companyinfo names; the API answers under it and under "
+        "v4_6_release (default: v2025_1)",
+    )
+    serve.add_argument(
+        "--schema", metavar="FILE",
+        help="the schema whose fields conditions may name (others get 400 ApiFindCondition): a schema "
+        "file, 'bundled' or 'none' (default: bundled with --demo, none with --records)",
+    )
+    serve.add_argument(
+        "--idle-timeout", type=float, default=30.0, metavar="SECONDS",
+        help="close a connection that sends nothing for this long (default: 30)",
+    )
+    serve.add_argument(
         "--requests-per-minute", type=int, default=1000, metavar="N",
         help="rate limit per API member (default: 1000; 0: no limit)",
     )
     serve.add_argument(
         "--quirk", action="append", default=[], metavar="NAME",
         help="switch on a behaviour of some real servers (repeatable): "
-        "repeat-page-id, first-link-on-last-page, no-link-single-page, total-count-header",
+        "repeat-page-id, first-link-on-last-page, no-link-single-page, total-count-header, "
+        "unknown-fields-null",
     )
     serve.set_defaults(run=f"{__name__}:run")
 
@@ -50,6 +65,14 @@ def _port(text: str) -> int:
     return port
 
 
+def _schema(value: str) -> Any:
+    from ..schema import load
+
+    if value == "none":
+        return None
+    return load(None if value == "bundled" else value)
+
+
 def run(args: argparse.Namespace) -> int:
     from ..testing import FakePSA
 
@@ -57,17 +80,23 @@ def run(args: argparse.Namespace) -> int:
         "seed": args.seed,
         "quirks": args.quirk,
         "requests_per_minute": args.requests_per_minute or None,
+        "codebase": args.codebase,
     }
     try:
+        if args.schema is not None:
+            options["schema"] = _schema(args.schema)
         psa = FakePSA.demo(**options) if args.demo else FakePSA.from_json(args.records, **options)
+        server = psa.serve(args.host, args.port, idle_timeout=args.idle_timeout)
     except ValueError as e:
         print(f"cwql serve: {e}", file=sys.stderr)
         return 2
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
-        server = psa.serve(args.host, args.port)
         base_url = server.__enter__()
+    except ValueError as e:
+        print(f"cwql serve: {e}", file=sys.stderr)
+        return 2
     except OSError as e:
         print(f"cwql serve: cannot listen on {args.host}:{args.port}: {e.strerror or e}", file=sys.stderr)
         return 2
@@ -79,6 +108,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"client id:   {psa.client_id}")
         print(f"headers:     Authorization: {psa.auth_headers()['Authorization']}")
         print(f"             clientId: {psa.client_id}")
+        print(f"codebase:    {psa.codebase} (the API also answers under {psa.versioned_path}/; "
+              f"GET /login/companyinfo/{psa.company_id} names it)")
         print("collections: " + ", ".join("/" + c for c in psa.collections()))
         print("Ctrl-C stops the server.", flush=True)
         while not stop.wait(0.5):

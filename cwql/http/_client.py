@@ -24,6 +24,7 @@ import httpx
 
 from .. import errors as _errors
 from .._query import Query
+from .._typed import BoundQuery
 from ..errors import ConfigurationError, CWQLTypeError, QueryError, QueryTooLongError, ResponseError
 from ..syntax import EMPTY, Condition, Expr
 from ._errors import error_for, redact_url
@@ -83,6 +84,15 @@ def _as_query(query: QueryLike | Condition) -> Query:
     if isinstance(query, (Expr, str)):
         return Query(query)
     raise CWQLTypeError(f"query must be a cwql.Query, a condition or text, not {type(query).__name__}")
+
+
+def _unbind(path: str | BoundQuery, query: QueryLike) -> tuple[str, QueryLike]:
+    """A bound query (``Ticket.query(...)``) in place of the path: its endpoint and its parameters."""
+    if not isinstance(path, BoundQuery):
+        return path, query
+    if query is not None:
+        raise CWQLTypeError(f"{path!r} knows its endpoint: pass it alone, not with another query")
+    return path.endpoint, path.unbound()
 
 
 def _normal_path(path: str) -> str:
@@ -353,9 +363,10 @@ class Client(_Base):
 
     # ---- the API ----------------------------------------------------------------------
 
-    def pages(self, path: str, query: QueryLike = None, *, page_size: int = 1000,
+    def pages(self, path: str | BoundQuery, query: QueryLike = None, *, page_size: int = 1000,
               paging: str = "auto", limit: int | None = None) -> Iterator[Page]:
         """The pages of records ``query`` matches on ``path``, lazily, each record once."""
+        path, query = _unbind(path, query)
         path = _normal_path(path)
         q = _as_query(query)
         page_size = _page_size(q, page_size, limit)
@@ -366,7 +377,7 @@ class Client(_Base):
         streams = [self._records_of(self._drive(p)) for p in pagers]
         yield from _limited_pages(_regroup(self._merge(streams), page_size, "split"), limit)
 
-    def iter(self, path: str, query: QueryLike = None, *, page_size: int = 1000,
+    def iter(self, path: str | BoundQuery, query: QueryLike = None, *, page_size: int = 1000,
              paging: str = "auto", limit: int | None = None) -> Iterator[Any]:
         """Every record ``query`` matches on ``path``, lazily, one page in memory at a time."""
         for page in self.pages(path, query, page_size=page_size, paging=paging, limit=limit):
@@ -389,8 +400,9 @@ class Client(_Base):
         for page in pages:
             yield from page.records
 
-    def count(self, path: str, query: QueryLike = None) -> int:
+    def count(self, path: str | BoundQuery, query: QueryLike = None) -> int:
         """How many records ``query`` matches on ``path`` (``GET {path}/count``)."""
+        path, query = _unbind(path, query)
         path = _normal_path(path)
         q = _count_query(_as_query(query))
         plan = self._count_plan(path, q)
@@ -409,9 +421,10 @@ class Client(_Base):
         request = Request("GET", q.url(self.base_url, f"{path}/{int(id)}"), {})
         return self._read(self._send(request), request)
 
-    def search(self, path: str, query: QueryLike = None, *, page_size: int = 1000,
+    def search(self, path: str | BoundQuery, query: QueryLike = None, *, page_size: int = 1000,
                limit: int | None = None) -> Iterator[Any]:
         """Records from ``POST {path}/search`` (``/service/tickets``, ``/project/tickets``)."""
+        path, query = _unbind(path, query)
         path = _normal_path(path)
         q = _as_query(query)
         pager = make_pager("auto", self.base_url, path, q, _page_size(q, page_size, limit), search=True)
@@ -466,8 +479,9 @@ class AsyncClient(_Base):
                 return response
             await asyncio.sleep(delay)
 
-    async def pages(self, path: str, query: QueryLike = None, *, page_size: int = 1000,
+    async def pages(self, path: str | BoundQuery, query: QueryLike = None, *, page_size: int = 1000,
                     paging: str = "auto", limit: int | None = None) -> AsyncIterator[Page]:
+        path, query = _unbind(path, query)
         path = _normal_path(path)
         q = _as_query(query)
         page_size = _page_size(q, page_size, limit)
@@ -486,7 +500,7 @@ class AsyncClient(_Base):
             if done:
                 return
 
-    async def iter(self, path: str, query: QueryLike = None, *, page_size: int = 1000,
+    async def iter(self, path: str | BoundQuery, query: QueryLike = None, *, page_size: int = 1000,
                    paging: str = "auto", limit: int | None = None) -> AsyncIterator[Any]:
         async for page in self.pages(path, query, page_size=page_size, paging=paging, limit=limit):
             for record in page.records:
@@ -504,7 +518,8 @@ class AsyncClient(_Base):
             yield Page(fresh, pager.pages, redact_url(request.url), mode)
             request = pager.next
 
-    async def count(self, path: str, query: QueryLike = None) -> int:
+    async def count(self, path: str | BoundQuery, query: QueryLike = None) -> int:
+        path, query = _unbind(path, query)
         path = _normal_path(path)
         q = _count_query(_as_query(query))
         plan = self._count_plan(path, q)
@@ -525,8 +540,9 @@ class AsyncClient(_Base):
         request = Request("GET", q.url(self.base_url, f"{path}/{int(id)}"), {})
         return self._read(await self._send(request), request)
 
-    async def search(self, path: str, query: QueryLike = None, *, page_size: int = 1000,
+    async def search(self, path: str | BoundQuery, query: QueryLike = None, *, page_size: int = 1000,
                      limit: int | None = None) -> AsyncIterator[Any]:
+        path, query = _unbind(path, query)
         path = _normal_path(path)
         q = _as_query(query)
         pager = make_pager("auto", self.base_url, path, q, _page_size(q, page_size, limit), search=True)

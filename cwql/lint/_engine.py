@@ -38,18 +38,9 @@ _CACHE_SIZE = 50_000
 _DIFF_LIMIT = 4000
 
 
-def _case_fix(schema: Any, ctx: Context, d: Diagnostic) -> Fix | None:
-    """Respell a path as the schema does (it differs only in letter case)."""
-    written = ctx.text[d.start:d.end]
-    try:
-        _, model = schema.endpoint(ctx.endpoint)
-        resolved = schema.resolve(model, written, kind="conditions" if ctx.kind in ("orderBy", "fields") else ctx.kind)
-    except CWQLError:
-        return None
-    canonical = getattr(resolved, "canonical", None)
-    if not canonical or canonical.casefold() != written.casefold():
-        return None
-    return Fix(f"write {canonical}", (Edit(d.start, d.end, canonical),))
+def _schema_fix(d: Diagnostic) -> Fix:
+    """The schema checker's safe rewrite of a finding's span (a spelling), carried in ``expected``."""
+    return Fix(f"write {d.expected[0]}", (Edit(d.start, d.end, d.expected[0]),))
 
 
 @dataclass(slots=True)
@@ -182,10 +173,9 @@ class Linter:
             if custom and d.code == "S004" and \
                     ctx.text[d.start:d.end].lower().startswith("customfields/"):
                 continue
-            fix = None
-            if d.code == "S002":
-                fix = _case_fix(schema, ctx, d)
-            found.append((RULES[d.code], Problem(d.start, d.end, d.message, d.hint, fix)))
+            rule = RULES[d.code]
+            fix = _schema_fix(d) if rule.fixable == "safe" and len(d.expected) == 1 else None
+            found.append((rule, Problem(d.start, d.end, d.message, d.hint, fix)))
         return found
 
     def _rules_for(self, kind: str) -> tuple[dict[type[Node], list[Rule]], list[Rule]]:

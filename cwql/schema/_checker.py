@@ -1,8 +1,16 @@
-"""Type-check a parsed query against the schema (LANGUAGE.md §2.14).
+"""Type-check a parsed query against the schema (LANGUAGE.md §2.14), enum values included.
 
 Each finding is a :class:`~cwql.errors.Diagnostic` with an ``S`` code of the
 registry (:data:`cwql.errors.CODES`); the linter's schema rule family and the
-validator are both built on :func:`check`.
+validator are both built on :func:`check`. A finding with a safe rewrite
+carries the replacement text for its span in ``expected`` (one entry): the
+schema's spelling of a field, or an enum value's canonical spelling.
+
+Enum values are compared as the server compares strings (``text_key``,
+LANGUAGE.md §6): a value that differs only in letter case matches, and is
+flagged only for its spelling; a ``like`` or ``contains`` pattern is run
+through the evaluator against each value, so it is read exactly as the
+evaluator and the fake read it.
 """
 
 from __future__ import annotations
@@ -11,6 +19,9 @@ import re
 from collections.abc import Iterator
 
 from .._codes import CODES
+from .._evaluator import compile_predicate
+from .._printer import to_text
+from .._semantics import text_key
 from ..errors import Diagnostic
 from ..syntax import (
     Boolean,
@@ -27,7 +38,7 @@ from ..syntax import (
     String,
     walk,
 )
-from ._core import CUSTOM_FIELD_MODEL, Model, Resolved, Schema, Unresolved
+from ._core import CUSTOM_FIELD_MODEL, Model, Resolved, Schema, Unresolved, _close_matches
 from ._types import ArrayOf, Ref, Scalar
 
 __all__ = ["check"]
@@ -62,12 +73,14 @@ class _Checker:
         # orderBy and fields name plain fields: they resolve as conditions do.
         self.path_kind = "conditions" if kind in ("orderBy", "fields") else kind
 
-    def diag(self, code: str, message: str, span: tuple[int, int] | None, hint: str | None = None) -> Diagnostic:
+    def diag(self, code: str, message: str, span: tuple[int, int] | None, hint: str | None = None,
+             replacement: str | None = None) -> Diagnostic:
         start, end = span if span is not None else (0, 0)
         if end > len(self.text):
             start, end = 0, 0
         return Diagnostic.at(self.text, code, message, start, end, hint=hint,
-                             severity=CODES[code].severity)
+                             severity=CODES[code].severity,
+                             expected=() if replacement is None else (replacement,))
 
     def resolve(self, path: str) -> Resolved | Unresolved:
         return self.schema.resolve(self.model, path, kind=self.path_kind)  # remembered by the schema
@@ -93,7 +106,7 @@ class _Checker:
             return
         if found.case_differs:
             yield self.diag("S002", f"`{path.name}` is spelled `{found.canonical}` in the schema",
-                            path.span, f"write {found.canonical}")
+                            path.span, f"write {found.canonical}", found.canonical)
         if (found.array_at is not None and self.kind == "conditions") or (sorting and found.array_at is not None):
             array = "/".join(path.name.split("/")[: found.array_at + 1])
             yield self.diag(
@@ -146,6 +159,8 @@ class _Checker:
             if kind not in _TEXTUAL:
                 yield self.diag("S006", f"`{op.value}` needs a text field; `{name}` is {_a(kind)}",
                                 pred.span, _compare_hint(kind))
+            elif found.enum is not None and isinstance(pred.value, String):
+                yield from self.enum_pattern(pred, pred.value, found.enum, name)
             return
         if op.is_ordering and kind == "boolean":
             yield self.diag("S007", f"`{name}` is true or false; `{op.value}` does not order those",
@@ -154,6 +169,41 @@ class _Checker:
             finding = self.value(value, kind, name)
             if finding is not None:
                 yield finding
+            elif found.enum is not None and isinstance(value, String) and op in _ENUM_OPS:
+                yield from self.enum_value(value, found.enum, name, op)
+
+    # ---- enum values -------------------------------------------------------------
+
+    def enum_value(self, value: String, members: tuple[str, ...], name: str, op: Op) -> Iterator[Diagnostic]:
+        """S014 for a value that is no member; S015 for one that is a member in another case."""
+        if value.value in members:
+            return
+        keyed = {text_key(m): m for m in members}
+        canonical = keyed.get(text_key(value.value))
+        if canonical is not None:
+            literal = to_text(String(canonical))
+            yield self.diag("S015", f"{to_text(value)} is spelled {literal} in the spec", value.span,
+                            f"write {literal}", literal)
+            return
+        close = _suggest(value.value, members)
+        hint = f"did you mean {' or '.join(to_text(String(m)) for m in close)}? " if close else ""
+        effect = "matches nothing" if op in (Op.EQ, Op.IN) else "excludes nothing"
+        yield self.diag(
+            "S014", f"{to_text(value)} is not a value of `{name}`, so `{op.value}` with it {effect}",
+            value.span, f"{hint}{name} is one of {_listed(members)}",
+        )
+
+    def enum_pattern(self, pred: Predicate, value: String, members: tuple[str, ...], name: str) -> Iterator[Diagnostic]:
+        """S016 for a ``like``/``contains`` pattern that none of the enum values match."""
+        positive = pred.op if pred.op in (Op.LIKE, Op.CONTAINS) else pred.op.negated
+        test = compile_predicate(Predicate(Path("v"), positive, value))
+        if any(test({"v": member}) for member in members):
+            return
+        effect = "excludes nothing" if positive is not pred.op else "matches nothing"
+        yield self.diag(
+            "S016", f"`{pred.op.value} {to_text(value)}` matches none of the values of `{name}`, so it {effect}",
+            value.span, f"{name} is one of {_listed(members)}",
+        )
 
     def subfield_hint(self, written: str, model: str) -> str:
         try:
@@ -206,12 +256,31 @@ class _Checker:
         elif kind in ("integer", "number") and isinstance(value, String) and _is_number(value.value):
             hint = f"write {value.value.strip()} without quotes"
         elif kind == "string" and not isinstance(value, String):
-            from .._printer import to_text
-
             hint = f'quote it: "{to_text(value).strip("[]")}"'
         else:
             hint = _compare_hint(kind)
         return self.diag("S008", f"`{name}` is {_a(kind)}, but the value is {got}", value.span, hint)
+
+
+_ENUM_OPS = frozenset({Op.EQ, Op.NE, Op.IN, Op.NOT_IN})
+_LISTED = 12
+
+
+def _listed(members: tuple[str, ...]) -> str:
+    shown = ", ".join(members[:_LISTED])
+    return shown + (f" and {len(members) - _LISTED} more" if len(members) > _LISTED else "")
+
+
+def _suggest(value: str, members: tuple[str, ...]) -> list[str]:
+    """Members close to ``value``, best first: those it starts or is part of, then look-alikes."""
+    key = text_key(value.strip())
+    keyed = {text_key(m): m for m in members}
+    found: list[str] = []
+    if key:
+        found += [m for k, m in keyed.items() if k.startswith(key)]
+        found += [m for k, m in keyed.items() if key in k]
+    found += [keyed[k] for k in _close_matches(key, list(keyed), n=3, cutoff=0.6)]
+    return list(dict.fromkeys(found))[:3]
 
 
 def _a(kind: str) -> str:

@@ -13,7 +13,10 @@ from ._types import ArrayOf, FieldType, Ref, Scalar, parse_type, type_to_data
 
 __all__ = ["INFO_KEYS", "Field", "Model", "Resolved", "Schema", "Unresolved"]
 
-FORMAT = "cwql-schema/1"
+#: The format :meth:`Schema.to_data` writes: version 2 adds ``enums``.
+FORMAT = "cwql-schema/2"
+#: Every format a schema file may be in; version 1 files (no enums) still load.
+FORMATS = ("cwql-schema/1", FORMAT)
 
 #: The ``_info`` keys that conditions filter on (LANGUAGE.md §2.13), bare or
 #: as ``_info/key``. Other ``_info`` entries are links, not filterable data.
@@ -31,11 +34,16 @@ CUSTOM_FIELD_MODEL = "CustomFieldValue"
 
 @dataclass(frozen=True, slots=True)
 class Field:
-    """One field of a model: its name as the schema spells it, and its type."""
+    """One field of a model: its name as the schema spells it, its type, and its enum values.
+
+    ``enum`` holds the values a ``string`` field may take, as the spec spells
+    them (the server compares them case-insensitively); None when any string goes.
+    """
 
     name: str
     type: FieldType
     owner: str
+    enum: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +85,14 @@ class Resolved:
     def case_differs(self) -> bool:
         return self.canonical != self.path
 
+    @property
+    def enum(self) -> tuple[str, ...] | None:
+        """The enum values of the field the path ends at (None: not an enum field)."""
+        # An _info key at the end has no Field, so the last Field is not the end.
+        if not self.fields or len(self.fields) != self.canonical.count("/") + 1:
+            return None
+        return self.fields[-1].enum
+
 
 @dataclass(frozen=True, slots=True)
 class Unresolved:
@@ -116,17 +132,23 @@ class Schema:
     """
 
     def __init__(self, data: Mapping[str, Any], *, source: str = "<data>") -> None:
-        if not isinstance(data, Mapping) or data.get("format") != FORMAT:
-            raise SchemaError(f"{source}: not a {FORMAT} schema (its 'format' must be {FORMAT!r})")
+        if not isinstance(data, Mapping) or data.get("format") not in FORMATS:
+            raise SchemaError(
+                f"{source}: not a cwql schema (its 'format' must be one of {', '.join(map(repr, FORMATS))})"
+            )
         endpoints, models = data.get("endpoints"), data.get("models")
         if not isinstance(endpoints, Mapping) or not isinstance(models, Mapping):
             raise SchemaError(f"{source}: a schema needs 'endpoints' and 'models' objects")
+        enums = data.get("enums", {}) if data["format"] != FORMATS[0] else {}
+        if not isinstance(enums, Mapping) or not all(isinstance(v, Mapping) for v in enums.values()):
+            raise SchemaError(f"{source}: 'enums' maps model names to objects of field names and values")
         for path, model in endpoints.items():
             if not isinstance(path, str) or not isinstance(model, str):
                 raise SchemaError(f"{source}: endpoints map paths to model names, not {path!r}: {model!r}")
         self.source = source
         self.version: str = str(data.get("api_version", ""))
         self._raw_models = models
+        self._raw_enums: Mapping[str, Mapping[str, Any]] = enums
         self._models: dict[str, Model] = {}
         self._resolved: dict[tuple[str, str, str], Resolved | Unresolved] = {}
         self.endpoints: Mapping[str, str] = MappingProxyType(dict(endpoints))
@@ -164,6 +186,16 @@ class Schema:
             fname: Field(fname, parse_type(ftype, f"{name}.{fname}"), name)
             for fname, ftype in raw.items()
         }
+        for fname, values in self._raw_enums.get(name, {}).items():
+            where = f"{self.source}: enums of {name}.{fname}"
+            plain = fields.get(fname)
+            if plain is None:
+                raise SchemaError(f"{where}: {name} has no field {fname!r}")
+            if plain.type != Scalar("string"):
+                raise SchemaError(f"{where}: only string fields have enum values; this one is {plain.type}")
+            if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
+                raise SchemaError(f"{where}: enum values are a non-empty list of strings")
+            fields[fname] = Field(fname, plain.type, name, tuple(dict.fromkeys(values)))
         model = Model(
             name,
             MappingProxyType(fields),
@@ -259,16 +291,21 @@ class Schema:
         return Resolved(path, "/".join(canonical), ftype, array_at, tuple(fields))
 
     def to_data(self) -> dict[str, Any]:
-        """The schema in its JSON format."""
+        """The schema in its JSON format (the newest, :data:`FORMAT`)."""
         models = {}
+        enums: dict[str, dict[str, list[str]]] = {}
         for name in self._raw_models:
             model = self.model(name)
             models[name] = {f.name: type_to_data(f.type) for f in model.fields.values()}
+            values = {f.name: list(f.enum) for f in model.fields.values() if f.enum is not None}
+            if values:
+                enums[name] = values
         return {
             "format": FORMAT,
             "api_version": self.version,
             "endpoints": dict(self.endpoints),
             "models": models,
+            "enums": enums,
         }
 
 

@@ -1,4 +1,4 @@
-"""Loading schemas: the bundled Manage 2025.1 schema, or a file of the same format."""
+"""Loading schemas: the bundled Manage 2025.1 schema (with its enum values), or a file of the same format."""
 
 from __future__ import annotations
 
@@ -27,8 +27,9 @@ def _bundled() -> Schema:
 def load(path: str | os.PathLike[str] | None = None) -> Schema:
     """The bundled schema (``path=None``, loaded once and shared), or the one in ``path``.
 
-    ``path`` is a JSON file in the ``cwql-schema/1`` format, such as
-    ``cwql schema import`` writes from an OpenAPI file. Raises
+    ``path`` is a JSON file in the ``cwql-schema/2`` format (enum values
+    included), such as ``cwql schema import`` writes from an OpenAPI file, or
+    in the older ``cwql-schema/1`` (no enum values). Raises
     :class:`~cwql.errors.SchemaError` when it cannot be read.
     """
     if path is None:

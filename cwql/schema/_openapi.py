@@ -2,8 +2,9 @@
 
 ConnectWise publishes the Manage API as OpenAPI; each PSA version differs a
 little. A user downloads the file for their version and turns it into the
-``cwql-schema/1`` format, which every cwql entry point takes in place of the
-bundled 2025.1 schema.
+``cwql-schema/2`` format, which every cwql entry point takes in place of the
+bundled 2025.1 schema. A string property's ``enum`` (inline, or through a
+``$ref`` to a string schema) becomes the field's enum values.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ __all__ = ["from_openapi"]
 
 _REF_PREFIX = "#/components/schemas/"
 # Bounds on a hostile or broken file: references are followed, not expanded,
-# so depth only matters for inline schemas nested in one another.
+# so depth only matters for inline schemas nested in one another, and for
+# chains of references to schemas that are not objects (string enums).
 _MAX_INLINE_DEPTH = 32
 
 
@@ -46,13 +48,19 @@ def _from_openapi(spec: Mapping[str, Any], source: str) -> Schema:
     components = spec.get("components", {}).get("schemas", {})
     if not isinstance(components, Mapping):
         raise SchemaError(f"{source}: components.schemas is not an object")
+    objects = {name: _properties(schema, components) for name, schema in components.items()}
+    reader = _Reader(components, frozenset(n for n, p in objects.items() if p is not None))
     models: dict[str, dict[str, Any]] = {}
-    for name, schema in components.items():
-        properties = _properties(schema, components)
-        if properties is not None:
-            models[name] = {
-                prop: _type(sub, f"{name}.{prop}", prop) for prop, sub in properties.items()
-            }
+    enums: dict[str, dict[str, list[str]]] = {}
+    for name, properties in objects.items():
+        if properties is None:
+            continue
+        models[name] = {}
+        for prop, sub in properties.items():
+            ftype, values = reader.read(sub, f"{name}.{prop}", prop)
+            models[name][prop] = ftype
+            if values is not None and ftype == "string":
+                enums.setdefault(name, {})[prop] = values
     endpoints: dict[str, str] = {}
     for path, item in (spec.get("paths") or {}).items():
         model = _list_model(item)
@@ -65,6 +73,7 @@ def _from_openapi(spec: Mapping[str, Any], source: str) -> Schema:
         "derived_from": f"{info.get('title', 'OpenAPI')} {info.get('version', '')}".strip(),
         "endpoints": dict(sorted(endpoints.items())),
         "models": models,
+        "enums": enums,
     }
     return Schema(data, source=source)
 
@@ -85,6 +94,8 @@ def _properties(schema: Any, components: Mapping[str, Any]) -> dict[str, Any] | 
     """A model's properties, merging ``allOf`` parts; None when it is not an object."""
     if not isinstance(schema, Mapping):
         return None
+    if _ref_name(schema) is not None and "properties" not in schema and schema.get("type") != "object":
+        return None  # another name for the schema it refers to, which is read in its place
     merged: dict[str, Any] = {}
     # Post-order over allOf, without recursion: a part's properties come
     # before the properties of the schema that includes it.
@@ -109,6 +120,35 @@ def _properties(schema: Any, components: Mapping[str, Any]) -> dict[str, Any] | 
     return merged
 
 
+class _Reader:
+    """Reads one property's schema into a cwql type and its enum values."""
+
+    def __init__(self, components: Mapping[str, Any], models: frozenset[str]) -> None:
+        self.components = components
+        self.models = models
+
+    def read(self, schema: Any, where: str, prop: str) -> tuple[Any, list[str] | None]:
+        # A reference to a component that is not an object (a string enum, a
+        # date) stands for that schema itself: follow it, a bounded number of times.
+        for _ in range(_MAX_INLINE_DEPTH):
+            name = _ref_name(schema)
+            if name is None or name in self.models or name not in self.components:
+                break
+            schema = self.components[name]
+        else:
+            raise SchemaError(f"{where}: references chained more than {_MAX_INLINE_DEPTH} deep")
+        return _type(schema, where, prop), _enum(schema)
+
+
+def _enum(schema: Any) -> list[str] | None:
+    """The string values of a schema's ``enum``, in order, once each; None when it has none."""
+    values = schema.get("enum") if isinstance(schema, Mapping) else None
+    if not isinstance(values, list):
+        return None
+    strings = list(dict.fromkeys(v for v in values if isinstance(v, str)))  # OpenAPI 3.1 may list null
+    return strings or None
+
+
 def _type(schema: Any, where: str, prop: str, depth: int = 0) -> Any:
     if depth > _MAX_INLINE_DEPTH:
         raise SchemaError(f"{where}: inline schemas nested more than {_MAX_INLINE_DEPTH} deep")
@@ -128,7 +168,7 @@ def _type(schema: Any, where: str, prop: str, depth: int = 0) -> Any:
         return "number"
     if kind == "boolean":
         return "boolean"
-    if kind == "string":
+    if kind == "string" or (kind is None and _enum(schema) is not None):
         return "datetime" if schema.get("format") in ("date-time", "date") else "string"
     if prop == "_info":
         return "info"

@@ -1,17 +1,22 @@
 """The demo data set: a small MSP's PSA, generated from a seed.
 
-Field names and nesting follow the Manage schema (``Ticket``, ``Company``,
-``Contact``, ...), so a query that works here uses the real API's names.
+Field names, types and enum values follow the bundled Manage schema
+(``Ticket``, ``Company``, ``Contact``, ...), and each record carries the
+fields the spec requires of its model, so a query that works here uses the
+real API's names and a client's models accept every record (a test walks
+them all against the schema, and CI reads them with pyconnectwise).
 Values are chosen to exercise what breaks integrations: quotes, ``&``, ``+``,
 ``%``, ``#``, non-ASCII text, nulls and missing fields, numbers with
 decimals, ``_info`` timestamps. Nothing reads the clock: the same seed gives
-the same records, byte for byte.
+the same records, byte for byte. Fields added later draw on a second
+generator, so the values that were there before stay as they were.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+import uuid
 from typing import Any
 
 __all__ = ["demo_records"]
@@ -64,6 +69,14 @@ _COMPANY_STATUSES = ["Active", "Inactive", "Credit Hold", "Not-Approved"]
 _COMPANY_TYPES = ["Client", "Prospect", "Vendor", "Partner"]
 _PROJECT_STATUSES = ["Open", "In Progress", "On-Hold", "Closed"]
 _WORK_TYPES = ["Regular", "After Hours", "Travel", "Remote"]
+# Enum values as the spec spells them (manage-2025.1-enums.json).
+_COLORS = ["Red", "Orange", "Yellow", "Green", "Blue"]
+_TIME_STATUSES = ["Open", "Billed", "ReadyToBill"]
+_BILLING = ["Billable", "DoNotBill", "NoCharge"]
+_LOCATIONS = [{"id": 1, "name": "Tampa Office"}, {"id": 2, "name": "London Office"}]
+_DEPARTMENTS = [{"id": 1, "identifier": "Svc", "name": "Services"},
+                {"id": 2, "identifier": "Proj", "name": "Projects"}]
+_SOURCES = [{"id": 1, "name": "Email Connector"}, {"id": 2, "name": "Phone"}, {"id": 3, "name": "Portal"}]
 
 
 def _stamp(moment: dt.datetime) -> str:
@@ -80,6 +93,10 @@ def _info(rng: random.Random, entered: dt.datetime, who: str) -> dict[str, Any]:
     }
 
 
+def _guid(rng: random.Random) -> str:
+    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+
 def _moment(rng: random.Random, days: int = 540) -> dt.datetime:
     return _EPOCH + dt.timedelta(seconds=rng.randint(0, days * 86400))
 
@@ -87,6 +104,9 @@ def _moment(rng: random.Random, days: int = 540) -> dt.datetime:
 def demo_records(seed: int = 0) -> dict[str, list[dict[str, Any]]]:
     """Every demo collection: ``{"/service/tickets": [...], ...}``."""
     rng = random.Random(seed)  # noqa: S311 - reproducible data, not secrets
+    # For fields added after the first release: drawing them from ``rng``
+    # would shift every value that follows.
+    more = random.Random(seed + 0x5EED)  # noqa: S311
     data: dict[str, list[dict[str, Any]]] = {}
 
     members: list[dict[str, Any]] = []
@@ -103,6 +123,14 @@ def demo_records(seed: int = 0) -> dict[str, list[dict[str, Any]]]:
             "hourlyCost": round(rng.uniform(20, 90), 2), "dailyCapacity": 8.0,
             "hireDate": _stamp(entered - dt.timedelta(days=rng.randint(30, 3000))),
             "_info": _info(rng, entered, "admin"),
+            # Required by the spec (and by clients' models).
+            "defaultEmail": "Office", "defaultPhone": more.choice(["Office", "Mobile"]),
+            "agreementInvoicingDisplayOptions": "RemainOnInvoicingScreen",
+            "invoicingDisplayOptions": "RemainOnInvoicingScreen",
+            "invoiceScreenDefaultTabFormat": "ShowInvoicingTab", "invoiceTimeTabFormat": "SummaryList",
+            "timeZone": {"id": 1, "name": "Eastern Standard Time"},
+            "defaultLocation": _LOCATIONS[i % 2], "defaultDepartment": _DEPARTMENTS[0],
+            "enableMobileFlag": more.random() < 0.5, "requireTimeSheetEntryFlag": True,
         })
     data["/system/members"] = members
 
@@ -117,6 +145,9 @@ def demo_records(seed: int = 0) -> dict[str, list[dict[str, Any]]]:
             "id": i, "name": name, "inactiveFlag": name == "Field Services", "projectFlag": name == "Projects",
             "location": {"id": 1, "name": "Tampa Office"}, "department": {"id": 1 + i % 3, "name": "Services"},
             "_info": _info(rng, _moment(rng, 30), "admin"),
+            "billTime": "Billable", "billExpense": "Billable", "billProduct": "Billable",
+            "problemSort": "Ascending", "resolutionSort": "Ascending", "internalAnalysisSort": "Ascending",
+            "allSort": "Ascending", "percentageCalculation": "ActualHours",
         })
         rows: list[dict[str, Any]] = []
         for sort, (status, closed) in enumerate(_STATUSES):
@@ -126,6 +157,7 @@ def demo_records(seed: int = 0) -> dict[str, list[dict[str, Any]]]:
                 "defaultFlag": sort == 0, "timeEntryNotAllowed": closed,
                 "customerPortalDescription": None if closed else f"{status} - we're on it",
                 "_info": _info(rng, _moment(rng, 30), "admin"),
+                "escalationStatus": "Resolved" if closed else "NotResponded", "customerPortalFlag": not closed,
             })
             status_id += 1
         statuses[i] = rows
@@ -136,7 +168,7 @@ def demo_records(seed: int = 0) -> dict[str, list[dict[str, Any]]]:
     for i, (name, level) in enumerate(_PRIORITIES, 1):
         priorities.append({
             "id": i, "name": name, "sortOrder": i, "level": level, "defaultFlag": i == 3,
-            "color": rng.choice(["red", "orange", "yellow", "green", "blue"]),
+            "color": rng.choice(_COLORS),
             "_info": _info(rng, _moment(rng, 30), "admin"),
         })
     data["/service/priorities"] = priorities
@@ -165,8 +197,11 @@ def demo_records(seed: int = 0) -> dict[str, list[dict[str, Any]]]:
                 {"id": 1, "caption": "Region", "type": "Text", "entryMethod": "List",
                  "numberOfDecimals": 0, "value": rng.choice(_REGIONS)},
                 {"id": 2, "caption": "Contract Hours", "type": "Number", "entryMethod": "EntryField",
-                 "numberOfDecimals": 1, "value": rng.choice([None, 10, 20.5, 40])},
+                 "numberOfDecimals": 0, "value": rng.choice([None, 10, 20, 40])},
             ],
+            "country": {"id": 1, "name": "United States"}, "territory": _LOCATIONS[i % 2],
+            "market": {"id": 1 + i % 3, "name": more.choice(["Manufacturing", "Legal", "Healthcare"])},
+            "unsubscribeFlag": False, "mobileGuid": _guid(more),
         })
     data["/company/companies"] = companies
 
@@ -201,6 +236,8 @@ def demo_records(seed: int = 0) -> dict[str, list[dict[str, Any]]]:
             "city": company["city"], "communicationItems": items,
             "types": [{"id": 1, "name": rng.choice(["Billing", "Technical", "Decision Maker"])}],
             "_info": _info(rng, _moment(rng), "api-integration"),
+            "unsubscribeFlag": False, "disablePortalLoginFlag": more.random() < 0.9,
+            "defaultBillingFlag": False, "mobileGuid": _guid(more),
         })
     data["/company/contacts"] = contacts
 
@@ -239,6 +276,12 @@ def demo_records(seed: int = 0) -> dict[str, list[dict[str, Any]]]:
                 {"id": 9, "caption": "Asset Tag", "type": "Text", "entryMethod": "EntryField",
                  "numberOfDecimals": 0, "value": rng.choice([None, f"AT-{rng.randint(1000, 9999)}", "N/A"])},
             ],
+            "source": more.choice(_SOURCES), "location": _LOCATIONS[0], "department": _DEPARTMENTS[0],
+            "billTime": "Billable", "billExpenses": "Billable", "billProducts": "Billable",
+            "allowAllClientsPortalView": False, "automaticEmailContactFlag": more.random() < 0.5,
+            "automaticEmailResourceFlag": False, "automaticEmailCcFlag": False,
+            "hasChildTicket": False, "hasMergedChildTicketFlag": False, "isInSla": more.random() < 0.85,
+            "mobileGuid": _guid(more),
         }
         if owner is not None:
             ticket["owner"] = member_ref(owner)
@@ -268,6 +311,9 @@ def demo_records(seed: int = 0) -> dict[str, list[dict[str, Any]]]:
             "_info": _info(rng, start, "admin"),
             "customFields": [{"id": 11, "caption": "Sponsor", "type": "Text", "entryMethod": "EntryField",
                               "numberOfDecimals": 0, "value": rng.choice([None, "CFO", "CIO"])}],
+            "billTime": "Billable", "billExpenses": "Billable", "billProducts": "Billable",
+            "billingRateType": "WorkRole", "budgetAnalysis": "ActualHours", "budgetFlag": True,
+            "location": _LOCATIONS[0], "department": _DEPARTMENTS[1],
         })
     data["/project/projects"] = projects
 
@@ -283,6 +329,8 @@ def demo_records(seed: int = 0) -> dict[str, list[dict[str, Any]]]:
             "budgetHours": rng.choice([None, 1, 2.5, 8]), "closedFlag": rng.random() < 0.4,
             "_info": _info(rng, entered, "admin"),
             "customFields": [],
+            "billTime": "Billable", "billExpenses": "Billable", "billProducts": "Billable",
+            "location": _LOCATIONS[0], "department": _DEPARTMENTS[1], "mobileGuid": _guid(more),
         })
     data["/project/tickets"] = project_tickets
 
@@ -299,9 +347,13 @@ def demo_records(seed: int = 0) -> dict[str, list[dict[str, Any]]]:
             "timeStart": _stamp(start), "timeEnd": _stamp(start + dt.timedelta(hours=hours)),
             "actualHours": hours, "hoursDeduct": 0, "billableOption": rng.choice(["Billable", "DoNotBill", "NoCharge"]),
             "notes": rng.choice(["Called user; fixed.", "Remote session — rebooted", "Waiting on vendor (ref #A+7)", "", None]),
-            "hourlyRate": rng.choice([95, 125.5, 150]), "status": rng.choice(["Open", "Billed", "Approved"]),
+            "hourlyRate": rng.choice([95, 125.5, 150]), "status": rng.choice(_TIME_STATUSES),
             "dateEntered": _stamp(start + dt.timedelta(hours=hours)), "enteredBy": member["identifier"],
             "_info": _info(rng, start, member["identifier"]),
+            "addToDetailDescriptionFlag": False, "addToInternalAnalysisFlag": False,
+            "addToResolutionFlag": False, "emailResourceFlag": False, "emailContactFlag": False,
+            "emailCcFlag": False, "invoiceReady": 0, "mobileGuid": _guid(more),
+            "timeSheet": {"id": 1 + (start.toordinal() // 7) % 500, "name": f"Week {start.isocalendar()[1]}"},
         })
     data["/time/entries"] = entries
     return data

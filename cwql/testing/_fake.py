@@ -2,43 +2,57 @@
 
 :meth:`FakePSA.handle` takes a method, a URL, headers and a body and returns a
 :class:`Response`; the httpx transport, the threaded HTTP server and
-``cwql serve`` are thin mounts around it (``_transport.py``, ``_server.py``). Everything the
-fake does is decided here: auth, rate limit, faults, paging, filtering.
+``cwql serve`` are thin mounts around it (``_transport.py``, ``_server.py``).
+Everything the fake does is decided here and in the modules it reads with:
+auth, rate limit, faults and routes here; request parameters in
+``_params.py``; which records answer in ``_results.py``; the bodies of
+answers in ``_bodies.py``.
 """
 
 from __future__ import annotations
 
 import base64
-import binascii
-import copy
 import enum
 import hmac
 import json
 import math
+import os
 import random
+import re
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
-from .._evaluator import compile_predicate
-from .._parser import parse_fields, parse_order_by
 from .._spec import MAX_PAGE_SIZE
-from ..errors import ParseError, UsageError
-from ..syntax import OrderBy
+from ..errors import UsageError
+from ._bodies import Reject, bad_request, cdn_page, error, json_response, not_found
+from ._params import (
+    DEFAULT_PAGE_SIZE,
+    Query,
+    field_paths,
+    link,
+    order_keys,
+    read_query,
+    read_search,
+    record_id,
+    whole_number,
+)
+from ._results import Results, page_response, project
 from ._store import Store, collection_key
 from ._wire import Response
 
 if TYPE_CHECKING:
     from ..http import AsyncClient, Client
+    from ..schema import Schema
     from ._transport import Transport
 
-__all__ = ["QUIRKS", "FakePSA", "Fault", "LoggedRequest", "Response"]
+__all__ = ["QUIRKS", "ROUTER_CODEBASE", "FakePSA", "Fault", "LoggedRequest", "Response"]
 
 #: Behaviours of some real servers a client must survive; off unless asked for.
 QUIRKS = frozenset({
@@ -50,13 +64,22 @@ QUIRKS = frozenset({
     "no-link-single-page",
     # An X-Total-Count header on list responses (ConnectWise does not document one).
     "total-count-header",
+    # Conditions may name fields the schema does not list (they read as null)
+    # instead of getting the server's 400 ApiFindCondition: for records that
+    # carry fields of their own.
+    "unknown-fields-null",
 })
 
-_DEFAULT_PAGE_SIZE = 25
-_JSON = "application/json; charset=utf-8"
-_WINDOW = 60.0  # seconds: the rate limit counts requests per minute
+#: The codebase every cloud answers under and clients use by default; on a
+#: cloud it routes to the tenant's version (official "Calling Company Info").
+ROUTER_CODEBASE = "v4_6_release"
 
-# The model each demo endpoint returns (the schema's names), for error bodies.
+_WINDOW = 60.0  # seconds: the rate limit counts requests per minute
+_CODEBASE = re.compile(r"[A-Za-z0-9_.-]+")
+_VERSIONED = re.compile(r"v(\d{4})_(\d+)")
+
+# The model each demo endpoint returns (the schema's names), for error bodies
+# when the fake has no schema.
 _RESOURCES = {
     "service/tickets": "Ticket", "project/tickets": "ProjectTicket",
     "company/companies": "Company", "company/contacts": "Contact",
@@ -103,35 +126,24 @@ class _Rule:
     seen: int = 0
 
 
-@dataclass(slots=True)
-class _Query:
-    conditions: str | None = None
-    child_conditions: str | None = None
-    custom_field_conditions: str | None = None
-    order_by: str | None = None
-    fields: str | None = None
-    page: str | None = None
-    page_size: str | None = None
-    page_id: str | None = None
-    params: dict[str, str] = field(default_factory=dict)
-
-
-class _Reject(Exception):
-    def __init__(self, response: Response) -> None:
-        self.response = response
-
-
 class FakePSA:
     """A fake ConnectWise PSA (Manage) REST API over records held in memory.
 
     ``records`` maps collection paths (``"/service/tickets"``,
     ``"/service/boards/1/statuses"``) to lists of JSON objects, each with an
-    integer ``id``. The API lives under ``/{codebase}/apis/3.0/``, and
-    requests must carry ``Authorization: Basic base64("{company_id}+{public_key}:{private_key}")``
+    integer ``id``. The API answers under ``/v4_6_release/apis/3.0/`` and
+    under ``/{codebase}/apis/3.0/`` (the versioned codebase that
+    ``GET /login/companyinfo/{company_id}`` names), as a cloud does; requests
+    must carry ``Authorization: Basic base64("{company_id}+{public_key}:{private_key}")``
     and a ``clientId`` header (:meth:`auth_headers` builds both).
+    ``schema`` (a :class:`cwql.schema.Schema` or the path of a schema file)
+    decides which fields conditions may name on the collections it lists:
+    others get the server's 400 ``ApiFindCondition``; without one, any name
+    goes and reads as null where records lack it.
     ``requests_per_minute`` is the per-member rate limit (``None``: no limit);
     ``seed`` seeds the random faults; ``quirks`` switches on behaviours from
     :data:`QUIRKS`; ``clock`` returns seconds (tests pass a fake one).
+    Raises :class:`~cwql.UsageError` for options it cannot use.
     """
 
     def __init__(
@@ -142,29 +154,33 @@ class FakePSA:
         public_key: str = "demo-public",
         private_key: str = "demo-private",
         client_id: str = "demo-client",
-        codebase: str = "v4_6_release",
+        codebase: str = "v2025_1",
+        schema: Schema | str | os.PathLike[str] | None = None,
         requests_per_minute: int | None = 1000,
         seed: int = 0,
         quirks: Iterable[str] = (),
         clock: Callable[[], float] = time.time,
         log_limit: int = 10_000,
     ) -> None:
-        unknown = set(quirks) - QUIRKS
+        quirks = frozenset([quirks] if isinstance(quirks, str) else quirks)
+        unknown = quirks - QUIRKS
         if unknown:
             raise UsageError(f"unknown quirks {sorted(unknown)}; known: {sorted(QUIRKS)}")
         if requests_per_minute is not None and requests_per_minute < 1:
             raise UsageError("requests_per_minute must be at least 1, or None for no limit")
-        if not codebase or "/" in codebase:
-            raise UsageError(f"codebase is one path segment such as v4_6_release, not {codebase!r}")
+        if not isinstance(codebase, str) or not _CODEBASE.fullmatch(codebase.strip("/")):
+            raise UsageError(f"codebase is one path segment such as v2025_1, not {codebase!r}")
         self.company_id = company_id
         self.public_key = public_key
         self.private_key = private_key
         self.client_id = client_id
-        self.codebase = codebase
+        self.codebase = codebase.strip("/")
+        self.schema = _schema(schema)
         self.requests_per_minute = requests_per_minute
-        self.quirks = frozenset(quirks)
+        self.quirks = quirks
         self._clock = clock
         self._store = Store()
+        self._results = Results(self._store, self.schema, check_names="unknown-fields-null" not in quirks)
         self._lock = threading.Lock()
         self._random = random.Random(seed)  # noqa: S311 - reproducible faults, not secrets
         self._rules: list[_Rule] = []
@@ -172,9 +188,11 @@ class FakePSA:
         self._log: deque[LoggedRequest] = deque(maxlen=log_limit)
         self._count = 0
         self._hooks: list[Callable[[int, str, str], None]] = []
-        self._credentials = "Basic " + base64.b64encode(
-            f"{company_id}+{public_key}:{private_key}".encode()
-        ).decode("ascii")
+        self._expected = f"{company_id}+{public_key}:{private_key}".encode()
+        self._credentials = "Basic " + base64.b64encode(self._expected).decode("ascii")
+        self._bases = tuple(dict.fromkeys(
+            f"/{name}/apis/3.0/".lower() for name in (ROUTER_CODEBASE, self.codebase)
+        ))
         if records:
             self._store.load(records)
 
@@ -182,14 +200,25 @@ class FakePSA:
 
     @classmethod
     def demo(cls, seed: int = 0, **options: Any) -> FakePSA:
-        """A fake holding the deterministic demo data set generated from ``seed``."""
+        """A fake holding the deterministic demo data set generated from ``seed``.
+
+        Its schema is the bundled Manage schema, which every demo record
+        conforms to, unless ``schema=`` says otherwise (``None``: none).
+        """
         from ._demo import demo_records
 
+        if "schema" not in options:
+            from ..schema import load
+
+            options["schema"] = load()
         return cls(demo_records(seed), seed=seed, **options)
 
     @classmethod
     def from_records(cls, records: Mapping[str, Iterable[Mapping[str, Any]]], **options: Any) -> FakePSA:
-        """A fake holding ``records``: ``{"/service/tickets": [{...}, ...], ...}``."""
+        """A fake holding ``records``: ``{"/service/tickets": [{...}, ...], ...}``.
+
+        No schema unless ``schema=`` gives one: conditions may name any field.
+        """
         return cls(records, **options)
 
     @classmethod
@@ -207,8 +236,31 @@ class FakePSA:
 
     @property
     def base_path(self) -> str:
-        """``/{codebase}/apis/3.0``: where the API lives on any host."""
+        """``/v4_6_release/apis/3.0``: where the API lives on any host, for clients' default codebase."""
+        return f"/{ROUTER_CODEBASE}/apis/3.0"
+
+    @property
+    def versioned_path(self) -> str:
+        """``/{codebase}/apis/3.0``: the API under the versioned codebase companyinfo names."""
         return f"/{self.codebase}/apis/3.0"
+
+    def company_info(self, host: str = "") -> dict[str, Any]:
+        """What ``GET /login/companyinfo/{company_id}`` answers (official "Calling Company Info").
+
+        ``Codebase`` ends with a ``/`` (clients join it as ``{codebase}apis/3.0``);
+        on-premise servers answer ``v4_6_release/`` and ``IsCloud`` false.
+        """
+        versioned = _VERSIONED.fullmatch(self.codebase)
+        cloud = self.codebase.lower() != ROUTER_CODEBASE
+        return {
+            "CompanyName": self.company_id,
+            "Codebase": self.codebase + "/",
+            "VersionCode": f"v{versioned[1]}.{versioned[2]}" if versioned else self.codebase,
+            "VersionNumber": "v4.6.0",
+            "CompanyID": self.company_id,
+            "IsCloud": "True" if cloud else "False",
+            "SiteUrl": host,
+        }
 
     def auth_headers(self) -> dict[str, str]:
         """The ``Authorization`` and ``clientId`` headers this fake accepts."""
@@ -333,16 +385,21 @@ class FakePSA:
 
         return Transport(self)
 
-    def serve(self, host: str = "127.0.0.1", port: int = 0) -> AbstractContextManager[str]:
+    def serve(
+        self, host: str = "127.0.0.1", port: int = 0, *, idle_timeout: float = 30.0,
+        max_connections: int = 64,
+    ) -> AbstractContextManager[str]:
         """Serve over real HTTP in a thread: ``with psa.serve() as base_url: ...``.
 
         ``port=0`` picks a free port. Yields the API's base URL
         (``http://127.0.0.1:PORT/v4_6_release/apis/3.0/``); the server stops when
-        the block ends.
+        the block ends. A connection that sends nothing for ``idle_timeout``
+        seconds is closed; past ``max_connections`` open at once, a new one
+        gets 503 with ``Retry-After`` and is closed.
         """
         from ._server import serve
 
-        return serve(self, host, port)
+        return serve(self, host, port, idle_timeout=idle_timeout, max_connections=max_connections)
 
     # ---- the request handler -------------------------------------------------------------
 
@@ -372,12 +429,12 @@ class FakePSA:
         fault: Fault | None = None
         try:
             if not url:
-                raise _Reject(_error(400, "InvalidRequest", "the request URL cannot be read"))
+                raise Reject(error(400, "InvalidRequest", "the request URL cannot be read"))
             response, fault = self._answer(method, parts.path, parts.query, lowered, body, origin)
-        except _Reject as rejected:
+        except Reject as rejected:
             response = rejected.response
         except Exception as e:  # a bug in the fake: answer, and say so, rather than hang up
-            response = _json(500, {"code": "FakeError", "message": f"the fake PSA failed: {e!r}"})
+            response = json_response(500, {"code": "FakeError", "message": f"the fake PSA failed: {e!r}"})
         try:
             query = dict(parse_qsl(parts.query, keep_blank_values=True))
         except ValueError:
@@ -395,18 +452,34 @@ class FakePSA:
         origin: str,
     ) -> tuple[Response, Fault | None]:
         path = _unquote(raw_path)
-        base = self.base_path.lower() + "/"
-        if not path.lower().startswith(base):
-            raise _Reject(_error(404, "NotFound", f"no API here: the API lives under {self.base_path}/"))
-        relative = collection_key(path[len(base):])
+        lowered = path.lower()
+        base = next((b for b in self._bases if lowered.startswith(b)), None)
+        login = lowered.startswith("/login/companyinfo/")
+        if base is None and not login:
+            raise Reject(not_found(
+                f"no API here: the API lives under {self.base_path}/ and {self.versioned_path}/"
+            ))
+        relative = collection_key(path[len(base):] if base is not None else path)
         fault, delay = self._fault_for(method, relative)
         if fault is not None and fault is not Fault.SLOW:
             return _fault_response(fault), fault
+        if login:
+            response = self._company_info(method, path, origin)
+            return Response(response.status, response.headers, response.body, delay=delay), fault
         self._authenticate(headers)
         limited = self._rate_limit()
-        response = self._route(method, relative, raw_query, headers, body, origin)
+        response = self._route(method, relative, raw_path, raw_query, headers, body, origin)
         extra = limited + response.headers
         return Response(response.status, extra, response.body, delay=delay), fault
+
+    def _company_info(self, method: str, path: str, origin: str) -> Response:
+        # No auth: clients call it before they know where the API is.
+        if method not in ("GET", "HEAD"):
+            return error(405, "MethodNotAllowed", f"{method} is not supported on /login/companyinfo")
+        company = path.rstrip("/").rsplit("/", 1)[-1]
+        if company.lower() != self.company_id.lower():
+            return json_response(200, None)  # what the server answers for a company it does not host
+        return json_response(200, self.company_info(urlsplit(origin).netloc if origin else ""))
 
     # ---- faults, auth, rate limit -------------------------------------------------------
 
@@ -438,27 +511,26 @@ class FakePSA:
     def _authenticate(self, headers: dict[str, str]) -> None:
         given = headers.get("authorization", "")
         if not given:
-            raise _Reject(_error(
+            raise Reject(error(
                 401, "Unauthorized",
                 "no Authorization header: send Basic base64(companyId+publicKey:privateKey)",
             ))
         scheme, _, token = given.partition(" ")
         try:
-            decoded = base64.b64decode(token.strip(), validate=True).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError):
-            decoded = ""
+            decoded = base64.b64decode(token.strip(), validate=True)
+        except ValueError:  # not base64, or not ASCII at all (binascii.Error is a ValueError)
+            decoded = b""
         if scheme.lower() != "basic" or not decoded:
-            raise _Reject(_error(401, "Unauthorized", "the Authorization header is not Basic credentials"))
-        expected = f"{self.company_id}+{self.public_key}:{self.private_key}"
-        if not hmac.compare_digest(decoded.encode(), expected.encode()):
-            raise _Reject(_error(
+            raise Reject(error(401, "Unauthorized", "the Authorization header is not Basic credentials"))
+        if not hmac.compare_digest(decoded, self._expected):
+            raise Reject(error(
                 401, "Unauthorized", "authentication failed: unknown company, public key or private key",
             ))
         client_id = headers.get("clientid")
         if not client_id:
-            raise _Reject(_error(403, "Forbidden", "a clientId header is required on every request"))
-        if not hmac.compare_digest(client_id.encode(), self.client_id.encode()):
-            raise _Reject(_error(403, "Forbidden", f"clientId {client_id!r} is not registered"))
+            raise Reject(error(403, "Forbidden", "a clientId header is required on every request"))
+        if not hmac.compare_digest(_utf8(client_id), _utf8(self.client_id)):
+            raise Reject(error(403, "Forbidden", f"clientId {client_id!r:.80} is not registered"))
 
     def _rate_limit(self) -> tuple[tuple[str, str], ...]:
         limit = self.requests_per_minute
@@ -481,7 +553,7 @@ class FakePSA:
                     "error": "TooManyRequests",
                     "message": f"rate limit of {limit} requests per minute exceeded; retry after {wait} s",
                 }
-                raise _Reject(_json(429, body, headers))
+                raise Reject(json_response(429, body, headers))
             hits.append(now)
             return (
                 ("X-RateLimit-Limit", str(limit)),
@@ -492,92 +564,76 @@ class FakePSA:
     # ---- routes -----------------------------------------------------------------------
 
     def _route(
-        self, method: str, relative: str, raw_query: str, headers: dict[str, str], body: bytes,
-        origin: str,
+        self, method: str, relative: str, raw_path: str, raw_query: str, headers: dict[str, str],
+        body: bytes, origin: str,
     ) -> Response:
         head, _, last = relative.rpartition("/")
+        link_base = origin + raw_path
         if method == "GET":
             if self._store.has(relative):
-                return self._list(relative, _query(raw_query), headers, origin)
+                return self._list(relative, read_query(raw_query), headers, link_base)
             if last == "count" and self._store.has(head):
-                return self._count_records(head, _query(raw_query))
-            if last.isdigit() and self._store.has(head):
-                return self._get_one(head, int(last), _query(raw_query))
+                return self._count_records(head, read_query(raw_query))
+            if self._store.has(head):
+                record = record_id(last)
+                if record is None:
+                    # The server routes {id} as a 32-bit integer: anything else finds no record.
+                    return not_found(f"/{relative} is not a record: ids are whole numbers")
+                return self._get_one(head, record, read_query(raw_query))
         elif method == "POST" and last == "search" and head in _SEARCHABLE and self._store.has(head):
-            return self._list(head, _search_query(raw_query, body), headers, origin, relative)
-        if self._store.has(relative) or self._store.has(head):
-            return _error(405, "MethodNotAllowed", f"{method} is not supported on /{relative} by the fake")
-        return _error(404, "NotFound", f"/{relative} is not an endpoint this server holds")
+            return self._list(head, read_search(raw_query, body), headers, link_base)
+        if self._store.has(relative) or (self._store.has(head) and record_id(last) is not None):
+            return error(405, "MethodNotAllowed", f"{method} is not supported on /{relative} by the fake")
+        return not_found(f"/{relative} is not an endpoint this server holds")
 
-    def _matcher(self, key: str, q: _Query) -> Callable[[Mapping[str, Any]], bool] | None:
-        tests = []
-        for text, kind in (
-            (q.conditions, "conditions"),
-            (q.child_conditions, "childConditions"),
-            (q.custom_field_conditions, "customFieldConditions"),
-        ):
-            if text is None or not text.strip():
-                continue
-            try:
-                tests.append(compile_predicate(text, kind))  # type: ignore[arg-type]
-            except ParseError as e:
-                raise _Reject(_bad_conditions(key, kind, e)) from None
-        if not tests:
-            return None
-        if len(tests) == 1:
-            return tests[0]
-        return lambda r: all(t(r) for t in tests)
+    def _resource(self, key: str) -> str:
+        model = self._results.model(key)
+        return model.name if model is not None else _RESOURCES.get(key, key.rsplit("/", 1)[-1])
 
-    def _matching(self, key: str, q: _Query) -> list[dict[str, Any]]:
-        records = self._store.snapshot(key)
-        test = self._matcher(key, q)
-        return records if test is None else [r for r in records if test(r)]
-
-    def _list(
-        self, key: str, q: _Query, headers: dict[str, str], origin: str, endpoint: str | None = None,
-    ) -> Response:
-        size = _int_param("pageSize", q.page_size, _DEFAULT_PAGE_SIZE, minimum=1)
-        size = min(size, MAX_PAGE_SIZE)
-        fields = _fields(q.fields)
+    def _list(self, key: str, q: Query, headers: dict[str, str], link_base: str) -> Response:
+        size = min(whole_number("pageSize", q.page_size, DEFAULT_PAGE_SIZE, minimum=1), MAX_PAGE_SIZE)
+        fields = field_paths(q.fields)
         forward = headers.get("pagination-type", "").strip().lower() == "forward-only"
-        records = self._matching(key, q)
         # A search's links name the search again: the client POSTs the same body.
-        link_base = f"{origin}{self.base_path}/{endpoint or key}"
+        links: list[tuple[str, str]] = []
         if forward:
             if q.order_by:
-                raise _Reject(_error(
-                    400, "InvalidObject",
+                raise bad_request(
                     "orderBy cannot be used with forward-only pagination: results come in id order",
                     field="orderBy",
-                ))
-            after = _int_param("pageId", q.page_id, 0, minimum=0)
-            remaining = [r for r in records if r["id"] > after]
-            page = remaining[:size]
-            links: list[tuple[str, str]] = []
-            if len(remaining) > size:
-                links.append((_with(link_base, q.params, pageId=page[-1]["id"]), "next"))
+                )
+            after = whole_number("pageId", q.page_id, 0, minimum=0)
+            page, more = self._results.forward(key, q, after, size)
+            if more:
+                links.append((link(link_base, q.params, size, "pageId", page[-1]["id"]), "next"))
             elif "repeat-page-id" in self.quirks and q.page_id is not None:
-                links.append((_with(link_base, q.params, pageId=after), "next"))
-            return self._page_response(page, fields, links, len(records))
-        records = _sorted(records, q.order_by)
-        number = _int_param("page", q.page, 1, minimum=1)
+                links.append((link(link_base, q.params, size, "pageId", after), "next"))
+            total = len(self._results.matching(key, q)) if "total-count-header" in self.quirks else 0
+            return self._page(page, fields, links, total)
+        order = order_keys(q.order_by)
+        number = whole_number("page", q.page, 1, minimum=1)
+        records = self._results.matching(key, q, order)
         pages = max(1, math.ceil(len(records) / size))
-        page = records[(number - 1) * size:number * size]
-        links = []
+        start = min(number - 1, pages) * size
+        page = records[start:start + size]
+
+        def to(rel: str, target: int) -> None:
+            links.append((link(link_base, q.params, size, "page", target), rel))
+
         if pages == 1 and "no-link-single-page" in self.quirks:
             pass
         elif number >= pages and "first-link-on-last-page" in self.quirks and pages > 1:
-            links.append((_with(link_base, q.params, page=1, pageSize=size), "first"))
+            to("first", 1)
         else:
             if number > 1:
-                links.append((_with(link_base, q.params, page=1, pageSize=size), "first"))
-                links.append((_with(link_base, q.params, page=min(number - 1, pages), pageSize=size), "prev"))
+                to("first", 1)
+                to("prev", min(number - 1, pages))
             if number < pages:
-                links.append((_with(link_base, q.params, page=number + 1, pageSize=size), "next"))
-                links.append((_with(link_base, q.params, page=pages, pageSize=size), "last"))
-        return self._page_response(page, fields, links, len(records))
+                to("next", number + 1)
+                to("last", pages)
+        return self._page(page, fields, links, len(records))
 
-    def _page_response(
+    def _page(
         self, page: list[dict[str, Any]], fields: list[tuple[str, ...]] | None,
         links: list[tuple[str, str]], total: int,
     ) -> Response:
@@ -586,212 +642,50 @@ class FakePSA:
             headers.append(("Link", ", ".join(f'<{url}>; rel="{rel}"' for url, rel in links)))
         if "total-count-header" in self.quirks:
             headers.append(("X-Total-Count", str(total)))
-        shown = page if fields is None else [_project(r, fields) for r in page]
-        return _json(200, shown, tuple(headers))
+        return page_response(page, fields, headers)
 
-    def _count_records(self, key: str, q: _Query) -> Response:
-        return _json(200, {"count": len(self._matching(key, q))})
+    def _count_records(self, key: str, q: Query) -> Response:
+        return json_response(200, {"count": len(self._results.matching(key, q))})
 
-    def _get_one(self, key: str, record_id: int, q: _Query) -> Response:
+    def _get_one(self, key: str, record_id: int, q: Query) -> Response:
         record = self._store.get(key, record_id)
         if record is None:
-            resource = _RESOURCES.get(key, key.rsplit("/", 1)[-1])
-            return _error(404, "NotFound", f"{resource} with id {record_id} was not found")
-        fields = _fields(q.fields)
-        return _json(200, record if fields is None else _project(record, fields))
+            return not_found(f"{self._resource(key)} with id {record_id} was not found")
+        fields = field_paths(q.fields)
+        return json_response(200, record if fields is None else project(record, fields))
 
 
 # ---- helpers ------------------------------------------------------------------------------
 
 
-def _unquote(path: str) -> str:
-    from urllib.parse import unquote
+def _schema(schema: Schema | str | os.PathLike[str] | None) -> Schema | None:
+    if schema is None:
+        return None
+    from ..schema import Schema, load
 
+    if isinstance(schema, Schema):
+        return schema
+    if isinstance(schema, (str, os.PathLike)):
+        return load(schema)
+    raise UsageError(f"schema is a cwql.schema.Schema or the path of a schema file, not {type(schema).__name__}")
+
+
+def _unquote(path: str) -> str:
     return unquote(path, errors="replace")
 
 
-_PARAMS = {
-    "conditions": "conditions", "childconditions": "child_conditions",
-    "customfieldconditions": "custom_field_conditions", "orderby": "order_by", "fields": "fields",
-    "page": "page", "pagesize": "page_size", "pageid": "page_id",
-}
-
-
-def _query(raw: str) -> _Query:
-    try:
-        pairs = parse_qsl(raw, keep_blank_values=True, encoding="utf-8", errors="strict")
-    except UnicodeDecodeError:
-        raise _Reject(_error(
-            400, "InvalidObject",
-            "the query string's percent-escapes are not UTF-8: was a % in a condition left unencoded?",
-        )) from None
-    q = _Query()
-    for name, value in pairs:
-        attr = _PARAMS.get(name.lower())
-        if attr is not None:
-            setattr(q, attr, value)
-            if attr not in ("page", "page_id"):
-                q.params[name] = value
-        else:
-            q.params[name] = value
-    return q
-
-
-def _search_query(raw: str, body: bytes) -> _Query:
-    q = _query(raw)
-    try:
-        data = json.loads(body.decode("utf-8")) if body.strip() else {}
-    except (UnicodeDecodeError, ValueError):
-        raise _Reject(_error(400, "InvalidObject", "the search body is not JSON")) from None
-    if not isinstance(data, dict):
-        raise _Reject(_error(400, "InvalidObject", "the search body must be a JSON object"))
-    for name, value in data.items():
-        attr = _PARAMS.get(str(name).lower())
-        if attr is None:
-            continue
-        if value is not None and not isinstance(value, (str, int)):
-            raise _Reject(_error(400, "InvalidObject", f"{name} must be a string", field=str(name)))
-        setattr(q, attr, None if value is None else str(value))
-    return q
-
-
-def _int_param(name: str, text: str | None, default: int, *, minimum: int) -> int:
-    if text is None or text == "":
-        return default
-    if not (text.isascii() and text.isdigit()) or int(text) < minimum:
-        raise _Reject(_error(
-            400, "InvalidObject", f"{name} must be a whole number of at least {minimum}, not {text!r}",
-            field=name,
-        ))
-    return int(text)
-
-
-def _fields(text: str | None) -> list[tuple[str, ...]] | None:
-    if text is None or not text.strip():
-        return None
-    try:
-        return [p.segments for p in parse_fields(text).paths]
-    except ParseError as e:
-        raise _Reject(_error(400, "InvalidObject", f"fields is invalid: {e.diagnostics[0].message}",
-                             field="fields")) from None
-
-
-def _project(record: Mapping[str, Any], fields: list[tuple[str, ...]]) -> dict[str, Any]:
-    """The record cut down to ``fields``, under the record's own key spellings.
-
-    Field names match case-insensitively, as the server's do, but the answer
-    keeps the API's names (``fields=ID`` still answers ``id``). Values are
-    copied: the store's records are never changed in place.
-    """
-    out: dict[str, Any] = {}
-    for segments in fields:
-        value: Any = record
-        names: list[str] = []
-        for segment in segments:
-            if not isinstance(value, Mapping):
-                break
-            key = segment if segment in value else next(
-                (k for k in value if k.lower() == segment.lower()), None
-            )
-            if key is None:
-                break
-            names.append(key)
-            value = value[key]
-        else:
-            holder = out
-            for name in names[:-1]:
-                inner = holder.get(name)
-                if not isinstance(inner, dict):
-                    inner = holder[name] = {}
-                holder = inner
-            if isinstance(holder.get(names[-1]), dict) and isinstance(value, Mapping):
-                holder[names[-1]].update(copy.deepcopy(dict(value)))
-            else:
-                holder[names[-1]] = copy.deepcopy(value)
-    return out
-
-
-def _sort_value(value: Any) -> tuple[int, Any]:
-    # SQL Server puts nulls first in ascending order; strings compare case-insensitively.
-    if value is None:
-        return (0, 0)
-    if isinstance(value, bool):
-        return (1, int(value))
-    if isinstance(value, (int, float)):
-        return (2, value)
-    if isinstance(value, str):
-        return (3, value.lower())
-    return (4, json.dumps(value, sort_keys=True))
-
-
-def _sorted(records: list[dict[str, Any]], order_by: str | None) -> list[dict[str, Any]]:
-    if order_by is None or not order_by.strip():
-        return records
-    try:
-        parsed: OrderBy = parse_order_by(order_by)
-    except ParseError as e:
-        raise _Reject(_error(400, "InvalidObject", f"orderBy is invalid: {e.diagnostics[0].message}",
-                             field="orderBy")) from None
-    from .._evaluator import getter
-
-    result = list(records)  # already in id order: ties stay in id order
-    for key in reversed(parsed.keys):
-        get = getter(key.path.name)
-        result.sort(key=lambda r, get=get: _sort_value(get(r)), reverse=key.descending)  # type: ignore[misc]
-    return result
-
-
-def _with(base: str, params: Mapping[str, str], **changes: Any) -> str:
-    merged = {k: v for k, v in params.items() if k.lower() not in {c.lower() for c in changes}}
-    merged.update({k: str(v) for k, v in changes.items()})
-    return base + "?" + urlencode(merged, quote_via=_quote)
-
-
-def _quote(text: str | bytes, safe: str | bytes = "", encoding: str | None = None, errors: str | None = None) -> str:
-    from urllib.parse import quote
-
-    return quote(text, safe="/")
-
-
-def _json(status: int, data: Any, headers: tuple[tuple[str, str], ...] = ()) -> Response:
-    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return Response(status, (("Content-Type", _JSON), *headers), body)
-
-
-def _error(status: int, code: str, message: str, *, field: str | None = None) -> Response:
-    data: dict[str, Any] = {"code": code, "message": message}
-    if field is not None:
-        data["errors"] = [{"code": code, "message": message, "resource": None, "field": field}]
-    return _json(status, data)
-
-
-def _bad_conditions(key: str, kind: str, error: ParseError) -> Response:
-    resource = _RESOURCES.get(key, key.rsplit("/", 1)[-1])
-    first = error.diagnostics[0]
-    message = f"{kind} is invalid: {first.line}:{first.column}: {first.message}"
-    if first.hint:
-        message += f" (hint: {first.hint})"
-    errors = [
-        {"code": d.code, "message": d.message, "resource": resource, "field": kind,
-         "line": d.line, "column": d.column, "hint": d.hint}
-        for d in error.diagnostics
-    ]
-    return _json(400, {"code": "InvalidObject", "message": message, "errors": errors})
-
-
-_CDN_PAGE = (
-    "<html>\r\n<head><title>{status}</title></head>\r\n<body>\r\n<center><h1>{status}</h1></center>\r\n"
-    "<hr><center>edge</center>\r\n</body>\r\n</html>\r\n"
-)
+def _utf8(text: str) -> bytes:
+    # Headers arrive as str; a lone surrogate must not turn a 403 into a 500.
+    return text.encode("utf-8", "replace")
 
 
 def _fault_response(fault: Fault) -> Response:
     if fault is Fault.SERVER_ERROR:
-        return _json(500, {"code": "UnexpectedError", "message": "An unexpected error has occurred."})
+        return json_response(500, {"code": "UnexpectedError", "message": "An unexpected error has occurred."})
     if fault is Fault.RECORD_LOCKED:
-        return _error(409, "RecordLocked", "The record is locked by another process; try again shortly.")
+        return error(409, "RecordLocked", "The record is locked by another process; try again shortly.")
     if fault is Fault.DROP:
         return Response(0, (), b"", drop=True)
-    status = "502 Bad Gateway" if fault is Fault.BAD_GATEWAY else "429 Too Many Requests"
-    page = _CDN_PAGE.format(status=status).encode("ascii")
-    return Response(int(status[:3]), (("Content-Type", "text/html"),), page)
+    if fault is Fault.BAD_GATEWAY:
+        return cdn_page(502, "Bad Gateway")
+    return cdn_page(429, "Too Many Requests")

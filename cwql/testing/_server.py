@@ -1,4 +1,10 @@
-"""The fake mounted on a real HTTP server: stdlib ``http.server``, one thread per connection."""
+"""The fake mounted on a real HTTP server: stdlib ``http.server``, one thread per connection.
+
+Threads are bounded: a connection that sends nothing for ``idle_timeout``
+seconds is closed (a half-open or forgotten keep-alive connection would
+otherwise hold its thread for ever), and past ``max_connections`` open at
+once a new connection gets 503 with ``Retry-After`` and is closed at once.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +16,17 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from ..errors import UsageError
 from ._wire import Handler
 
 __all__ = ["serve"]
 
 _MAX_BODY = 10 * 1024 * 1024
+_BUSY = (
+    b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json; charset=utf-8\r\n"
+    b"Retry-After: 1\r\nConnection: close\r\nContent-Length: %d\r\n\r\n%s"
+)
+_BUSY_BODY = b'{"code":"ServiceUnavailable","message":"the fake PSA has too many open connections; retry"}'
 
 
 class _Server(ThreadingHTTPServer):
@@ -23,18 +35,51 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = False
     block_on_close = True
 
-    def __init__(self, address: tuple[str, int], psa: Handler) -> None:
+    request_queue_size = 128
+
+    def __init__(
+        self, address: tuple[str, int], psa: Handler, *, idle_timeout: float, max_connections: int,
+    ) -> None:
         self.psa = psa
+        self.idle_timeout = idle_timeout
+        self.max_connections = max_connections
         self.stopping = threading.Event()
         self.connections: set[socket.socket] = set()
         self.connections_lock = threading.Lock()
+        self.active = 0
         family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
         self.address_family = family
         super().__init__(address, _Handler)
 
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self.connections_lock:
+            busy = self.active >= self.max_connections
+            if not busy:
+                self.active += 1
+        if busy:
+            # Answered on the accepting thread, which must never wait on a client.
+            with contextlib.suppress(OSError):
+                request.settimeout(1.0)
+                request.sendall(_BUSY % (len(_BUSY_BODY), _BUSY_BODY))
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            with self.connections_lock:
+                self.active -= 1
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            with self.connections_lock:
+                self.active -= 1
+
     def handle_error(self, request: Any, client_address: Any) -> None:
-        # A client that hangs up mid-answer is normal traffic, not a server error.
-        if not isinstance(sys.exc_info()[1], ConnectionError):
+        # A client that hangs up or goes quiet mid-request is normal traffic, not a server error.
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
             super().handle_error(request, client_address)
 
     def close_connections(self) -> None:
@@ -54,6 +99,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         super().setup()
+        # Every read and write waits at most this long, so an idle connection ends.
+        self.connection.settimeout(self.server.idle_timeout)
         with contextlib.suppress(OSError):
             self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         with self.server.connections_lock:
@@ -111,9 +158,16 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def serve(psa: Handler, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+def serve(
+    psa: Handler, host: str = "127.0.0.1", port: int = 0, *, idle_timeout: float = 30.0,
+    max_connections: int = 64,
+) -> Iterator[str]:
     """Run ``psa`` on ``host:port`` in a thread; yield its API base URL; stop on exit."""
-    server = _Server((host, port), psa)
+    if not idle_timeout > 0:
+        raise UsageError(f"idle_timeout must be a positive number of seconds, not {idle_timeout!r}")
+    if max_connections < 1:
+        raise UsageError(f"max_connections must be at least 1, not {max_connections!r}")
+    server = _Server((host, port), psa, idle_timeout=idle_timeout, max_connections=max_connections)
     thread = threading.Thread(
         target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="cwql-fake-psa", daemon=True
     )
