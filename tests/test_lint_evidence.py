@@ -138,6 +138,15 @@ def test_dsl_conditions_are_linted_as_the_text_they_build() -> None:
     assert result.dynamic == []  # a DSL expression is not "a query built at run time"
 
 
+def test_typed_field_conditions_are_linted_too() -> None:
+    source = ('from cwql import Query\n'
+              'from cwql.fields import Ticket\n'
+              'Query(Ticket.summary.like("printer"))\n'
+              'Query((Ticket.status.name == "New") & (Ticket.status.name == "Closed"))\n'
+              'Query(Ticket.id > 5)\n')
+    assert lint(source) == [("V001", 3), ("L003", 4)]
+
+
 # ---- the ConnectWise clients people use --------------------------------------------------
 
 

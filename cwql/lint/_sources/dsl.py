@@ -1,8 +1,9 @@
 """Conditions built with cwql's DSL in Python source, read without running the program.
 
 An expression such as ``F.summary.like("printer") & (F.closedFlag == False)``
-is rebuilt here with the real DSL (:data:`cwql.F`), so the condition is the
-one the program builds, in the DSL's own conversion of each value; it is then
+(or, with typed fields, ``Ticket.summary.like("printer")``) is rebuilt here
+with the real DSL (:data:`cwql.F`, :mod:`cwql.fields`), so the condition is
+the one the program builds, in the DSL's own conversion of each value; it is then
 linted like any query, and its findings point at the whole expression. Only
 what is written as literals is rebuilt: strings, numbers, booleans, ``None``,
 lists and tuples of those, and ``date(...)``/``datetime(...)`` with literal
@@ -19,7 +20,7 @@ from collections.abc import Callable
 from ...errors import CWQLError
 from ...syntax import Expr
 
-__all__ = ["build", "mentions_f"]
+__all__ = ["build", "is_root", "mentions_f"]
 
 _NOTHING = object()
 # Python's datetime constructors by qualified name, and the UTC zone.
@@ -40,8 +41,23 @@ def build(expr: ast.expr, qualify: Callable[[ast.expr], str | None]) -> Expr | N
     return value if is_condition(value) else None  # type: ignore[return-value]
 
 
+def is_root(found: str | None) -> bool:
+    """Whether a qualified name is a root of the DSL: ``cwql.F``, or a model of ``cwql.fields``."""
+    if found is None or not found.startswith("cwql."):
+        return False
+    parts = found.split(".")
+    return parts[-1] == "F" or (len(parts) == 3 and parts[1] == "fields")
+
+
+def _dsl_object(value: object) -> bool:
+    """A field, a field root or a typed model: what the DSL lets a program compare and call."""
+    module = value.__module__ if isinstance(value, type) else type(value).__module__
+    return module in ("cwql._dsl", "cwql._typed") or module.startswith("cwql.fields")
+
+
 def mentions_f(expr: ast.expr, qualify: Callable[[ast.expr], str | None]) -> bool:
-    """Whether the leftmost name of ``expr`` is cwql's ``F``: a cheap test before :func:`build`."""
+    """Whether the leftmost name of ``expr`` is a root of the DSL (``F``, a typed model): a
+    cheap test before :func:`build`."""
     node: ast.expr = expr
     for _ in range(_MAX_DEPTH * 4):
         if isinstance(node, ast.Compare | ast.BinOp):
@@ -53,8 +69,7 @@ def mentions_f(expr: ast.expr, qualify: Callable[[ast.expr], str | None]) -> boo
         elif isinstance(node, ast.UnaryOp):
             node = node.operand
         elif isinstance(node, ast.Name):
-            found = qualify(node)
-            return found is not None and found.startswith("cwql.") and found.endswith(".F")
+            return is_root(qualify(node))
         else:
             return False
     return False
@@ -77,7 +92,6 @@ class _Builder:
             return _NOTHING  # the program would raise here: not a condition to lint
 
     def _value(self, node: ast.expr, depth: int) -> object:
-        from ... import _dsl
 
         if isinstance(node, ast.Constant):
             return node.value if not isinstance(node.value, bytes) else _NOTHING
@@ -100,7 +114,7 @@ class _Builder:
             return left & right if isinstance(node.op, ast.BitAnd) else left | right  # type: ignore[operator]
         if isinstance(node, ast.Compare) and len(node.ops) == 1:
             left, right = self.value(node.left, depth), self.value(node.comparators[0], depth)
-            if not isinstance(left, _dsl.Field) or right is _NOTHING:
+            if not _dsl_object(left) or right is _NOTHING:
                 return _NOTHING
             compare = _COMPARE.get(type(node.ops[0]))
             return _NOTHING if compare is None else compare(left, right)
@@ -109,8 +123,8 @@ class _Builder:
         if isinstance(node, ast.Subscript):
             base = self.value(node.value, depth)
             key = self.value(node.slice, depth)
-            if isinstance(base, (_dsl.Field, type(_dsl.F))) and isinstance(key, str):
-                return base[key]
+            if _dsl_object(base) and isinstance(key, str):
+                return base[key]  # type: ignore[index]
             return _NOTHING
         if isinstance(node, ast.Call):
             return self.call(node, depth)
@@ -121,20 +135,21 @@ class _Builder:
 
         found = self.qualify(node)
         if found is not None:
-            parts = found.split(".")
-            if parts[0] == "cwql" and parts[-1] == "F":
-                return _dsl.F
+            if is_root(found):
+                if found.split(".")[-1] == "F":
+                    return _dsl.F
+                from ... import fields  # a typed model: cwql's own code, loaded on first use
+
+                return getattr(fields, found.split(".")[-1])
             if found in _UTC:
                 return _dt.UTC
-        if isinstance(node, ast.Attribute):
+        if isinstance(node, ast.Attribute) and not node.attr.startswith("_"):
             base = self.value(node.value, depth)
-            if isinstance(base, (_dsl.Field, type(_dsl.F))):
+            if _dsl_object(base):
                 return getattr(base, node.attr)
         return _NOTHING
 
     def call(self, node: ast.Call, depth: int) -> object:
-        from ... import _dsl
-
         if any(isinstance(a, ast.Starred) for a in node.args) or \
                 any(kw.arg is None for kw in node.keywords):
             return _NOTHING
@@ -146,9 +161,9 @@ class _Builder:
         if found in _DATES:
             return _DATES[found](*args, **kwargs)
         func = node.func
-        if isinstance(func, ast.Attribute):
+        if isinstance(func, ast.Attribute) and not func.attr.startswith("_"):
             receiver = self.value(func.value, depth)
-            if isinstance(receiver, _dsl.Field) and not func.attr.startswith("_"):
+            if _dsl_object(receiver) and not isinstance(receiver, type):
                 method = getattr(type(receiver), func.attr, None)
                 if callable(method):  # a DSL method: like, contains, in_, between...
                     return method(receiver, *args, **kwargs)

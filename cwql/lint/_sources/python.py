@@ -733,7 +733,7 @@ class _Finder:
         self.foreign: set[int] = set()
         # Nodes of DSL expressions already read (as a whole, or found not to be rebuildable).
         self.built: set[int] = set()
-        self.dsl = any((q.startswith("cwql.") and q.endswith(".F")) or q == "cwql"
+        self.dsl = any(q == "cwql" or q.startswith("cwql.fields") or dsl.is_root(q)
                        for q in self.names.imports.values())
 
     # ---- what a name is ---------------------------------------------------------
