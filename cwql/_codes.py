@@ -65,8 +65,13 @@ class Code:
     reported, ``why`` why it matters. ``example`` reports the code and
     ``fix`` does not, as a ``kind`` parameter, on ``endpoint`` for the schema
     family (the fix on ``fix_endpoint`` when the fix is to name another), under ``limits`` (:class:`cwql.Limits` keywords) or ``policy``
-    (:class:`cwql.Policy` keywords) where the code needs them. ``fixable``
-    says whether the linter has a fix, and whether it keeps the meaning.
+    (:class:`cwql.Policy` keywords) where the code needs them; the fix is for
+    ``fix_kind`` when it moves the query to another parameter. ``fixable``
+    says whether the linter has a fix, and whether it keeps the meaning; for a
+    syntax code it is the fix of the mistake the example shows, where the repair
+    is obvious (``cwql rule`` and ``cwql lint --fix`` agree on it: the tests
+    apply the fix to the example and compare). ``file`` names the file whose
+    content the example is, for the files family.
     """
 
     code: str
@@ -85,6 +90,20 @@ class Code:
     fix_endpoint: str | None = None
     limits: tuple[tuple[str, object], ...] = ()
     policy: tuple[tuple[str, object], ...] = ()
+    #: For the files family: the name of the file whose whole content ``example`` and ``fix`` are.
+    file: str | None = None
+    #: The parameter the fix is for, when the fix moves the query to another one.
+    fix_kind: str | None = None
+
+    @property
+    def default(self) -> bool:
+        """Whether the linter reports the code unless told otherwise.
+
+        The default selection holds what is wrong, not what could read better:
+        the style family and every code of severity ``info`` are opt-in
+        (``extend-select = ["C"]``, or ``select = ["ALL"]``).
+        """
+        return self.family is not STYLE and self.severity != "info"
 
     @property
     def url(self) -> str:
@@ -144,8 +163,14 @@ META = Family(
     "The linter's own comments: `# cwql: noqa` that suppresses nothing, directives it cannot read.",
 )
 
+FILES = Family(
+    "F", "files", "Files",
+    "A file the linter could not check: unreadable, not text, not valid Python, JSON or YAML. "
+    "Each is a finding, as ruff's E902 is, so a run never passes over a file it did not read.",
+)
+
 #: Every family, in the order the docs list them.
-FAMILIES = (SYNTAX, VALUES, LOGIC, STYLE, WIRE, SCHEMA, POLICY, META)
+FAMILIES = (SYNTAX, VALUES, LOGIC, STYLE, WIRE, SCHEMA, POLICY, META, FILES)
 _FAMILY = {f.letter: f for f in FAMILIES}
 
 _SYNTAX_WHY = (
@@ -177,11 +202,13 @@ def _c(
     fix_endpoint: str | None = None,
     limits: dict[str, object] | None = None,
     policy: dict[str, object] | None = None,
+    file: str | None = None,
+    fix_kind: str | None = None,
 ) -> Code:
     return Code(
         code, name, _FAMILY[code[0]], severity, summary, message, summary if what is None else what,
         why, example, fix, fixable, kind, endpoint, fix_endpoint, tuple((limits or {}).items()),
-        tuple((policy or {}).items()),
+        tuple((policy or {}).items()), file, fix_kind,
     )
 
 
@@ -245,6 +272,7 @@ _CODES = (
         why=_SYNTAX_WHY,
         example="dateEntered > 2024-01-01",
         fix="dateEntered > [2024-01-01]",
+        fixable="safe",
     ),
     _c("E009", "double-equals", "error",
         summary="`==` instead of `=`.",
@@ -252,13 +280,17 @@ _CODES = (
         why=_SYNTAX_WHY,
         example="status/id == 1",
         fix="status/id = 1",
+        fixable="safe",
     ),
     _c("E010", "c-style-logic", "error",
         summary="`&&`, `||`, `&`, `|` or `!` instead of `and`, `or`, `not`.",
         message="`{operator}` is not an operator here",
+        what=("`&&`, `||`, `&`, `|` or `!` where the language spells `and`, `or`, `not`. The fix "
+              "writes `and` for `&&` and `&`, `or` for `||` and `|`; a lone `!` has no one repair."),
         why=_SYNTAX_WHY,
         example="a = 1 && b = 2",
         fix="a = 1 and b = 2",
+        fixable="safe",
     ),
     _c("E011", "standalone-not", "error",
         summary="`not` before a condition or group; it only prefixes in/contains/like.",
@@ -273,6 +305,7 @@ _CODES = (
         why=_SYNTAX_WHY,
         example="closedDate is null",
         fix="closedDate = null",
+        fixable="safe",
     ),
     _c("E013", "sql-not-equal", "error",
         summary="SQL's `<>` instead of `!=`.",
@@ -280,6 +313,7 @@ _CODES = (
         why=_SYNTAX_WHY,
         example="status/id <> 1",
         fix="status/id != 1",
+        fixable="safe",
     ),
     _c("E014", "invalid-date", "error",
         summary="A date or time that is not on the calendar or the clock.",
@@ -305,9 +339,12 @@ _CODES = (
     _c("E017", "invalid-number", "error",
         summary="A number in a form the server refuses (exponent, `+`, two points).",
         message="`{number}` is not a number the server accepts",
+        what=("A number with an exponent, a leading `+`, two points or letters. The fix writes an "
+              "exponent out in digits and drops a leading `+`; the other forms have no one repair."),
         why=_SYNTAX_WHY,
         example="budget > 1e5",
         fix="budget > 100000",
+        fixable="safe",
     ),
     _c("E018", "empty-expression", "error",
         summary="No expression at all.",
@@ -343,16 +380,22 @@ _CODES = (
     _c("E022", "malformed-path", "error",
         summary="A field path with spaces, dots or an empty segment.",
         message="`{path}`: path segments are separated by `/`, not `.`",
+        what=("A field path with spaces, dots or an empty segment. The fix writes `/` for the dots of "
+              "`status.id`; spaces and empty segments have no one repair."),
         why=_SYNTAX_WHY,
         example="status.id = 1",
         fix="status/id = 1",
+        fixable="safe",
     ),
     _c("E023", "unterminated-datetime", "error",
         summary="A `[` without its `]`.",
         message="`[` opens a datetime that is not closed by `]` on the same line",
+        what=("A `[` without its `]`. The fix closes the bracket after the date or time that follows "
+              "it, when one does."),
         why=_SYNTAX_WHY,
         example="dateEntered > [2024-01-01",
         fix="dateEntered > [2024-01-01]",
+        fixable="safe",
     ),
     _c("E024", "missing-operator", "error",
         summary="A field followed by something that is not an operator.",
@@ -371,9 +414,11 @@ _CODES = (
     _c("E026", "quoted-field", "error",
         summary="A field name in quotes; fields are written bare.",
         message="{token}: field names are not quoted",
+        what=("A field name in quotes. The fix removes the quotes when what they hold is a field path."),
         why=_SYNTAX_WHY,
         example='"summary" = "x"',
         fix='summary = "x"',
+        fixable="safe",
     ),
     _c("E027", "missing-connective", "error",
         summary="Two conditions side by side without `and`/`or` between them.",
@@ -385,9 +430,13 @@ _CODES = (
     _c("E028", "lookalike-character", "error",
         summary="A typographic look-alike of an ASCII quote, operator or space.",
         message="`{character}` ({name}) looks like ASCII but is not",
+        what=("A typographic look-alike of an ASCII quote, operator or space, as editors, chat tools "
+              "and word processors write them. The fix writes the ASCII character (both quotes of a "
+              "pair), a plain space, or nothing for an invisible character."),
         why=_SYNTAX_WHY,
         example="summary = “printer”",
         fix='summary = "printer"',
+        fixable="safe",
     ),
     _c("E029", "in-list-required", "error",
         summary="`in` not followed by a parenthesised list of values.",
@@ -403,6 +452,31 @@ _CODES = (
         example="a = 1 and null = 2",
         fix="a = 1 and b = 2",
     ),
+    _c("E031", "parameter-in-value", "error",
+        summary="Another query parameter (`conditions=`, `&orderBy=`, `&pageSize=`...) inside a value.",
+        message="`{parameter}` is a separate query parameter, not part of the value",
+        what=("A value that starts with a parameter name and `=` (`conditions=`, "
+              "`childConditions=`, `customFieldConditions=`, `orderBy=`, `fields=`, in any case), "
+              "or that holds `&orderBy=`, `&pageSize=`, `&page=`, `&pageId=`, `&fields=`, "
+              "`&conditions=` and the like: a query string pasted where one parameter's value "
+              "belongs. The hint lists each parameter with its value. The fix removes a leading "
+              "name that is the parameter's own (`conditions=` in conditions); the others have to "
+              "move to their parameters by hand."),
+        why=("cwql (like any HTTP client) encodes the value, so `&` becomes `%26` and the server "
+             "reads the whole text as one condition: it answers 400, or the page size, page or "
+             "ordering silently never applies."),
+        example="conditions=priority/id=7",
+        fix="priority/id=7",
+        fixable="safe",
+    ),
+    _c("E032", "reversed-comparison", "error",
+        summary="`=<` or `=>` instead of `<=` or `>=`.",
+        message="`{operator}` is not an operator",
+        why=_SYNTAX_WHY,
+        example="priority/id => 3",
+        fix="priority/id >= 3",
+        fixable="safe",
+    ),
     _c("V001", "like-without-wildcard", "warning",
         summary="`like` with a pattern that has no wildcard.",
         message="`{operator}` without a wildcard matches the whole value exactly",
@@ -413,7 +487,7 @@ _CODES = (
              '`summary like "printer"` finds nothing about printers: a silently empty result. '
              'The author almost always meant `contains` or a pattern such as `"*printer*"`.'),
         example='summary like "printer"',
-        fix='summary like "*printer*"',
+        fix='summary="printer"',
         fixable="unsafe",
     ),
     _c("V002", "contains-with-wildcard", "warning",
@@ -424,9 +498,11 @@ _CODES = (
         why=("`contains` already matches anywhere in the value. A `*` or `%` in it was most "
              "likely meant as a wildcard; whether the server then treats it as one or as the "
              "character itself is not documented, so the result depends on a detail nobody has "
-             "verified."),
-        example='summary contains "*printer*"',
-        fix='summary contains "printer"',
+             "verified. The fix writes each one in brackets (`[%]`, `[*]`), the character itself, "
+             "as the DSL does with `contains(\"50%\")`; where a wildcard was meant, drop it instead: "
+             "`contains` already matches anywhere."),
+        example='summary contains "50%"',
+        fix='summary contains "50[%]"',
         fixable="unsafe",
     ),
     _c("V003", "naive-datetime", "warning",
@@ -577,6 +653,20 @@ _CODES = (
         example='caption="Region" and name="West"',
         fix='caption="Region" and value="West"',
         kind="customFieldConditions",
+    ),
+    _c("L007", "custom-field-in-conditions", "error",
+        summary="A `customFields/...` path in conditions; custom fields take customFieldConditions.",
+        message="`{path}` is a custom field: conditions cannot filter on it",
+        what=("A path under `customFields/` in `conditions`. Custom fields are a list of rows, "
+              "which customFieldConditions filters through `caption` (the custom field's name) "
+              "and `value`; the hint gives the condition rewritten for it."),
+        why=("conditions cannot look inside the customFields array, so the server refuses the "
+             "path. childConditions are not the route either: ConnectWise documents "
+             '`customFieldConditions=caption="Region" and value="West"`, which `CF("Region") == '
+             '"West"` builds.'),
+        example='customFields/caption = "Region" and customFields/value = "West"',
+        fix='caption = "Region" and value = "West"',
+        fix_kind="customFieldConditions",
     ),
     _c("C001", "keyword-case", "info",
         summary="Keywords or `true`/`false`/`null` not in lower case.",
@@ -925,6 +1015,31 @@ _CODES = (
              "then checked as the wrong parameter."),
         example="# cwql: kind=childCondition",
         fix="# cwql: kind=childConditions",
+    ),
+    _c("F001", "unreadable-file", "error",
+        summary="A file cwql cannot read as text.",
+        message="cannot read the file: {reason}",
+        what=("A file found in a folder or named on the command line that cwql cannot read as "
+              "text: an I/O error, a binary file (a NUL byte), bytes not valid in its encoding, an "
+              "unknown encoding, more bytes than `max-file-size`, or YAML without PyYAML."),
+        why=("A file that was not read was not checked. A run that passed over it quietly would "
+             "report a clean result it cannot vouch for; exclude the file in the config if it is "
+             "not meant to be linted."),
+        example="# -*- coding: utf-9 -*-\nimport cwql\n",
+        fix="# -*- coding: utf-8 -*-\nimport cwql\n",
+        file="tickets.py",
+    ),
+    _c("F002", "unparsable-file", "error",
+        summary="A Python, JSON or YAML file that does not parse.",
+        message="cannot read the file as {language}: {reason}",
+        what=("A Python, JSON or YAML file that does not parse, nests deeper than its reader "
+              "takes, or holds more YAML nodes than one file may: the queries in it cannot be "
+              "found, or not all of them."),
+        why=("A file that was not read was not checked. A run that passed over it quietly would "
+             "report a clean result it cannot vouch for."),
+        example='{"conditions": "id = 1",}\n',
+        fix='{"conditions": "id = 1"}\n',
+        file="queries.json",
     ),
 )
 

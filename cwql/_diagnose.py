@@ -6,22 +6,29 @@ that failed, the one before it and the text around them, and names the
 mistake people actually make: ``==``, ``&&``, ``is null``, an unbracketed date,
 a standalone ``not``, a trailing ``and``. Only runs when a parse has failed, so
 it may take its time.
+
+:func:`repair` gives the one obvious repair of a diagnostic, where there is
+one (``==`` is ``=``, ``&&`` is ``and``, an unbracketed date gets its
+brackets); the linter applies it as a fix, after re-parsing the result. Each
+repair is written beside the hint that describes it, so the two agree.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from lark import Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
 from ._lexer import strings_and_parentheses, token_before
-from ._spec import KEYWORDS
+from ._spec import KEYWORDS, NUMBER, PARAMETERS, is_path
 from .errors import Diagnostic
 
-__all__ = ["explain"]
+__all__ = ["Repair", "explain", "repair"]
 
 # Human names for the grammar's terminals, in the order they are listed.
 _LABELS = {
@@ -72,6 +79,28 @@ _BETWEEN = re.compile(rf"between\s+({_VALUE})\s+and\s+({_VALUE})", re.IGNORECASE
 # and every look is bounded so a megabyte of text costs no more than a line.
 _WINDOW = 200
 
+# Query-string parameters (LANGUAGE.md section 1) by their lower-case names: the API's
+# spelling and the keyword of cwql.Query (None: Query has none). The paging
+# parameters are not values cwql parses, so the parameter table does not hold them.
+_QUERY_PARAMETERS: dict[str, tuple[str, str | None]] = {
+    **{p.name.lower(): (p.name, p.python_name) for p in PARAMETERS},
+    "page": ("page", "page"), "pagesize": ("pageSize", "page_size"), "pageid": ("pageId", "page_id"),
+    "columns": ("columns", None),
+}
+_VALUE_PARAMETERS = "|".join(p.name for p in PARAMETERS)
+# A value that starts with its own (or another) parameter's name: `conditions=...`, `?orderBy=...`.
+_LEADING_PARAMETER = re.compile(rf"\s*(\??\s*({_VALUE_PARAMETERS})\s*=)\s*", re.IGNORECASE)
+# `&orderBy=`, `&pageSize=`...: the rest of a query string pasted into a value.
+_EMBEDDED_PARAMETER = re.compile(
+    r"&\s*(" + "|".join(sorted(_QUERY_PARAMETERS, key=len, reverse=True)) + r")\s*=",
+    re.IGNORECASE,
+)
+_ISO_DATETIME = re.compile(
+    r"\s*[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[Tt ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?"
+    r"(?:[Zz]|[+-][0-9]{2}:?[0-9]{2})?)?\s*"
+)
+_NUMBER = re.compile(NUMBER)
+
 # Characters that editors, chat tools and word processors put in place of ASCII.
 _LOOKALIKES = {
     "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"', "\uff02": '"',
@@ -90,12 +119,14 @@ def explain(text: str, error: UnexpectedInput, start: str) -> Diagnostic:
     if isinstance(error, UnexpectedCharacters):
         pos = error.pos_in_stream
         assert pos is not None
-        return _Explainer(text, start, expected, pos).character(pos)
+        explainer = _Explainer(text, start, expected, pos)
+        return explainer.leading_parameter(pos) or explainer.character(pos)
     assert isinstance(error, UnexpectedToken)
     token = error.token
     pos = len(text) if token.type == "$END" else token.start_pos
     assert pos is not None
-    return _Explainer(text, start, expected, pos).token(token, pos)
+    explainer = _Explainer(text, start, expected, pos)
+    return explainer.leading_parameter(pos) or explainer.token(token, pos)
 
 
 def _expected(error: UnexpectedInput) -> frozenset[str]:
@@ -140,6 +171,21 @@ class _Explainer:
             self.text, code, message, start, end, expected=_labels(self.expected), hint=hint
         )
 
+    # ---- a query string where one value belongs ---------------------------------
+
+    def leading_parameter(self, pos: int) -> Diagnostic | None:
+        """`conditions=priority/id=7`: the parse failed right at the start of the value."""
+        m = _LEADING_PARAMETER.match(self.text)
+        # The parse stops at the `=` (orderBy, fields), at the value's first token
+        # (conditions), or at a leading `?`.
+        if m is None or not (m.end(1) - 1 <= pos <= m.end() or pos == m.start(1)):
+            return None
+        name = _QUERY_PARAMETERS[m.group(2).lower()][0]
+        return self.diag(
+            "E031", f"`{_squeezed(m.group(1))}` is a separate query parameter, not part of the value",
+            m.start(1), m.end(1), _split_hint(self.text, name),
+        )
+
     # ---- the lexer found a character no terminal starts with -------------------
 
     def character(self, pos: int) -> Diagnostic:
@@ -166,6 +212,12 @@ class _Explainer:
                 "E028", f"`{c}` ({name}) looks like ASCII but is not", pos, pos + 1,
                 f"replace it with {_LOOKALIKES[c]}",
             )
+        if c == "&" and not text.startswith("&&", pos):
+            m = _EMBEDDED_PARAMETER.match(text, pos)
+            if m is not None:
+                return self.diag("E031", f"`{_squeezed(m.group())}` is a separate query parameter, "
+                                 "not part of the value", pos, len(text.rstrip()),
+                                 _split_hint(text, None, _START_NAMES[self.start]))
         if c in "&|":
             word = "and" if c == "&" else "or"
             width = 2 if text.startswith(c * 2, pos) else 1
@@ -175,6 +227,8 @@ class _Explainer:
                     "; when building a URL, let cwql.encode turn & into %26" if c == "&" else ""
                 ),
             )
+        if c == "!" and pos > 0 and text[pos - 1] == "=":
+            return self.diag("E032", "`=!` is not an operator", pos - 1, pos + 1, "write `!=`")
         if c == "!":
             return self.diag(
                 "E010", "`!` alone is not an operator", pos, pos + 1,
@@ -299,7 +353,7 @@ class _Explainer:
                 return self.diag("E013", "`<>` is SQL; this language writes not-equal as `!=`",
                                  pos - 1, end, "write `!=`")
             if pair in ("=<", "=>"):
-                return self.diag("E001", f"`{pair}` is not an operator", pos - 1, end,
+                return self.diag("E032", f"`{pair}` is not an operator", pos - 1, end,
                                  f"write `{pair[::-1]}`")
         if self.start != "conditions":
             return self.list_parameter(tok, pos, end)
@@ -545,3 +599,156 @@ class _Explainer:
         if len(labels) == 1:
             return f"expected {labels[0]}"
         return "expected " + ", ".join(labels[:-1]) + " or " + labels[-1]
+
+
+def _squeezed(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _split(text: str, leading: str | None) -> list[tuple[str, str]]:
+    """``text`` cut into (parameter, value) at each ``&name=``; the first part is ``leading``'s."""
+    parts: list[tuple[str, str]] = []
+    at = 0
+    name = leading or ""
+    if leading is not None:
+        m = _LEADING_PARAMETER.match(text)
+        assert m is not None
+        at = m.end()
+    for m in _EMBEDDED_PARAMETER.finditer(text, at):
+        parts.append((name, text[at:m.start()].strip()))
+        name = _QUERY_PARAMETERS[m.group(1).lower()][0]
+        at = m.end()
+    parts.append((name, text[at:].strip()))
+    return parts
+
+
+def _split_hint(text: str, leading: str | None, first: str | None = None) -> str:
+    """Each parameter with its value, and the cwql.Query call that sends them so.
+
+    ``leading`` is the parameter a leading ``name=`` names; without one, the
+    first part is the value of ``first``, the parameter being parsed.
+    """
+    parts = _split(text, leading)
+    if first is not None:
+        parts[0] = (first, parts[0][1])
+    if len(parts) == 1:
+        name, value = parts[0]
+        hint = f"leave `{name}=` out: the {name} value is `{value}`"
+    else:
+        hint = "send each as its own query parameter: " + ", ".join(
+            f"{name} `{value}`" for name, value in parts)
+    names = dict(_QUERY_PARAMETERS.values())
+    args = []
+    for name, value in parts:
+        python = names[name]
+        if python is None:
+            return hint
+        literal = value if python.startswith("page") and value.isdigit() else repr(value)
+        args.append(f"{python}={literal}")
+    return f"{hint}; with cwql, Query({', '.join(args)})"
+
+
+#: The parameter a start symbol of the grammar stands for, in a hint (the three
+#: condition parameters share one; a hint names the first).
+_START_NAMES = {"conditions": "conditions", "order_by": "orderBy", "fields": "fields"}
+
+
+class Repair(NamedTuple):
+    """The one obvious repair of a diagnostic: what it does, and the edits ``(start, end, text)``."""
+
+    message: str
+    edits: tuple[tuple[int, int, str], ...]
+
+
+def _lookalike_quote(c: str) -> str | None:
+    ascii_ = _LOOKALIKES.get(c)
+    return ascii_ if ascii_ in ("'", '"') else None
+
+
+def repair(text: str, diagnostic: Diagnostic, kind: str) -> Repair | None:
+    """The obvious repair of ``diagnostic`` (from parsing ``text`` as ``kind``), or None.
+
+    Only mistakes with one reading get one: the result is not checked here
+    (this module cannot parse); the linter re-parses it and applies it only
+    when the query then parses.
+    """
+    start, end = diagnostic.start, diagnostic.end
+    written = text[start:end]
+    code = diagnostic.code
+
+    def replace(content: str, message: str | None = None) -> Repair:
+        return Repair(message or f"Write `{content}`", ((start, end, content),))
+
+    if code == "E009" and written == "==":
+        return replace("=")
+    if code == "E013" and written == "<>":
+        return replace("!=")
+    if code == "E032" and written in ("=<", "=>", "=!"):
+        return replace(written[::-1])
+    if code == "E010" and written in ("&&", "&", "||", "|"):
+        word = "and" if written[0] == "&" else "or"
+        before = "" if start == 0 or text[start - 1].isspace() else " "
+        after = "" if end >= len(text) or text[end].isspace() else " "
+        return Repair(f"Write `{word}`", ((start, end, f"{before}{word}{after}"),))
+    if code == "E012":
+        m = _SQL_NULL.fullmatch(written)
+        if m is not None:
+            return replace("!= null" if m.group(1) else "= null")
+    if code == "E008" and _ISO_DATETIME.fullmatch(written):
+        value = written.replace(" ", "T", 1) if written[10:11] == " " else written
+        return replace(f"[{value}]", "Put the datetime in square brackets")
+    if code == "E023" and written == "[":
+        m = _ISO_DATETIME.match(text, end)
+        if m is not None and m.end() > end:
+            at = len(text[:m.end()].rstrip())
+            return Repair("Close the datetime with `]`", ((at, at, "]"),))
+        return None
+    if code == "E028" and len(written) == 1:
+        return _lookalike(text, start, written)
+    if code == "E022" and "." in written:
+        fixed = re.sub(r"\s*\.+\s*", "/", written)
+        return replace(fixed) if is_path(fixed) else None
+    if code == "E026" and len(written) >= 2 and written[0] in "\"'" and is_path(written[1:-1]):
+        return replace(written[1:-1], "Remove the quotes around the field name")
+    if code == "E017":
+        return _number(written, replace)
+    if code == "E031":
+        m = _LEADING_PARAMETER.match(text)
+        if m is not None and start == m.start(1) and \
+                _QUERY_PARAMETERS[m.group(2).lower()][0] == kind:
+            return Repair(f"Remove `{_squeezed(m.group(1))}`", ((start, m.end(), ""),))
+    return None
+
+
+def _lookalike(text: str, at: int, c: str) -> Repair | None:
+    ascii_ = _LOOKALIKES.get(c)
+    if ascii_ is None:
+        return None
+    if ascii_.startswith("a plain space"):
+        return Repair("Write a plain space", ((at, at + 1, " "),))
+    if ascii_.startswith("nothing"):
+        return Repair("Remove the invisible character", ((at, at + 1, ""),))
+    edits = [(at, at + 1, ascii_)]
+    if ascii_ in ("'", '"'):
+        # The closing quote of the pair, on the same line: both become ASCII.
+        line_end = text.find("\n", at)
+        for i in range(at + 1, len(text) if line_end < 0 else line_end):
+            if _lookalike_quote(text[i]) == ascii_:
+                edits.append((i, i + 1, ascii_))
+                break
+            if text[i] == ascii_:
+                break
+    return Repair(f"Write `{ascii_}`", tuple(edits))
+
+
+def _number(written: str, replace: Callable[[str, str | None], Repair]) -> Repair | None:
+    if written.startswith("+") and _NUMBER.fullmatch(written[1:]):
+        return replace(written[1:], "Drop the `+`")
+    if re.fullmatch(r"-?[0-9.]+[eE][-+]?[0-9]+", written):
+        try:
+            plain = format(Decimal(written), "f")
+        except InvalidOperation:
+            return None
+        if _NUMBER.fullmatch(plain) and len(plain) <= 40:
+            return replace(plain, f"Write {plain}")
+    return None

@@ -28,15 +28,19 @@ def test_check_runs_the_lint_rules() -> None:
     assert r.returncode == 1
     heads = [line for line in r.stdout.splitlines() if not line.startswith(" ")]
     assert heads == [
-        "1:1: L001 `and` inside `or` without parentheses: the server's precedence is not documented",
-        "1:22: C001 [*] keywords are written in lower case: `AND`, `IN`",
+        "1:1: L001 warning: `and` inside `or` without parentheses: the server's precedence is not "
+        "documented",
     ]
+    styled = cwql("check", "--extend-select", "C", 'Status/Name = "Open" AND board/id IN (1, 2)')
+    heads = [line for line in styled.stdout.splitlines() if not line.startswith(" ")]
+    assert heads == ["1:22: C001 [*] info: keywords are written in lower case: `AND`, `IN`"]
 
 
 def test_check_reports_an_error_with_exit_status_1() -> None:
     r = cwql("check", "a == 1")
     assert r.returncode == 1
-    assert r.stdout.splitlines() == ["1:3: E009 `==` is not an operator", "  a == 1", "    ^~", "  hint: write a single `=`"]
+    assert r.stdout.splitlines() == ["1:3: E009 [*] error: `==` is not an operator", "  a == 1",
+                                     "    ^~", "  hint: write a single `=`", "  fix: Write `=`"]
     assert "Traceback" not in r.stderr
 
 

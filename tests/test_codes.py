@@ -153,7 +153,7 @@ def test_validate_diagnostics_carry_their_names() -> None:
 # ---- every code cwql emits is registered ----------------------------------------
 
 # A code literal in the sources: one family letter and three digits, quoted.
-_LITERAL = re.compile(r"""["']([EVLCWSMP]\d{3})["']""")
+_LITERAL = re.compile(rf"""["']([{"".join(f.letter for f in FAMILIES)}]\d{{3}})["']""")
 
 
 def _emitted() -> dict[str, set[str]]:

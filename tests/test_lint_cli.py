@@ -31,8 +31,13 @@ def project(tmp_path: Path) -> Path:
         "status/id = 1 AND board/id in (2)\n"
         'summary like "%x%" or summary like "%x%"\n', encoding="utf-8")
     (tmp_path / "app.py").write_text(
-        'client.get("/service/tickets", params={"conditions": "a == 1"})\n', encoding="utf-8")
+        'import requests\n'
+        'requests.get(API + "/service/tickets", params={"conditions": "a == 1"})\n'
+        'API = "https://eu.myconnectwise.net/v4_6_release/apis/3.0"\n',
+        encoding="utf-8")
     (tmp_path / "clean.cwql").write_text("status/id=1\n", encoding="utf-8")
+    # Style and info rules are opt-in; this project opts in to see them all.
+    (tmp_path / "cwql.toml").write_text('extend-select = ["C", "V005"]\n', encoding="utf-8")
     return tmp_path
 
 
@@ -51,14 +56,15 @@ def test_exit_codes(project: Path) -> None:
 
 
 def test_text_output(project: Path) -> None:
-    r = cwql("lint", "--isolated", ".", cwd=project)
+    r = cwql("lint", ".", cwd=project)
     lines = r.stdout.splitlines()
-    assert "app.py:1:57: E009 `==` is not an operator" in lines
-    assert "queries.cwql:2:14: V001 `like` without a wildcard matches the whole value exactly" in lines
-    assert "queries.cwql:3:15: C001 [*] keywords are written in lower case: `AND`" in lines
+    assert "app.py:2:65: E009 [*] error: `==` is not an operator" in lines
+    assert "queries.cwql:2:14: V001 warning: `like` without a wildcard matches the whole value exactly" in lines
+    assert "queries.cwql:3:15: C001 [*] info: keywords are written in lower case: `AND`" in lines
+    assert "Found 5 problems (1 error, 2 warnings, 2 info)." in lines
     assert lines[-1].startswith("[*]") or lines[-1].startswith(("Found", "1 more", "2 more"))
     assert "\x1b[" not in r.stdout
-    colored = cwql("lint", "--isolated", "--color", ".", cwd=project)
+    colored = cwql("lint", "--color", ".", cwd=project)
     assert "\x1b[" in colored.stdout
 
 
@@ -70,7 +76,7 @@ def test_json_has_ruffs_shape(project: Path) -> None:
     by_code = {i["code"]: i for i in items}
     e = by_code["E009"]
     assert (e["filename"], e["location"], e["end_location"]) == (
-        "app.py", {"row": 1, "column": 57}, {"row": 1, "column": 59})
+        "app.py", {"row": 2, "column": 65}, {"row": 2, "column": 67})
     fix = by_code["V005"]["fix"]
     assert fix["applicability"] == "safe"
     assert fix["edits"] == [{"content": "=2", "location": {"row": 3, "column": 27},
@@ -80,7 +86,8 @@ def test_json_has_ruffs_shape(project: Path) -> None:
 
 def test_github_escapes_percent_and_newlines(project: Path) -> None:
     (project / "multi.py").write_text(
-        'f(conditions="summary like \'50%\' and\\n a == 1")\n', encoding="utf-8")
+        'f(conditions="summary like \'50%\' and\\n a == 1")  # cwql: endpoint=/service/tickets\n',
+        encoding="utf-8")
     r = cwql("lint", "--output-format", "github", ".", cwd=project)
     lines = r.stdout.splitlines()
     assert all(line.startswith(("::error ", "::warning ", "::notice ")) for line in lines)
@@ -133,9 +140,10 @@ def test_output_file_and_statistics(project: Path) -> None:
     assert json.loads((project / "out.json").read_text(encoding="utf-8"))
     stats = cwql("lint", "--statistics", ".", cwd=project)
     rows = [line.split() for line in stats.stdout.splitlines()]
-    assert ["1", "E009", "unexpected-token"] not in rows
+    assert ["1", "E009", "[*]", "unexpected-token"] not in rows
     assert ["1", "V005", "[*]", "single-value-in"] in rows
-    assert ["1", "E009", "double-equals"] in rows
+    assert ["1", "E009", "[*]", "double-equals"] in rows
+    assert ["1", "V001", "like-without-wildcard"] in rows  # its fix is unsafe: no [*]
 
 
 def test_output_file_that_cannot_be_written_is_a_usage_error(project: Path) -> None:
@@ -175,7 +183,7 @@ def test_noqa(tmp_path: Path) -> None:
 
 def test_config_discovery_and_settings(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text(
-        '[tool.cwql]\nignore = ["V005"]\nextend-select = ["C003"]\nexclude = ["legacy/"]\n'
+        '[tool.cwql]\nignore = ["V005"]\nextend-select = ["C003", "V005"]\nexclude = ["legacy/"]\n'
         '[tool.cwql.per-file-ignores]\n"tests/**" = ["V001"]\n'
         '[tool.cwql.per-file-settings]\n"child/*.cwql" = { kind = "childConditions" }\n',
         encoding="utf-8")
@@ -232,10 +240,13 @@ def test_stdin() -> None:
     r = cwql("lint", "-", stdin="a == 1\nb=1\n")
     assert r.returncode == 1
     assert r.stdout.startswith("-:1:3: E009")
-    py = cwql("lint", "--stdin-filename", "x.py", "-", stdin='f(orderBy="id asc")\n')
-    assert py.stdout.startswith("x.py:1:15: C002")
-    fixed = cwql("lint", "--fix", "-", stdin="a = 1 AND b in (2)\n")
-    assert (fixed.returncode, fixed.stdout) == (0, "a = 1 and b=2\n")
+    py = cwql("lint", "--extend-select", "C", "--stdin-filename", "x.py", "-",
+              stdin='import cwql\nf(orderBy="id asc")\n')
+    assert py.stdout.startswith("x.py:2:15: C002")
+    fixed = cwql("lint", "--fix", "-", stdin="a == 1 AND b in (2)\n")
+    assert (fixed.returncode, fixed.stdout) == (0, "a = 1 AND b in (2)\n")  # style is opt-in
+    styled = cwql("lint", "--fix", "--extend-select", "C,V005", "-", stdin="a == 1 AND b in (2)\n")
+    assert (styled.returncode, styled.stdout) == (0, "a = 1 and b=2\n")
 
 
 def test_diff_shows_the_fixes_and_changes_nothing(project: Path) -> None:
@@ -250,8 +261,9 @@ def test_diff_shows_the_fixes_and_changes_nothing(project: Path) -> None:
 
 def test_fix_in_place_is_idempotent(project: Path) -> None:
     r = cwql("lint", "--fix", ".", cwd=project)
-    assert r.returncode == 1  # V001 and E009 have no safe fix
-    assert "fixed 3 problems" in r.stderr
+    assert r.returncode == 1  # V001 has no safe fix
+    assert "fixed 4 problems" in r.stderr
+    assert "a = 1" in (project / "app.py").read_text(encoding="utf-8")
     assert (project / "queries.cwql").read_text(encoding="utf-8").splitlines()[2:] == [
         "status/id = 1 and board/id=2", 'summary like "%x%"']
     before = {p.name: p.read_bytes() for p in project.iterdir()}
@@ -277,7 +289,7 @@ def test_fix_reports_only_what_it_changed(tmp_path: Path) -> None:
 
 def test_fmt(project: Path) -> None:
     (project / "app.py").write_text(
-        'x = 1  # nothing else changes\nclient.get("/t", params={"conditions": "Status/Name = \'Open\' AND id IN (1, 2)"})  # keep\n',
+        'import cwql  # nothing else changes\nclient.get("/t", params={"conditions": "Status/Name = \'Open\' AND id IN (1, 2)"})  # keep\n',
         encoding="utf-8")
     check = cwql("fmt", "--check", ".", cwd=project)
     assert check.returncode == 1
@@ -285,11 +297,11 @@ def test_fmt(project: Path) -> None:
     diff = cwql("fmt", "--diff", ".", cwd=project)
     assert diff.returncode == 1
     assert "+client.get(\"/t\", params={\"conditions\": \"Status/Name='Open' and id in (1,2)\"})  # keep" in diff.stdout
-    assert (project / "app.py").read_text(encoding="utf-8").startswith("x = 1")
+    assert (project / "app.py").read_text(encoding="utf-8").startswith("import cwql")
     done = cwql("fmt", ".", cwd=project)
     assert done.returncode == 0
     assert (project / "app.py").read_text(encoding="utf-8").splitlines() == [
-        "x = 1  # nothing else changes",
+        "import cwql  # nothing else changes",
         'client.get("/t", params={"conditions": "Status/Name=\'Open\' and id in (1,2)"})  # keep',
     ]
     assert (project / "queries.cwql").read_text(encoding="utf-8").splitlines()[1:] == [
@@ -310,7 +322,8 @@ def test_fmt_and_fix_write_through_a_symlink(tmp_path: Path) -> None:
     link.symlink_to(real)
     for command, before, after in (
         (("fmt",), "A = 1 OR b = 'x'\n", 'A=1 or b="x"\n'),
-        (("lint", "--fix", "--exit-zero"), "a = 1 AND b in (2)\n", "a = 1 and b=2\n"),
+        (("lint", "--fix", "--exit-zero", "--extend-select", "C,V005"), "a = 1 AND b in (2)\n",
+         "a = 1 and b=2\n"),
     ):
         real.write_text(before, encoding="utf-8")
         real.chmod(0o640)
@@ -325,17 +338,24 @@ def test_fmt_and_fix_write_through_a_symlink(tmp_path: Path) -> None:
 
 
 def test_fmt_reports_queries_that_do_not_parse(tmp_path: Path) -> None:
-    (tmp_path / "q.cwql").write_text("a == 1\nb = 2\n", encoding="utf-8")
+    (tmp_path / "q.cwql").write_text("a = 1 and\nb = 2\n", encoding="utf-8")
     r = cwql("fmt", ".", cwd=tmp_path)
     assert r.returncode == 1
-    assert "q.cwql:1:3: E009" in r.stderr
-    assert (tmp_path / "q.cwql").read_text(encoding="utf-8") == "a == 1\nb=2\n"
+    assert "q.cwql:1:7: E006" in r.stderr
+    assert (tmp_path / "q.cwql").read_text(encoding="utf-8") == "a = 1 and\nb=2\n"
     out = cwql("fmt", "-", stdin="A = 1 OR b = 'x'\n")
     assert (out.returncode, out.stdout) == (0, 'A=1 or b="x"\n')
     check = cwql("fmt", "--check", "-", stdin="A = 1\n")
     assert (check.returncode, check.stdout) == (1, "Would reformat: -\n")
-    py = cwql("fmt", "--stdin-filename", "x.py", "-", stdin='f(orderBy="id  DESC")\n')
-    assert py.stdout == 'f(orderBy="id desc")\n'
+    py = cwql("fmt", "--stdin-filename", "x.py", "-", stdin='import cwql\nf(orderBy="id  DESC")\n')
+    assert py.stdout == 'import cwql\nf(orderBy="id desc")\n'
+
+
+def test_fmt_repairs_syntax_errors_with_one_obvious_repair(tmp_path: Path) -> None:
+    (tmp_path / "q.cwql").write_text("a == 1 && b <> 2\nc is null\n", encoding="utf-8")
+    r = cwql("fmt", ".", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "q.cwql").read_text(encoding="utf-8") == "a=1 and b!=2\nc=null\n"
 
 
 # ---- rule, rules, check ----------------------------------------------------------
@@ -410,9 +430,178 @@ def test_check_output_formats_and_options() -> None:
 
 def test_limit_rules_in_files(tmp_path: Path) -> None:
     (tmp_path / "q.py").write_text(
+        'import cwql\n'
         'f(conditions="")\n'
         f'f(conditions="{"(" * 100}a=1{")" * 100}")\n'
         f'f(conditions="{"a=1 or " * 30_000}a=1")\n', encoding="utf-8")
     r = cwql("lint", "--output-format", "json", ".", cwd=tmp_path)
     assert [(i["code"], i["location"]["row"]) for i in json.loads(r.stdout)] == [
-        ("E018", 1), ("E020", 2), ("E019", 3)]
+        ("E018", 2), ("E020", 3), ("E019", 4)]
+
+
+# ---- the project root, severities, the default selection ------------------------------
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symlinks need privileges on Windows")
+def test_lint_does_not_follow_a_file_symlink_out_of_the_project(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.cwql").write_text('password = "hunter2" and a == 1\n', encoding="utf-8")
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "link.cwql").symlink_to(outside / "secret.cwql")
+    (project / "q.cwql").write_text("a = 1\n", encoding="utf-8")
+    r = cwql("lint", ".", cwd=project)
+    assert r.returncode == 0
+    assert "hunter2" not in r.stdout + r.stderr
+    assert "link.cwql: skipped: a symlink to a file outside the project" in r.stderr
+    # Named on the command line, it is linted: the user asked for it.
+    named = cwql("lint", "link.cwql", cwd=project)
+    assert named.returncode == 1
+    assert "E009" in named.stdout
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symlinks need privileges on Windows")
+def test_fmt_does_not_rewrite_a_file_outside_the_tree_through_a_symlink(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    target = outside / "q.cwql"
+    target.write_text("A = 1 OR b = 'x'\n", encoding="utf-8")
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "link.cwql").symlink_to(target)
+    inside = project / "real.cwql"
+    inside.write_text("C = 1 OR d = 'y'\n", encoding="utf-8")
+    (project / "inner.cwql").symlink_to(inside)
+    for args in (("fmt", "."), ("lint", "--fix", "--extend-select", "C", ".")):
+        r = cwql(*args, cwd=project)
+        assert r.returncode in (0, 1), r.stderr
+        assert target.read_text(encoding="utf-8") == "A = 1 OR b = 'x'\n"
+    # A link to a file inside the project is followed.
+    assert inside.read_text(encoding="utf-8") == 'C=1 or d="y"\n'
+
+
+def test_default_selection_holds_correctness_rules_only() -> None:
+    from cwql._codes import CODES
+    from cwql.lint._config import Config
+    from cwql.lint._rules import RULES
+
+    enabled = Config().enabled()
+    style = {c for c in RULES if c.startswith("C")}
+    info = {c for c, rule in RULES.items() if rule.severity == "info"}
+    assert style
+    assert info
+    assert not (style | info) & enabled
+    assert enabled == {c for c in RULES if c not in style | info}
+    assert {"E009", "V001", "L003", "W001", "F001", "M001"} <= enabled
+    listing = cwql("rules").stdout
+    assert "  C001  [*] keyword-case" in listing
+    assert "(off by default)" in listing
+    assert all(CODES[c].default for c in enabled)
+
+
+def test_text_output_shows_severity_and_fail_on_sets_the_threshold(tmp_path: Path) -> None:
+    (tmp_path / "q.cwql").write_text('summary like "x"\nid in (1)\n', encoding="utf-8")
+    base = ("lint", "--extend-select", "V005", ".")
+    r = cwql(*base, cwd=tmp_path)
+    assert r.returncode == 1
+    assert "q.cwql:1:14: V001 warning: `like` without" in r.stdout
+    assert "q.cwql:2:1: V005 [*] info: `in` with one value" in r.stdout
+    assert "Found 2 problems (1 warning, 1 info)." in r.stdout
+    assert cwql(*base[:-1], "--fail-on", "warning", ".", cwd=tmp_path).returncode == 1
+    errors_only = cwql(*base[:-1], "--fail-on", "error", ".", cwd=tmp_path)
+    assert errors_only.returncode == 0
+    assert "V001 warning" in errors_only.stdout  # shown, not failing
+    assert cwql(*base[:-1], "--exit-zero", ".", cwd=tmp_path).returncode == 0
+    (tmp_path / "cwql.toml").write_text('fail-on = "error"\n', encoding="utf-8")
+    assert cwql(*base, cwd=tmp_path).returncode == 0
+    assert cwql(*base[:-1], "--fail-on", "info", ".", cwd=tmp_path).returncode == 1
+    bad = cwql("lint", "--config", 'fail-on = "fatal"', ".", cwd=tmp_path)
+    assert bad.returncode == 2
+    assert "fail-on must be one of info, warning, error" in bad.stderr
+    check = cwql("check", "--fail-on", "error", 'summary like "x"')
+    assert (check.returncode, check.stdout.split()[1:3]) == (0, ["V001", "warning:"])
+
+
+def test_check_of_nothing_raises_a_cwql_error() -> None:
+    import cwql as lib
+    from cwql.lint import check
+
+    for bad in (None, b"a=1", 1):
+        with pytest.raises(lib.CWQLError):
+            check(bad)  # type: ignore[arg-type]
+    with pytest.raises(lib.CWQLTypeError):
+        check("a=1", select=5)  # type: ignore[arg-type]
+    assert [f.code for f in check('summary like "x"', select="V001")] == ["V001"]
+
+
+# ---- a query string pasted into a value (issue 12) ---------------------------------------
+
+
+def test_check_leading_conditions_is_a_separate_parameter() -> None:
+    r = cwql("check", "conditions=priority/id=7")
+    assert r.returncode == 1
+    lines = r.stdout.splitlines()
+    assert lines[0] == "1:1: E031 [*] error: `conditions=` is a separate query parameter, not part of the value"
+    assert "text values need quotes" not in r.stdout
+    assert ("  hint: leave `conditions=` out: the conditions value is `priority/id=7`; with cwql, "
+            "Query(conditions='priority/id=7')") in lines
+    assert "  fix: Remove `conditions=`" in lines
+    fixed = cwql("lint", "--fix", "-", stdin="CONDITIONS=priority/id=7\n")
+    assert (fixed.returncode, fixed.stdout) == (0, "priority/id=7\n")
+    for text in ("childConditions=value = 1", "orderBy=id desc", "?conditions=a=1", "Fields = id"):
+        assert "E031" in cwql("check", text).stdout, text
+
+
+def test_check_embedded_order_by_and_page_size_are_separate_parameters() -> None:
+    r = cwql("check", "id>5&orderBy=id desc&pageSize=100")
+    assert r.returncode == 1
+    assert "encode" not in r.stdout  # no advice to encode the very `&` that caused this
+    lines = r.stdout.splitlines()
+    assert lines[0] == "1:5: E031 error: `&orderBy=` is a separate query parameter, not part of the value"
+    assert lines[2] == "      ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~"
+    assert ("  hint: send each as its own query parameter: conditions `id>5`, orderBy `id desc`, "
+            "pageSize `100`; with cwql, Query(conditions='id>5', order_by='id desc', "
+            "page_size=100)") in lines
+    assert not any(line.startswith("  fix:") for line in lines)  # moved by hand
+    for text in ("a=1&page=2", "a=1&fields=id", "a=1 &conditions=b=2", "a=1&PAGEID=5"):
+        assert "E031" in cwql("check", text).stdout, text
+    assert "E010" in cwql("check", "a=1 & b=2").stdout  # a plain `&` stays E010
+
+
+def test_custom_fields_path_in_conditions_points_to_custom_field_conditions() -> None:
+    r = cwql("check", 'customFields/caption = "Region" and customFields/value = "West"')
+    assert r.returncode == 1
+    assert "childConditions" not in r.stdout
+    assert ('hint: send it as customFieldConditions: caption = "Region" and value = "West" '
+            '(with cwql: CF("Region") == "West")') in r.stdout
+    one = cwql("check", "--endpoint", "/service/tickets", 'customFields/value = "x"')
+    assert [line.split()[1] for line in one.stdout.splitlines() if not line.startswith(" ")] == ["L007"]
+    assert "customFieldConditions: caption=" in one.stdout
+
+
+# ---- pre-commit --------------------------------------------------------------------------
+
+
+def test_pre_commit_hooks_install_the_same_way() -> None:
+    import yaml
+
+    hooks = yaml.safe_load((Path(__file__).parent.parent / ".pre-commit-hooks.yaml").read_text())
+    by_id = {h["id"]: h for h in hooks}
+    # One environment: the same language and the same extra dependencies for both.
+    assert by_id["cwql-lint"]["language"] == by_id["cwql-fmt"]["language"]
+    assert by_id["cwql-lint"].get("additional_dependencies") == \
+        by_id["cwql-fmt"].get("additional_dependencies")
+    assert by_id["cwql-lint"]["files"] == by_id["cwql-fmt"]["files"]  # fmt formats JSON and YAML too
+
+
+def test_pre_commit_snippet_names_the_release_tag_of_this_version() -> None:
+    """The docs' `rev` is the tag each release is given: `v` and the package version."""
+    import re
+
+    from cwql import __version__
+
+    page = (Path(__file__).parent.parent / "docs" / "linter.md").read_text(encoding="utf-8")
+    revs = re.findall(r"^\s+rev: (\S+)", page, re.MULTILINE)
+    assert revs == [f"v{__version__}"]
+    assert "pre-commit autoupdate" in page

@@ -1,14 +1,15 @@
-"""Garbage in: a finding or a clean skip with a message, never a traceback or a hang.
+"""Garbage in: a finding (F001, F002 for a file cwql cannot read), never a traceback or a hang.
 
-Every case runs the real command with a timeout; a hang fails the test.
+Every case runs the real command with a timeout that only a hang would reach;
+how much work hostile input costs is bounded by counting the work, not timing it.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -53,31 +54,45 @@ def test_garbage_file(name: str, tmp_path: Path) -> None:
     lint(tmp_path, env={"PYTHONWARNINGS": "default"})  # and no warning leaks to stderr
 
 
-def test_skips_are_explained(tmp_path: Path) -> None:
-    for name in ("binary.cwql", "latin1.cwql", "syntax.py", "deep.json", "bad.yaml"):
+def test_a_file_that_cannot_be_read_or_parsed_is_a_finding(tmp_path: Path) -> None:
+    """No false green: each file cwql could not check is a finding with its own code (exit 1)."""
+    for name in ("binary.cwql", "latin1.cwql", "syntax.py", "deep.json", "bad.yaml", "cookie.py",
+                 "bad.json"):
         (tmp_path / name).write_bytes(CASES[name])
-    r = lint(tmp_path)
-    assert r.returncode == 0
-    notices = r.stderr.splitlines()
-    assert "cwql: binary.cwql: skipped: a binary file (it holds NUL bytes)" in notices
-    assert any(n.startswith("cwql: latin1.cwql: skipped: not valid UTF-8") for n in notices)
-    assert any(n.startswith("cwql: syntax.py: skipped: not valid Python (line 1") for n in notices)
-    assert any(n.startswith("cwql: deep.json: skipped:") for n in notices)
-    assert any(n.startswith("cwql: bad.yaml: skipped: not valid YAML") for n in notices)
+    r = lint(tmp_path, "--output-format", "json")
+    assert r.returncode == 1
+    found = {(i["filename"], i["code"]): i for i in json.loads(r.stdout)}
+    assert set(found) == {("binary.cwql", "F001"), ("latin1.cwql", "F001"), ("cookie.py", "F001"),
+                          ("syntax.py", "F002"), ("deep.json", "F002"), ("bad.yaml", "F002"),
+                          ("bad.json", "F002")}
+    assert found[("binary.cwql", "F001")]["message"] == (
+        "cannot read the file: a binary file (it holds NUL bytes)")
+    assert found[("latin1.cwql", "F001")]["message"].startswith("cannot read the file: not valid UTF-8")
+    assert found[("syntax.py", "F002")]["message"].startswith(
+        "cannot read the file as Python: line 1: invalid syntax")
+    assert found[("syntax.py", "F002")]["location"] == {"row": 1, "column": 7}
+    assert found[("bad.json", "F002")]["location"] == {"row": 1, "column": 22}
+    assert found[("bad.yaml", "F002")]["message"].startswith("cannot read the file as YAML")
+    text = lint(tmp_path)
+    assert "All checks passed" not in text.stdout
+    assert "binary.cwql:1:1: F001 error: cannot read the file: a binary file" in text.stdout
+    # Ignored like any code: then the file is still said to be unchecked, on stderr.
+    ignored = lint(tmp_path, "--ignore", "F")
+    assert ignored.returncode == 0
+    assert "cwql: binary.cwql: not checked: cannot read the file: a binary file" in ignored.stderr
 
 
 def test_five_megabytes(tmp_path: Path) -> None:
     (tmp_path / "one-line.cwql").write_text("a=1 and " * (5 * MB // 8) + "a=1\n", encoding="utf-8")
-    (tmp_path / "big.json").write_text('{"conditions": "' + "x" * 5 * MB + '"}', encoding="utf-8")
-    (tmp_path / "big.py").write_text("x = '" + "y" * 5 * MB + "'\nf(conditions='a == 1')\n",
-                                     encoding="utf-8")
+    (tmp_path / "big.json").write_text('{"childConditions": "' + "x" * 5 * MB + '"}',
+                                       encoding="utf-8")
+    (tmp_path / "big.py").write_text("import cwql\nx = '" + "y" * 5 * MB + "'\n"
+                                     "f(conditions='a == 1')\n", encoding="utf-8")
     many = "".join(f'f(conditions="status/id = {i} and summary like \'x{i}\'")  # {"-" * 220}\n'
                    for i in range(5_000))
-    (tmp_path / "many.py").write_text(many * 4, encoding="utf-8")
+    (tmp_path / "many.py").write_text("import cwql\n" + many * 4, encoding="utf-8")
     assert (tmp_path / "many.py").stat().st_size > 5 * MB
-    started = time.monotonic()
     r = lint(tmp_path, "--statistics")
-    assert time.monotonic() - started < 90
     assert r.returncode == 1
     rows = {line.split()[1]: int(line.split()[0]) for line in r.stdout.splitlines()}
     assert rows["E019"] == 2  # the one-line file and the JSON value: too long to parse
@@ -88,8 +103,8 @@ def test_five_megabytes(tmp_path: Path) -> None:
 def test_max_file_size(tmp_path: Path) -> None:
     (tmp_path / "q.cwql").write_text("a == 1\n" * 1000, encoding="utf-8")
     r = lint(tmp_path, "--config", "max-file-size = 1000")
-    assert r.returncode == 0
-    assert "q.cwql: skipped: larger than max-file-size" in r.stderr
+    assert r.returncode == 1
+    assert "q.cwql:1:1: F001 error: cannot read the file: larger than max-file-size" in r.stdout
 
 
 def test_yaml_bombs_and_anchors(tmp_path: Path) -> None:
@@ -98,11 +113,32 @@ def test_yaml_bombs_and_anchors(tmp_path: Path) -> None:
     (tmp_path / "bomb.yaml").write_text("\n".join(laughs) + "\n", encoding="utf-8")
     (tmp_path / "wide.yaml").write_text(
         "x: [" + ", ".join(["{conditions: 'a=1'}"] * 110_000) + "]\n", encoding="utf-8")
-    started = time.monotonic()
-    r = lint(tmp_path, "--select", "E009")
-    assert time.monotonic() - started < 60
-    assert r.stdout.count("E009") == 1  # the shared node is linted once
-    assert "wide.yaml: skipped: more than 200,000 YAML nodes" in r.stderr
+    r = lint(tmp_path, "--select", "E009,F", "--config", 'generic-keys = "everywhere"')
+    assert r.stdout.count(": E009 ") == 1  # the shared node is linted once
+    assert "wide.yaml:1:" in r.stdout
+    assert "F002 error: cannot read the file as YAML: more than 200,000 nodes" in r.stdout
+    # The work is bounded by counting it: each node is walked at most once per kind it is
+    # reached as (six at most), never once per path through the aliases (4**59 of them).
+    import yaml
+
+    from cwql.lint._sources import yamlfile
+
+    bomb = (tmp_path / "bomb.yaml").read_text(encoding="utf-8")
+    composed = yaml.compose(bomb)
+    nodes: set[int] = set()
+    stack = [composed]
+    while stack:
+        node = stack.pop()
+        if id(node) in nodes:
+            continue
+        nodes.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            stack += [n for pair in node.value for n in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            stack += node.value
+    extraction = yamlfile.read(bomb, None, True)
+    assert 0 < extraction.work <= 6 * len(nodes)
+    assert len(nodes) < 400
 
 
 def test_yaml_without_pyyaml(tmp_path: Path) -> None:
@@ -115,7 +151,8 @@ def test_yaml_without_pyyaml(tmp_path: Path) -> None:
     (work / "q.cwql").write_text("a == 1\n", encoding="utf-8")
     r = lint(work, env={"PYTHONPATH": str(shadow)})
     assert r.returncode == 1
-    assert "cwql: q.yaml: skipped: YAML needs PyYAML: pip install 'cwql[yaml]'" in r.stderr.splitlines()
+    assert ("q.yaml:1:1: F001 error: cannot read the file: YAML needs PyYAML: pip install "
+            "'cwql[yaml]'") in r.stdout.splitlines()
     assert "q.cwql:1:3: E009" in r.stdout
 
 
@@ -126,6 +163,7 @@ def test_symlink_loops_and_unreadable_paths(tmp_path: Path) -> None:
     (tmp_path / "dangling.cwql").symlink_to(tmp_path / "nowhere.cwql")
     r = lint(tmp_path)
     assert r.returncode == 0
+    assert "cwql: dangling.cwql: skipped: a symlink to nothing" in r.stderr.splitlines()
 
 
 def test_hostile_gitignore_patterns(tmp_path: Path) -> None:

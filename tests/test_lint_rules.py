@@ -37,8 +37,15 @@ def _load() -> list[dict[str, Any]]:
         if c.limits or c.code == "E018":
             continue
         common = {"rule": c.code, "kind": c.kind, "endpoint": c.endpoint}
+        if c.file is not None:  # the files family: the example is a whole file
+            suffix = Path(c.file).suffix
+            cases.append({"rule": c.code, "id": f"{c.code}-example", "fail_file": c.example,
+                          "suffix": suffix})
+            cases.append({"rule": c.code, "id": f"{c.code}-fix", "pass_file": c.fix,
+                          "suffix": suffix})
+            continue
         cases.append({**common, "id": f"{c.code}-example", "fail": c.example})
-        cases.append({**common, "id": f"{c.code}-fix", "pass": c.fix,
+        cases.append({**common, "id": f"{c.code}-fix", "pass": c.fix, "kind": c.fix_kind or c.kind,
                       "endpoint": c.fix_endpoint or c.endpoint})
     return cases
 
@@ -70,7 +77,8 @@ def linted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, set[str]]:
     """The codes found in each case's file, by case id."""
     root = tmp_path_factory.mktemp("rule-cases")
     for case in CASES:
-        (root / f"{case['id']}.cwql").write_text(_file_text(case), encoding="utf-8")
+        (root / f"{case['id']}{case.get('suffix', '.cwql')}").write_text(_file_text(case),
+                                                                         encoding="utf-8")
     r = cwql("lint", "--isolated", "--select", "ALL", "--output-format", "json", str(root))
     assert r.returncode == 1, r.stderr
     found: dict[str, set[str]] = {case["id"]: set() for case in CASES}
@@ -148,7 +156,79 @@ def test_rule_examples_fire_and_fixes_do_not() -> None:
             continue
         linter = Linter([rule.code])
         assert [r.code for r, _ in linter.problems(rule.example, rule.example_kind)] != [], rule.code
-        assert [r.code for r, _ in linter.problems(rule.fix, rule.example_kind)] == [], rule.code
+        fix_kind = rule.entry.fix_kind or rule.example_kind
+        assert [r.code for r, _ in linter.problems(rule.fix, fix_kind)] == [], rule.code
+
+
+# ---- what `cwql rule` shows is what `--fix` does -------------------------------------
+
+_QUERY_RULES = [r for r in RULES.values()
+                if not r.entry.limits and r.entry.file is None and r.code != "E018"]
+FIXABLE = [r for r in _QUERY_RULES if r.fixable]
+
+
+def _fixed(rule: Any, text: str, unsafe: bool) -> str:
+    """The example's file after `cwql lint --fix` with only ``rule`` selected (the CLI's runner)."""
+    from cwql.lint._config import Config
+    from cwql.lint._engine import Linter
+    from cwql.lint._runner import Runner
+
+    # A suppression is unused only with the code it names on: the M rules run with every rule.
+    runner = Runner(Config(), Linter(None if rule.code.startswith("M") else [rule.code]))
+    fixed, _, _ = runner.fix_text("q.cwql", "q.cwql", "cwql", text, unsafe)
+    return fixed
+
+
+def test_every_rule_fix_parses() -> None:
+    """The fix of every rule with an example is a query of its parameter (or of the one it moves to)."""
+    from cwql._parser import parse_kind
+
+    for rule in _QUERY_RULES:
+        if rule.code != "M002":  # its example and fix are comments
+            parse_kind(rule.fix, rule.entry.fix_kind or rule.example_kind)
+
+
+@pytest.mark.parametrize("rule", FIXABLE, ids=[r.code for r in FIXABLE])
+def test_fix_of_the_example_is_the_documented_fix(rule: Any) -> None:
+    """`cwql lint --fix` (with --unsafe-fixes for an unsafe fix) turns the registry's example into
+    exactly its fix, which re-parses; `cwql rule CODE` shows that example, that fix, whether it is
+    safe, and the command that writes it."""
+    from cwql._parser import parse_kind
+    from cwql.lint._catalogue import explain
+
+    case = {"kind": rule.example_kind, "endpoint": rule.entry.endpoint}
+    got = _fixed(rule, _file_text({**case, "fail": rule.example}), rule.fixable == "unsafe")
+    assert got == _file_text({**case, "fail": rule.fix})
+    parse_kind(rule.fix, rule.example_kind)
+    shown = explain(rule.entry)
+    label = {"safe": "safe fix", "unsafe": "unsafe fix"}[rule.fixable]
+    assert f" · {label} · " in shown
+    assert f"```text\n{rule.example}\n```" in shown
+    command = "cwql lint --fix" + (" --unsafe-fixes" if rule.fixable == "unsafe" else "")
+    assert f"`{command}` writes" in shown
+    assert f"```text\n{rule.fix}\n```" in shown
+
+
+def test_a_rule_without_a_fix_leaves_its_example_alone() -> None:
+    """For a code `cwql rule` says has no fix, `--fix --unsafe-fixes` changes nothing."""
+    from cwql.lint._catalogue import explain
+
+    for rule in _QUERY_RULES:
+        if rule.fixable:
+            continue
+        case = {"kind": rule.example_kind, "endpoint": rule.entry.endpoint, "fail": rule.example}
+        assert _fixed(rule, _file_text(case), True) == _file_text(case), rule.code
+        assert " · no fix · " in explain(rule.entry)
+        assert "By hand" in explain(rule.entry)
+
+
+def test_cwql_rule_prints_the_catalogue_entry() -> None:
+    from cwql.lint._catalogue import explain
+
+    for code in ("E009", "V002", "L007", "F002"):
+        r = cwql("rule", code)
+        assert r.returncode == 0
+        assert r.stdout.startswith(explain(RULES[code].entry).rstrip())
 
 
 def test_case_files_are_written_as_cases() -> None:

@@ -23,7 +23,10 @@ from cwql.lint._sources.base import HOLE
 from .conftest import examples
 from .strategies import expressions, messy_text
 
-RUNNER = Runner(Config(), Linter())
+# These tests are about reading and mapping literals, so generic keys are queries everywhere
+# (tests/test_lint_evidence.py has where they are not).
+EVERYWHERE = Config(generic_keys="everywhere")
+RUNNER = Runner(EVERYWHERE, Linter())
 
 
 def lint(text: str, filetype: str = "python") -> list[tuple[str, int, int]]:
@@ -96,7 +99,7 @@ def test_f_strings_are_checked_around_their_holes() -> None:
 
 
 def test_fstring_holes_map_to_their_source() -> None:
-    extraction = python.read('f(conditions=f"a = {b!r:>{w}} and c = 1")\n', None)
+    extraction = python.read('f(conditions=f"a = {b!r:>{w}} and c = 1")\n', None, True)
     (site,) = extraction.sites
     assert site.text == "a = 0 and c = 1"
     hole = next(s for s in site.map.segments if s.part == HOLE)
@@ -112,7 +115,7 @@ def test_pep701_nested_quotes() -> None:
 
 def test_one_literal_under_two_keys_is_one_query() -> None:
     source = 'x["conditions"] = y["conditions"] = "a = 1 AND b == 2"\nx["orderBy"] = y["orderBy"] = z\n'
-    extraction = python.read(source, None)
+    extraction = python.read(source, None, True)
     assert [s.text for s in extraction.sites] == ["a = 1 AND b == 2"]
     assert len(extraction.dynamic) == 1
     assert lint(source) == [("E009", 1, column_of(source, "=="))]
@@ -129,7 +132,7 @@ def test_a_cwql_parse_call_as_the_value_is_read_once_at_the_call() -> None:
         'Query(conditions=cwql.parse("id == 1"), orderBy=order("id DESC"))\n'
         'Query(conditions=cwql.parse(text), fields=cwql.normalize(cwql.parse("x = 1")))\n'
     )
-    extraction = python.read(source, None)
+    extraction = python.read(source, None, True)
     assert sorted((s.text, s.kind) for s in extraction.sites) == [
         ("id == 1", "conditions"), ("id DESC", "orderBy"), ("x = 1", "conditions")]
     # Only `text` is unknown: the calls themselves are not "not a string literal".
@@ -143,10 +146,10 @@ def test_bytes_and_non_strings_are_not_queries() -> None:
 
 def test_python_directive_sets_the_endpoint() -> None:
     source = '# cwql: endpoint=/company/contacts\nf(conditions="a=1")\n'
-    (site,) = python.read(source, "/service/tickets").sites
+    (site,) = python.read(source, "/service/tickets", True).sites
     assert site.endpoint == "/company/contacts"
     (site,) = python.read('client.get("/company/companies", params={"conditions": "a=1"})\n',
-                          None).sites
+                          None, True).sites
     assert site.endpoint == "/company/companies"
 
 
@@ -189,7 +192,7 @@ def test_reader_recovers_every_literal(pair: tuple[str, str]) -> None:
     value, literal = pair
     source = f"f(conditions={literal})\n"
     assert ast.literal_eval(literal) == value
-    extraction = python.read(source, None)
+    extraction = python.read(source, None, True)
     assert extraction.dynamic == []
     (site,) = extraction.sites
     assert site.text == value
@@ -208,7 +211,7 @@ def test_reader_recovers_every_literal(pair: tuple[str, str]) -> None:
 @examples(300)
 def test_writer_writes_what_python_reads(value: str, quote: str) -> None:
     prefix, quote = ("f", quote[1:]) if quote.startswith("f") else ("", quote)
-    extraction = python.read(f"f(conditions={prefix}{quote}x{quote})\n", None)
+    extraction = python.read(f"f(conditions={prefix}{quote}x{quote})\n", None, True)
     (site,) = extraction.sites
     assert site.writer is not None
     body = site.writer(0, value)
@@ -226,7 +229,7 @@ def test_fmt_in_python_is_canonical_and_idempotent(data: st.DataObject) -> None:
     source = f"f(conditions={literal})\n"
     once = RUNNER.format_text("x", "x", "python", source)
     assert once.refused == []
-    (site,) = python.read(once.text, None).sites
+    (site,) = python.read(once.text, None, True).sites
     assert site.text.replace("'", '"') == str(tree).replace("'", '"') or site.text == str(tree)
     assert RUNNER.format_text("x", "x", "python", once.text).text == once.text
 
@@ -255,12 +258,12 @@ def test_json_values_at_any_depth_with_escapes() -> None:
     found = lint(source, "json")
     assert ("E009", 1, column_of(source, "==")) in found
     assert ("C002", 1, column_of(source, "asc")) in found
-    (site, _) = jsonfile.read(source, None).sites
+    (site, _) = jsonfile.read(source, None, True).sites
     assert site.text == 'x = "é" and y == 1'
 
 
 def test_json_keys_are_not_values() -> None:
-    assert jsonfile.read('{"conditions": {"conditions": "a=1"}, "x": "conditions"}', None).sites[0].text == "a=1"
+    assert jsonfile.read('{"conditions": {"conditions": "a=1"}, "x": "conditions"}', None, True).sites[0].text == "a=1"
 
 
 def test_yaml_values_anchors_and_styles() -> None:
@@ -336,12 +339,12 @@ def test_fixing_stops_when_a_round_changes_nothing(monkeypatch: pytest.MonkeyPat
         "X003": made_up("X003", swap("a=2", "a=1")),
     }
     monkeypatch.setattr(engine, "RULES", {**engine.RULES, **rules})
-    runner = Runner(Config(), Linter(["X001"]))
+    runner = Runner(EVERYWHERE, Linter(["X001"]))
     fixed, n, result = runner.fix_text("x", "x", "cwql", "b=1\n")
     assert (fixed, n) == ("b=1\n", 0)
     assert [f.fix for f in result.findings] == [None]  # not offered as a fix either
     # Two fixes that undo each other: one round, then the loop sees the text come back.
-    runner = Runner(Config(), Linter(["X002", "X003"]))
+    runner = Runner(EVERYWHERE, Linter(["X002", "X003"]))
     fixed, n, _ = runner.fix_text("x", "x", "cwql", "a=1\n")
     assert (fixed, n) == ("a=2\n", 1)
 
@@ -350,7 +353,7 @@ def test_yaml_fix_that_would_change_the_value_is_refused() -> None:
     from cwql.lint._engine import host_edits
     from cwql.lint._model import Edit
 
-    (site,) = yamlfile.read('conditions: a = "x"\n', None).sites
+    (site,) = yamlfile.read('conditions: a = "x"\n', None, True).sites
     assert host_edits(site, [Edit(4, 7, '"y"')]) == [Edit(16, 19, '"y"')]
     assert host_edits(site, [Edit(4, 7, '"y #z"')]) is None  # ` #` would start a comment
     assert host_edits(site, [Edit(4, 7, '"y: z"')]) is None  # `: ` would start a mapping
@@ -366,7 +369,7 @@ def test_yaml_cwql_text_inside_a_scalar_is_data_not_a_comment() -> None:
         '- {conditions: summary like "x", note: "a # cwql: noqa\n'
         '   b"}  # a real comment\n'
     ).replace("- {", "list:\n- {")
-    assert yamlfile.read(source, None).comments == []
+    assert yamlfile.read(source, None, True).comments == []
     fixed, n, result = RUNNER.fix_text("x", "x", "yaml", source)
     assert (fixed, n) == (source, 0)  # --fix leaves the data alone
     assert [f.code for f in result.findings] == ["V001"]  # and the fake noqa suppresses nothing
@@ -381,7 +384,7 @@ def test_yaml_real_comments_next_to_scalars_are_read() -> None:
         '- {conditions: summary like "x", note: "# x"}  # cwql: noqa: V001\n'
         "other: 'it''s' # cwql: noqa\n"
     )
-    comments = yamlfile.read(source, None).comments
+    comments = yamlfile.read(source, None, True).comments
     assert [(c.line, c.body, c.own_line) for c in comments] == [
         (3, "noqa", True), (5, "noqa: V001", False), (6, "noqa", False)]
     assert source[comments[1].start:comments[1].end] == "# cwql: noqa: V001"
@@ -410,18 +413,19 @@ def test_a_runner_builds_its_fixing_linter_once(monkeypatch: pytest.MonkeyPatch)
             super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(runner_module, "Linter", Counting)
-    runner = Runner(Config(), Linter())
+    runner = Runner(EVERYWHERE, Linter())
     for text in ("a = 1 AND b = 2\n", "c in (1)\n", "d = 1\n"):
         runner.fix_text("x", "x", "cwql", text)
         runner.format_text("x", "x", "cwql", text)
-    assert sorted(built) == [False, True]  # one verifying linter, one for fmt's syntax check
+    # One verifying linter for the fixes, one with the syntax rules whose fixes fmt applies.
+    assert sorted(built) == [True, True]
 
 
 def test_yaml_bomb_is_bounded() -> None:
     lines = ["a0: &a0 [conditions, conditions]"]
     for i in range(1, 40):
         lines.append(f"a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}]")
-    extraction = yamlfile.read("\n".join(lines) + "\n", None)
+    extraction = yamlfile.read("\n".join(lines) + "\n", None, True)
     assert extraction.skipped is None
     assert extraction.sites == []
 

@@ -25,6 +25,24 @@ def _codes(text: str) -> list[str]:
     return [c.strip() for c in text.split(",") if c.strip()]
 
 
+def add_exit_args(sub: argparse.ArgumentParser) -> None:
+    """``--exit-zero`` and ``--fail-on``: which findings make the exit status 1 (lint and check)."""
+    sub.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
+    sub.add_argument("--fail-on", choices=("error", "warning", "info"), default=None,
+                     help="the lowest severity that makes the exit status 1 (default: info, that "
+                     "is, every finding; config key fail-on)")
+
+
+def fails(args: argparse.Namespace, config: Config, results: list[FileResult]) -> bool:
+    """Whether the findings make the exit status 1, under --exit-zero and the severity threshold."""
+    from ..lint._model import at_least
+
+    if args.exit_zero:
+        return False
+    threshold = args.fail_on or config.fail_on
+    return any(at_least(f.diagnostic.severity, threshold) for r in results for f in r.findings)
+
+
 def add_config_args(sub: argparse.ArgumentParser, *, kind: bool = True) -> None:
     """The options that choose rules and settings, shared by check, lint and fmt."""
     group = sub.add_argument_group("configuration")
@@ -122,7 +140,7 @@ def register(subs: Any) -> None:
                       help="how to print findings (default: text)")
     lint.add_argument("-o", "--output-file", metavar="FILE", help="write findings to FILE")
     lint.add_argument("--statistics", action="store_true", help="count findings per rule")
-    lint.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
+    add_exit_args(lint)
     lint.add_argument("--stdin-filename", metavar="NAME",
                       help="the file name stdin stands for (its suffix picks the reader)")
     colour = lint.add_mutually_exclusive_group()
@@ -137,8 +155,9 @@ def register(subs: Any) -> None:
 
     fmt = subs.add_parser(
         "fmt", help="rewrite queries in canonical form",
-        description="Rewrite the queries in .cwql files and Python string literals in canonical "
-        "form, in place. PATHS are files or folders (default: .), or - for stdin.",
+        description="Rewrite the queries in .cwql files, Python string literals and JSON and YAML "
+        "values in canonical form, in place, repairing syntax errors that have one obvious "
+        "repair. PATHS are files or folders (default: .), or - for stdin.",
     )
     fmt.add_argument("paths", nargs="*", metavar="PATH", help="files or folders, or - for stdin")
     fmt.add_argument("--check", action="store_true",
@@ -182,6 +201,7 @@ def _stdin_target(args: argparse.Namespace, config: Config) -> tuple[str, str, s
 
 
 def _read_stdin(filetype: str) -> str:
+    """Standard input as text; raises Unreadable."""
     from ..lint._files import decode
 
     return decode(sys.stdin.buffer.read(), filetype).text
@@ -198,9 +218,26 @@ def _start(args: argparse.Namespace) -> tuple[list[str], bool, Config, Runner]:
     return paths, use_stdin, config, _runner(args, config)
 
 
+def _targets(args: argparse.Namespace, paths: list[str], config: Config) -> list[Target] | None:
+    """The files under ``paths`` (notices printed), or None when a path does not exist."""
+    from ..lint._files import discover
+
+    if "-" in paths:
+        print("cwql: - (stdin) cannot be mixed with paths", file=sys.stderr)
+        return None
+    try:
+        targets, notices = discover(paths, config)
+    except FileNotFoundError as e:
+        print(f"cwql: {e.args[0]}: no such file or folder", file=sys.stderr)
+        return None
+    for notice in notices:
+        _notice(args, notice)
+    return targets
+
+
 def run_lint(args: argparse.Namespace) -> int:
     from ..errors import ConfigurationError
-    from ..lint._files import Unreadable, discover, save
+    from ..lint._files import Source, Unreadable, save
 
     try:
         paths, use_stdin, config, runner = _start(args)
@@ -216,33 +253,31 @@ def run_lint(args: argparse.Namespace) -> int:
     if use_stdin:
         try:
             display, relative, filetype = _stdin_target(args, config)
-            text = _read_stdin(filetype)
-        except (ValueError, Unreadable) as e:
+        except ValueError as e:
             print(f"cwql: -: {e}", file=sys.stderr)
             return 2
-        if args.fix:
-            new, fixed, result = runner.fix_text(display, relative, filetype, text, args.unsafe_fixes)
-            sys.stdout.write(new)
-            sys.stdout.flush()
-            return 1 if result.findings and not args.exit_zero else 0
-        results.append(runner.lint_text(display, relative, filetype, text))
-    else:
-        if "-" in paths:
-            print("cwql: - (stdin) cannot be mixed with paths", file=sys.stderr)
-            return 2
         try:
-            targets, notices = discover(paths, config)
-        except FileNotFoundError as e:
-            print(f"cwql: {e.args[0]}: no such file or folder", file=sys.stderr)
+            text = _read_stdin(filetype)
+        except Unreadable as e:
+            results.append(runner.linter.unreadable(display, str(e)))
+        else:
+            if args.fix:
+                new, fixed, result = runner.fix_text(display, relative, filetype, text,
+                                                     args.unsafe_fixes)
+                sys.stdout.write(new)
+                sys.stdout.flush()
+                return 1 if fails(args, config, [result]) else 0
+            results.append(runner.lint_text(display, relative, filetype, text))
+    else:
+        targets = _targets(args, paths, config)
+        if targets is None:
             return 2
-        for notice in notices:
-            _notice(args, notice)
         if args.diff:
             return _diff_fixes(args, runner, targets)
         for t in targets:
             source = runner.load(t)
-            if isinstance(source, str):
-                _notice(args, f"{t.display}: skipped: {source}")
+            if not isinstance(source, Source):
+                results.append(source)
                 continue
             if args.fix:
                 new, n, result = runner.fix_text(t.display, t.relative, t.filetype, source.text,
@@ -258,8 +293,10 @@ def run_lint(args: argparse.Namespace) -> int:
                 result = runner.lint_text(t.display, t.relative, t.filetype, source.text)
             results.append(result)
     for result in results:
-        if result.skipped:
-            _notice(args, f"{result.path}: skipped: {result.skipped}")
+        unchecked = result.skipped
+        if unchecked is not None and not any(f.code == unchecked.code for f in result.findings):
+            # Its code is not selected: the file is still not checked, and that is said.
+            _notice(args, f"{result.path}: not checked: {unchecked.message}")
         if args.verbose:
             for line, why in result.dynamic:
                 _notice(args, f"{result.path}:{line}: not checked: {why}")
@@ -275,19 +312,19 @@ def run_lint(args: argparse.Namespace) -> int:
         print(f"cwql: --output-file {args.output_file}: cannot write it: {e.strerror or e}",
               file=sys.stderr)
         return 2
-    findings = sum(len(r.findings) for r in results)
-    return 1 if findings and not args.exit_zero else 0
+    return 1 if fails(args, config, results) else 0
 
 
 def _diff_fixes(args: argparse.Namespace, runner: Runner, targets: list[Target]) -> int:
     """``lint --diff``: what ``--fix`` would change, as a unified diff."""
     import difflib
 
+    from ..lint._files import Source
+
     changed = 0
     for t in targets:
         source = runner.load(t)
-        if isinstance(source, str):
-            _notice(args, f"{t.display}: skipped: {source}")
+        if not isinstance(source, Source):
             continue
         new, n, _ = runner.fix_text(t.display, t.relative, t.filetype, source.text, args.unsafe_fixes)
         if n:
@@ -314,7 +351,7 @@ def run_fmt(args: argparse.Namespace) -> int:
     import difflib
 
     from ..errors import ConfigurationError
-    from ..lint._files import Unreadable, discover, save
+    from ..lint._files import Source, Unreadable, save
     from ..lint._outputs import text_block
 
     try:
@@ -322,41 +359,47 @@ def run_fmt(args: argparse.Namespace) -> int:
     except ConfigurationError as e:
         print(f"cwql: {e}", file=sys.stderr)
         return 2
+    errors = 0
+
+    def cannot(display: str, why: str) -> None:
+        nonlocal errors
+        errors += 1
+        print(f"{display}: cannot format: {why}", file=sys.stderr)
+
     # (display, relative, reader, the file's Source or stdin's text, the Target or None)
     jobs: list[tuple[str, str, str, Source | str, Target | None]] = []
     if use_stdin:
         try:
             display, relative, filetype = _stdin_target(args, config)
-            jobs.append((display, relative, filetype, _read_stdin(filetype), None))
-        except (ValueError, Unreadable) as e:
+        except ValueError as e:
             print(f"cwql: -: {e}", file=sys.stderr)
             return 2
-    else:
         try:
-            targets, notices = discover(paths, config)
-        except FileNotFoundError as e:
-            print(f"cwql: {e.args[0]}: no such file or folder", file=sys.stderr)
+            jobs.append((display, relative, filetype, _read_stdin(filetype), None))
+        except Unreadable as e:
+            cannot(display, str(e))
+    else:
+        targets = _targets(args, paths, config)
+        if targets is None:
             return 2
-        for notice in notices:
-            _notice(args, notice)
         for t in targets:
-            if t.filetype not in ("cwql", "python"):
-                continue
             source = runner.load(t)
-            if isinstance(source, str):
-                _notice(args, f"{t.display}: skipped: {source}")
+            if not isinstance(source, Source):
+                assert source.skipped is not None
+                cannot(t.display, source.skipped.message)
                 continue
             jobs.append((t.display, t.relative, t.filetype, source, t))
     would_change = 0
-    errors = 0
     for display, relative, filetype, held, where in jobs:
         text = held if isinstance(held, str) else held.text
         done = runner.format_text(display, relative, filetype, text)
         if done.result.skipped:
-            _notice(args, f"{display}: skipped: {done.result.skipped}")
+            cannot(display, done.result.skipped.message)
         for f in done.result.findings:
+            if f.code.startswith("F"):
+                continue  # said above, once
             errors += 1
-            print(text_block(f, text), file=sys.stderr)
+            print(text_block(f, done.result.text), file=sys.stderr)
         for line, column, why in done.refused:
             errors += 1
             print(f"{display}:{line}:{column}: cannot format: {why}", file=sys.stderr)

@@ -24,7 +24,7 @@ def add_query_args(sub: argparse.ArgumentParser) -> None:
 
 
 def register(subs: Any) -> None:
-    from .lint import add_config_args
+    from .lint import add_config_args, add_exit_args
 
     check = subs.add_parser(
         "check", help="check one query and print its canonical form",
@@ -34,7 +34,7 @@ def register(subs: Any) -> None:
     add_query_args(check)
     check.add_argument("--output-format", choices=("text", "json", "github", "sarif"),
                        default="text", help="how to print findings (default: text)")
-    check.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
+    add_exit_args(check)
     add_config_args(check, kind=False)
     check.set_defaults(run=f"{__name__}:run_check")
 
@@ -93,7 +93,7 @@ def run_check(args: argparse.Namespace) -> int:
     from .._parser import parse_kind
     from ..errors import ConfigurationError
     from ..lint._engine import Linter
-    from .lint import load_config, load_schema
+    from .lint import fails, load_config, load_schema
 
     text = read_expr(args)
     try:
@@ -114,7 +114,7 @@ def run_check(args: argparse.Namespace) -> int:
         print("\n".join(text_block(f, text, path=False) for f in result.findings))
     else:
         print(parse_kind(text, args.kind))
-    return 1 if result.findings and not args.exit_zero else 0
+    return 1 if fails(args, config, [result]) else 0
 
 
 def run(args: argparse.Namespace) -> int:

@@ -11,7 +11,7 @@ from .._codes import find as _find
 from ._model import Rule
 from ._rules import RULES
 
-__all__ = ["example_context", "explain", "find", "inline", "shown", "table"]
+__all__ = ["example_context", "explain", "find", "fix_note", "inline", "shown", "table"]
 
 
 def find(code_or_name: str) -> Code | None:
@@ -27,7 +27,10 @@ def _facts(code: Code, rule: Rule | None) -> str:
     head = f"Family: {code.family.title} · severity: {code.severity}"
     if rule is None:
         return f"{head} · reported by `cwql.validate` under a `Policy`"
-    kinds = ", ".join(sorted(rule.kinds)) if rule.kinds else "every parameter"
+    if code.file is not None:
+        kinds = "every file cwql reads"
+    else:
+        kinds = ", ".join(sorted(rule.kinds)) if rule.kinds else "every parameter"
     return (f"{head} · {_fix_label(code)} · {'on' if rule.default else 'off'} by default · "
             f"applies to: {kinds}")
 
@@ -38,6 +41,8 @@ def _call(name: str, keywords: tuple[tuple[str, object], ...]) -> str:
 
 def example_context(code: Code) -> str:
     """What the example needs, in words: its parameter, endpoint, limits or policy ('' for none)."""
+    if code.file is not None:
+        return f"the whole of a file `{code.file}`"
     parts = []
     if code.kind != "conditions":
         parts.append(f"as `{code.kind}`")
@@ -50,14 +55,38 @@ def example_context(code: Code) -> str:
     return ", ".join(parts)
 
 
-def shown(text: str) -> str:
-    """``text`` with each invisible or control character written as ``<U+XXXX>``."""
+def shown(text: str, lines: bool = False) -> str:
+    """``text`` with each invisible or control character written as ``<U+XXXX>``.
+
+    With ``lines``, line breaks stay line breaks (a whole file's example).
+    """
+    if lines:
+        return "\n".join(shown(line) for line in text.rstrip("\n").split("\n"))
     return "".join(c if c.isprintable() else f"<U+{ord(c):04X}>" for c in text)
 
 
 def inline(text: str) -> str:
     """``text`` as a Markdown code span, which may hold backticks itself (a longer fence, padded)."""
     return f"`` {text} ``" if "`" in text else f"`{text}`"
+
+
+def fix_note(code: Code) -> str:
+    """Where the fix applies and who writes it: ``cwql lint --fix``, or the user by hand."""
+    where = []
+    if code.fix_endpoint:
+        where.append(f"on `{code.fix_endpoint}`")
+    if code.fix_kind:
+        where.append(f"as `{code.fix_kind}`")
+    head = f"**Fix** ({', '.join(where)})." if where else "**Fix.**"
+    if code.fixable == "safe":
+        how = "`cwql lint --fix` writes this (and `cwql fmt`, for a syntax error)."
+    elif code.fixable == "unsafe":
+        how = "`cwql lint --fix --unsafe-fixes` writes this: it may change what the query matches."
+    elif code.family.linted:
+        how = "By hand: `cwql lint --fix` has no fix for this code."
+    else:
+        how = "By hand."
+    return f"{head} {how}"
 
 
 def explain(code: Code, heading: str = "#") -> str:
@@ -79,13 +108,13 @@ def explain(code: Code, heading: str = "#") -> str:
         f"**Example** ({context})." if context else "**Example.**",
         "",
         "```text",
-        shown(code.example),
+        shown(code.example, lines=code.file is not None),
         "```",
         "",
-        f"**Fix** (on `{code.fix_endpoint}`)." if code.fix_endpoint else "**Fix.**",
+        fix_note(code),
         "",
         "```text",
-        shown(code.fix),
+        shown(code.fix, lines=code.file is not None),
         "```",
         "",
     ]

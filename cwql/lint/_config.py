@@ -5,11 +5,14 @@ paths in it are relative to its folder. Keys are kebab-case, as in ruff::
 
     [tool.cwql]
     select = ["E", "V", "L", "W", "M"]   # prefixes of rule codes, or "ALL"
-    extend-select = ["C003"]
+    extend-select = ["C"]                # the style family is off by default
     ignore = ["V005"]
     exclude = ["legacy/"]                # gitignore-style patterns
     kind = "conditions"                  # for .cwql files without a directive
     endpoint = "/service/tickets"
+    connectwise-files = ["psa/**"]       # their conditions/orderBy/fields keys are queries
+    generic-keys = "evidence"            # or "everywhere"
+    fail-on = "warning"                  # info findings are shown but do not fail
 
     [tool.cwql.per-file-ignores]
     "tests/**" = ["V001"]
@@ -28,7 +31,7 @@ from typing import Any
 from .._spec import ALL_KINDS as KINDS
 from ..errors import ConfigurationError
 from ._globs import Pattern, compile_pattern
-from ._model import Settings
+from ._model import SEVERITIES, Settings
 from ._rules import RULES
 
 __all__ = ["DEFAULT_EXCLUDE", "Config", "find_config", "load", "select"]
@@ -64,6 +67,13 @@ class Config:
     per_file_settings: tuple[tuple[Pattern, Mapping[str, str]], ...] = ()
     settings: Settings = field(default_factory=Settings)
     max_file_size: int = 10 * 1024 * 1024
+    #: The lowest severity whose findings make the exit status 1.
+    fail_on: str = "info"
+    #: Files about ConnectWise whatever they hold: their generic keys hold queries.
+    connectwise_files: tuple[Pattern, ...] = ()
+    #: Where the generic keys (conditions, orderBy, fields) hold queries: "evidence" (in
+    #: files about ConnectWise) or "everywhere".
+    generic_keys: str = "evidence"
 
     def enabled(self) -> frozenset[str]:
         """The codes of the rules that run."""
@@ -84,6 +94,12 @@ class Config:
                 kind = values.get("kind", kind)
                 endpoint = values.get("endpoint", endpoint)
         return kind, endpoint
+
+    def about_connectwise(self, relative: str) -> bool:
+        """Whether the config says the file is about ConnectWise (its generic keys are queries)."""
+        return self.generic_keys == "everywhere" or any(
+            p.matches(relative) for p in self.connectwise_files) or any(
+            p.matches(relative) for p, _ in self.per_file_settings)
 
     def excluded(self, relative: str, is_dir: bool = False) -> bool:
         return any(p.matches(relative, is_dir) for p in (*self.exclude, *self.extend_exclude))
@@ -192,8 +208,12 @@ def apply(config: Config, data: Mapping[str, Any], where: str) -> Config:
         at = f"{where}: {key}"
         if key in ("select", "extend-select", "ignore", "extend-ignore"):
             changes[key.replace("-", "_")] = check_selectors(_strings(value, at), at)
-        elif key in ("exclude", "extend-exclude"):
+        elif key in ("exclude", "extend-exclude", "connectwise-files"):
             changes[key.replace("-", "_")] = _patterns(value, at)
+        elif key == "generic-keys":
+            if value not in ("evidence", "everywhere"):
+                raise ConfigurationError(f"{at} must be \"evidence\" or \"everywhere\", not {value!r}")
+            changes["generic_keys"] = value
         elif key == "per-file-ignores":
             if not isinstance(value, dict):
                 raise ConfigurationError(f"{at} must be a table of pattern = [codes]")
@@ -234,6 +254,10 @@ def apply(config: Config, data: Mapping[str, Any], where: str) -> Config:
                 changes["max_file_size"] = value
             else:
                 settings = replace(settings, max_url_length=value)
+        elif key == "fail-on":
+            if value not in SEVERITIES:
+                raise ConfigurationError(f"{at} must be one of {', '.join(SEVERITIES)}, not {value!r}")
+            changes["fail_on"] = value
         elif key == "base-url":
             if not isinstance(value, str) or not value.startswith(("http://", "https://")):
                 raise ConfigurationError(f"{at} must be an http(s) URL")

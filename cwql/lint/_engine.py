@@ -4,10 +4,17 @@ A :class:`Linter` is built once from the enabled rules; it parses each query
 for its kind, walks the tree once, and calls each rule on the nodes it visits.
 Findings are mapped to the host file through the site's offset map, filtered
 through ``# cwql: noqa`` comments, and checked for unused suppressions.
+
+A query that does not parse gets the syntax diagnostics' obvious repairs
+(``cwql._diagnose.repair``) as one safe fix, repaired error by error until the
+query parses; when it cannot be made to parse that way, it gets no fix. A
+linter remembers what it found for each (text, kind, endpoint): a project
+repeats its queries, and ``--fix`` lints a file once per round.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,9 +26,16 @@ from ._comments import Noqa, parse_comment
 from ._model import Context, Edit, Finding, Fix, Problem, Rule, Settings
 from ._rules import RULES
 from ._rules.meta import DIRECTIVE, UNUSED_NOQA
-from ._sources.base import HOLE, Comment, Extraction, LineIndex, OffsetMap, Site
+from ._sources.base import HOLE, Comment, Extraction, LineIndex, OffsetMap, Site, Unchecked
 
-__all__ = ["FileResult", "Linter", "apply_edits", "host_edits"]
+__all__ = ["FileResult", "Linter", "apply_edits", "diff_edits", "host_edits"]
+
+# Rounds of syntax repairs one query may take: each repairs what one parse reports.
+_REPAIR_ROUNDS = 16
+# Queries a linter remembers the problems of; past it, it starts over.
+_CACHE_SIZE = 50_000
+# Longer texts are replaced whole rather than diffed (the diff is quadratic).
+_DIFF_LIMIT = 4000
 
 
 def _schema_fix(d: Diagnostic) -> Fix:
@@ -39,8 +53,8 @@ class FileResult:
     queries: int = 0
     #: Queries built at run time that could not be checked: (line, why).
     dynamic: list[tuple[int, str]] = field(default_factory=list)
-    #: Why the file was not checked (or not completely).
-    skipped: str | None = None
+    #: Why the file was not checked (or not completely); reported as a finding when its code is on.
+    skipped: Unchecked | None = None
     #: Sites that fmt may rewrite, kept for it.
     sites: list[Site] = field(default_factory=list)
 
@@ -78,18 +92,36 @@ class Linter:
         for rules in self._by_type.values():
             rules.sort(key=lambda r: r.code)
         self._per_query.sort(key=lambda r: r.code)
+        self._cache: dict[tuple[str, str, str | None], tuple[tuple[Rule, Problem], ...]] = {}
 
     # ---- one query -----------------------------------------------------------
 
     def problems(self, text: str, kind: str, endpoint: str | None = None,
                  schema: Any = None) -> list[tuple[Rule, Problem]]:
         """Every enabled rule's problems with ``text``, in the query's offsets."""
+        if schema is not None:
+            return self._problems(text, kind, endpoint, schema)
+        key = (text, kind, endpoint)
+        found = self._cache.get(key)
+        if found is None:
+            if len(self._cache) >= _CACHE_SIZE:
+                self._cache.clear()
+            found = self._cache[key] = tuple(self._problems(text, kind, endpoint, None))
+        return list(found)
+
+    def _problems(self, text: str, kind: str, endpoint: str | None,
+                  schema: Any) -> list[tuple[Rule, Problem]]:
         try:
             root = parse_kind(text, kind)
         except ParseError as e:
+            reported = [d for d in e.diagnostics if d.code in self.enabled]
+            if not reported:
+                return []
+            fix = _syntax_fix(text, kind, e)
             return [
-                (RULES.get(d.code, RULES["E001"]), Problem(d.start, d.end, d.message, d.hint))
-                for d in e.diagnostics if d.code in self.enabled
+                (RULES.get(d.code, RULES["E001"]),
+                 Problem(d.start, d.end, d.message, d.hint, fix if i == 0 else None))
+                for i, d in enumerate(reported)
             ]
         except CWQLError as e:  # a tree too deep to build: report it, never crash
             if "E020" not in self.enabled:
@@ -133,8 +165,13 @@ class Linter:
             return [(RULES["S013"], Problem(start, end, str(e),
                                             hint="fix the endpoint in the directive, config or --endpoint"))]
         found = []
+        # L007 says it of a customFields/ path in conditions, with the rewritten condition.
+        custom = "L007" in self.enabled and ctx.kind == "conditions"
         for d in diagnostics:
             if d.code not in self._schema_codes:
+                continue
+            if custom and d.code == "S004" and \
+                    ctx.text[d.start:d.end].lower().startswith("customfields/"):
                 continue
             rule = RULES[d.code]
             fix = _schema_fix(d) if rule.fixable == "safe" and len(d.expected) == 1 else None
@@ -163,6 +200,11 @@ class Linter:
         except CWQLError:
             return _without_fix(problem)
         return problem
+
+    def unreadable(self, path: str, why: str) -> FileResult:
+        """The result for a file that could not be read as text: an F001 finding when F001 is on."""
+        unchecked = Unchecked("F001", RULES["F001"].entry.format(reason=why))
+        return self.lint_extraction(path, "", Extraction(skipped=unchecked))
 
     def lint_query(self, text: str, kind: str, endpoint: str | None = None) -> FileResult:
         """Findings for one query given on its own (path ``-``), fixes included."""
@@ -194,6 +236,10 @@ class Linter:
                 raw.append((self._finding(path, lines, site, rule, problem), site))
         comments = [(c, parse_comment(c.body)) for c in extraction.comments]
         noqa: dict[int, list[tuple[Comment, Noqa, set[str]]]] = {}
+        unchecked = extraction.skipped
+        if unchecked is not None and unchecked.code in enabled:
+            raw.append((self._at(path, lines, RULES[unchecked.code], unchecked.at, unchecked.at,
+                                 unchecked.message), None))
         for comment, parsed in comments:
             if isinstance(parsed, Noqa):
                 # With the codes it has suppressed so far.
@@ -285,6 +331,56 @@ class Linter:
                 out.append(self._at(path, lines, UNUSED_NOQA, comment.start, comment.end,
                                     message, fix))
         return out
+
+
+def _syntax_fix(text: str, kind: str, error: ParseError) -> Fix | None:
+    """The diagnostics' repairs, round after round until the query parses; None when it does not.
+
+    Each round applies the repair of every diagnostic the parse reported (a
+    literal error and the syntax error after it, say); a diagnostic with no
+    obvious repair ends the attempt, and so does a round that would not parse.
+    """
+    from .._diagnose import repair  # the error path only: it loads Lark's exceptions
+
+    current = text
+    messages: list[str] = []
+    for _ in range(_REPAIR_ROUNDS):
+        edits: list[Edit] = []
+        for d in error.diagnostics:
+            found = repair(current, d, kind)
+            if found is None:
+                return None
+            messages.append(found.message)
+            edits += (Edit(*e) for e in found.edits)
+        edits.sort(key=lambda e: (e.start, e.end))
+        if any(a.end > b.start for a, b in itertools.pairwise(edits)):
+            return None
+        current = apply_edits(current, edits)
+        try:
+            parse_kind(current, kind)
+        except ParseError as e:
+            error = e
+            continue
+        except CWQLError:
+            return None
+        said = list(dict.fromkeys(messages))
+        message = "; then ".join([said[0], *(m[0].lower() + m[1:] for m in said[1:])])
+        return Fix(message, tuple(diff_edits(text, current)))
+    return None
+
+
+def diff_edits(old: str, new: str) -> list[Edit]:
+    """Edits that turn ``old`` into ``new``, each as small as a character diff makes it.
+
+    Small edits keep a host's escapes and the parts of an implicit
+    concatenation where the text does not change.
+    """
+    if len(old) + len(new) > _DIFF_LIMIT:
+        return [Edit(0, len(old), new)]
+    import difflib  # only fixes and fmt need it: `cwql check` starts without it
+
+    ops = difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+    return [Edit(i1, i2, new[j1:j2]) for tag, i1, i2, j1, j2 in ops if tag != "equal"]
 
 
 def _without_fix(problem: Problem) -> Problem:

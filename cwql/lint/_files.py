@@ -1,9 +1,14 @@
 """Which files are linted, and reading and writing them without losing a byte.
 
-Folders are walked without following symlinks, pruning excluded folders and
-what ``.gitignore`` files ignore (their negations, ``!pattern``, are not
-followed). Files that are not text (a NUL byte, invalid UTF-8), or larger
-than ``max-file-size``, are skipped with a notice.
+Folders are walked without following symlinks to folders, pruning excluded
+folders and what ``.gitignore`` files ignore (their negations, ``!pattern``,
+are not followed). A symlink to a file is followed only when the file lies in
+the project (the config's folder, or the working directory without one) or in
+the folder walked: as ruff does, the linter leaves the project only for a path
+named on the command line, so ``cwql lint .`` never prints, and ``cwql fmt .``
+never rewrites, a file elsewhere. A symlink to nothing is skipped with a
+notice. Files that cannot be read as text (a NUL byte, invalid UTF-8, larger
+than ``max-file-size``) are reported by the runner as F001 findings.
 """
 
 from __future__ import annotations
@@ -96,7 +101,7 @@ def discover(paths: list[str], config: Config) -> tuple[list[Target], list[str]]
         if not path.exists():
             raise FileNotFoundError(arg)
         if path.is_dir():
-            for walked in _walk(path, config):
+            for walked in _walk(path, config, notices):
                 found.setdefault(walked.path, walked)
             continue
         named = target(path, config)
@@ -123,7 +128,11 @@ def _ignored(config: Config, ignores: list[tuple[str, Pattern]], full: str, is_d
     return False
 
 
-def _walk(top: Path, config: Config) -> Iterator[Target]:
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or path.is_relative_to(folder)
+
+
+def _walk(top: Path, config: Config, notices: list[str]) -> Iterator[Target]:
     ignores: list[tuple[str, Pattern]] = []
     if config.respect_gitignore:
         # The .gitignore files between the project's root and the folder walked from.
@@ -146,8 +155,21 @@ def _walk(top: Path, config: Config) -> Iterator[Target]:
         for name in sorted(files):
             if not _ignored(config, ignores, prefix + name, False):
                 t = target(here / name, config, prefix + name)
-                if t is not None:
+                if t is not None and (not t.path.is_symlink() or _followed(t, top, config, notices)):
                     yield t
+
+
+def _followed(t: Target, top: Path, config: Config, notices: list[str]) -> bool:
+    """Whether the walk follows a symlink to a file: only to a file in the project or under ``top``."""
+    real = Path(os.path.realpath(t.path))
+    if not real.exists():
+        notices.append(f"{t.display}: skipped: a symlink to nothing")
+        return False
+    if _inside(real, config.root.resolve()) or _inside(real, top.resolve()):
+        return True
+    notices.append(f"{t.display}: skipped: a symlink to a file outside the project "
+                   "(name the file on the command line to lint it)")
+    return False
 
 
 class Unreadable(Exception):

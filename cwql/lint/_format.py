@@ -10,19 +10,15 @@ were wherever the text does not change.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 
 from .._parser import parse_kind
 from ..syntax import String, walk
-from ._engine import host_edits
+from ._engine import diff_edits, host_edits
 from ._model import Edit
 from ._sources.base import Site
 
 __all__ = ["Formatted", "format_site"]
-
-# Longer queries are replaced whole rather than diffed (the diff is quadratic).
-_DIFF_LIMIT = 4000
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,13 +56,9 @@ def format_site(site: Site) -> Formatted | None:
     if new == site.text:
         return None
     if site.writer is None:
-        return Formatted(new, None, "this file is read-only to cwql")
+        return Formatted(new, None, site.read_only)
     old = site.text
-    if len(old) + len(new) <= _DIFF_LIMIT:
-        ops = difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
-        query_edits = [Edit(i1, i2, new[j1:j2]) for tag, i1, i2, j1, j2 in ops if tag != "equal"]
-    else:
-        query_edits = [Edit(0, len(old), new)]
+    query_edits = diff_edits(old, new)
     edits = host_edits(site, query_edits)
     if edits is None and len(query_edits) > 1:
         edits = host_edits(site, [Edit(0, len(old), new)])

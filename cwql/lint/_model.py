@@ -18,6 +18,7 @@ from ..syntax import Node
 
 __all__ = [
     "DOCS_URL",
+    "SEVERITIES",
     "Applicability",
     "Context",
     "Edit",
@@ -28,7 +29,17 @@ __all__ = [
     "Rule",
     "Settings",
     "Severity",
+    "at_least",
 ]
+
+#: Severities from the lowest.
+SEVERITIES: tuple[Severity, ...] = ("info", "warning", "error")
+
+
+def at_least(severity: str, threshold: str) -> bool:
+    """Whether ``severity`` is ``threshold`` or above it (``error`` > ``warning`` > ``info``)."""
+    order: tuple[str, ...] = SEVERITIES
+    return order.index(severity) >= order.index(threshold)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,19 +115,23 @@ class Rule:
     """A lint rule: its code's entry in the registry, where it applies, and the check itself.
 
     Everything documented about the rule (name, family, severity, texts,
-    example, fix) is the registry's (:data:`cwql.errors.CODES`); the rule adds
-    ``kinds``, the parameters it applies to (empty: every one), whether it is
-    on by ``default``, and ``visits``, the node classes the engine calls
-    ``check`` with (empty: once per query, with the root node). A rule with no
-    ``check`` is reported by the engine itself (syntax errors, schema
-    findings, noqa and directives).
+    example, fix, whether it is on by default) is the registry's
+    (:data:`cwql.errors.CODES`); the rule adds ``kinds``, the parameters it
+    applies to (empty: every one), and ``visits``, the node classes the engine
+    calls ``check`` with (empty: once per query, with the root node). A rule
+    with no ``check`` is reported by the engine itself (syntax errors, schema
+    findings, noqa and directives) or by the runner (files it cannot read).
     """
 
     entry: Code
     kinds: frozenset[str] = frozenset()
-    default: bool = True
     visits: tuple[type[Node], ...] = ()
     check: Check | None = None
+
+    @property
+    def default(self) -> bool:
+        """On unless selected otherwise: what is wrong is; style and ``info`` codes are opt-in."""
+        return self.entry.default
 
     @property
     def code(self) -> str:

@@ -27,16 +27,19 @@ def _paint(text: str, code: str, color: bool) -> str:
 
 
 def text_block(finding: Finding, text: str, *, color: bool = False, path: bool = True) -> str:
-    """``path:line:col: CODE message``, the line with a caret under the span, hint and fix."""
+    """``path:line:col: CODE [*] severity: message``, the line with a caret under the span, hint, fix."""
     d = finding.diagnostic
-    lines = render_diagnostic(text, d).split("\n")
+    # A file that could not be read has no line to show.
+    lines = render_diagnostic(text, d).split("\n") if text else [""]
     marker = " [*]" if finding.fix is not None and finding.fix.applicability == "safe" else ""
     head = f"{d.line}:{d.column}: "
-    code = _paint(d.code, "1;" + _COLORS.get(d.severity, "31"), color)
-    lines[0] = head + f"{code}{marker} {d.message}"
+    paint = "1;" + _COLORS.get(d.severity, "31")
+    code = _paint(d.code, paint, color)
+    lines[0] = head + f"{code}{marker} {_paint(d.severity, _COLORS.get(d.severity, '31'), color)}: {d.message}"
     if path:
         lines[0] = _paint(finding.path, "1", color) + ":" + lines[0]
-    lines[2] = _paint(lines[2], _COLORS.get(d.severity, "31"), color)
+    if len(lines) > 2:
+        lines[2] = _paint(lines[2], _COLORS.get(d.severity, "31"), color)
     if finding.fix is not None:
         lines.append(f"  fix: {finding.fix.message}"
                      + ("" if finding.fix.applicability == "safe" else " (unsafe: --unsafe-fixes)"))
@@ -53,7 +56,10 @@ def summary(findings: list[Finding]) -> str:
     if not findings:
         return "All checks passed."
     n = len(findings)
-    line = f"Found {n} problem{'s' if n != 1 else ''}."
+    counts = Counter(f.diagnostic.severity for f in findings)
+    parts = [f"{counts[s]} {s}{'s' if counts[s] != 1 and s != 'info' else ''}"
+             for s in ("error", "warning", "info") if counts[s]]
+    line = f"Found {n} problem{'s' if n != 1 else ''} ({', '.join(parts)})."
     safe, unsafe = _fixable(findings)
     if safe:
         line += f"\n[*] {safe} fixable with `cwql lint --fix`."

@@ -43,9 +43,10 @@ class Runner:
     linter: Linter
     kind: str | None = None
     endpoint: str | None = None
-    # Made on first use and kept: the same runner verifying fixes, and the syntax rules for fmt.
+    # Made on first use and kept: the same runner verifying fixes, and one with the syntax
+    # rules, whose fixes fmt applies.
     _fixing: Runner | None = field(default=None, init=False, repr=False, compare=False)
-    _syntax: Linter | None = field(default=None, init=False, repr=False, compare=False)
+    _syntax: Runner | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def fixing(self) -> Runner:
@@ -61,14 +62,18 @@ class Runner:
 
     def _extract(self, relative: str, filetype: str, text: str) -> Extraction:
         kind, endpoint = self.config.kind_and_endpoint(relative)
-        return read(filetype, text, self.kind or kind, self.endpoint or endpoint)
+        return read(filetype, text, self.kind or kind, self.endpoint or endpoint,
+                    self.config.about_connectwise(relative))
 
-    def load(self, target: Target) -> Source | str:
-        """The file's text, or why it is skipped."""
+    def load(self, target: Target) -> Source | FileResult:
+        """The file's text, or the result for a file that cannot be read (an F001 finding)."""
         try:
             return load(target.path, target.filetype, self.config.max_file_size)
         except Unreadable as e:
-            return str(e)
+            enabled = self.config.enabled_for(target.relative, self.linter.enabled)
+            result = self.linter.unreadable(target.display, str(e))
+            result.findings = [f for f in result.findings if f.code in enabled]
+            return result
 
     def lint_text(self, display: str, relative: str, filetype: str, text: str) -> FileResult:
         extraction = self._extract(relative, filetype, text)
@@ -101,11 +106,14 @@ class Runner:
         return text, fixed, runner.lint_text(display, relative, filetype, text)
 
     def format_text(self, display: str, relative: str, filetype: str, text: str) -> FormattedFile:
-        """The file with every query that parses in canonical form."""
-        extraction = self._extract(relative, filetype, text)
+        """The file with the syntax errors that have an obvious repair repaired, and every query
+        that parses in canonical form."""
         if self._syntax is None:
-            self._syntax = Linter([c for c in RULES if c.startswith("E")], self.linter.settings)
-        result = self._syntax.lint_extraction(display, text, extraction)
+            syntax = Linter([c for c in RULES if c.startswith("E")], self.linter.settings,
+                            verify_fixes=True)
+            self._syntax = Runner(self.config, syntax, self.kind, self.endpoint)
+        text, _, result = self._syntax.fix_text(display, relative, filetype, text)
+        extraction = self._extract(relative, filetype, text)
         bad = {f.diagnostic.start for f in result.findings}
         edits: list[Edit] = []
         expected: list[str] = []

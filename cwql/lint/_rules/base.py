@@ -27,7 +27,6 @@ def rule(
     code: str,
     *,
     kinds: frozenset[str] = frozenset(CONDITION_KINDS),
-    default: bool = True,
     visits: tuple[type[Node], ...] = (),
 ) -> Callable[[Check], Rule]:
     """Make the decorated check the :class:`Rule` of ``code``, whose documentation is the registry's.
@@ -38,7 +37,7 @@ def rule(
     entry = CODES[code]
 
     def make(check: Check) -> Rule:
-        return Rule(entry, kinds, default, visits, check)
+        return Rule(entry, kinds, visits, check)
 
     return make
 

@@ -195,7 +195,53 @@ def custom_field_path(node: Predicate, ctx: Context) -> Iterator[Problem]:
                       hint="customFieldConditions filters on caption (the field's name) and value")
 
 
+def _custom_field(node: object) -> str | None:
+    """The custom-field column a ``customFields/...`` predicate tests (``value``), or None."""
+    if isinstance(node, Predicate):
+        head, _, rest = node.path.name.partition("/")
+        if head.lower() == "customfields" and rest:
+            return rest
+    return None
+
+
+def _custom_group(node: Predicate, ctx: Context) -> tuple[Predicate, ...]:
+    """The custom-field tests of the ``and`` group ``node`` is in (just ``node`` outside one)."""
+    for other in ctx.nodes:
+        if isinstance(other, And) and any(o is node for o in other.operands):
+            return tuple(o for o in other.operands
+                         if isinstance(o, Predicate) and _custom_field(o) is not None)
+    return (node,)
+
+
+def _as_custom_field_conditions(group: tuple[Predicate, ...], ctx: Context) -> str:
+    """The group rewritten for customFieldConditions, and the CF() that builds it where one does."""
+    parts = [f"{_custom_field(p)}{ctx.text[span(p.path)[1]:span(p)[1]]}" for p in group]
+    captions = [p for p in group if (_custom_field(p) or "").lower() == "caption"]
+    values = [p for p in group if (_custom_field(p) or "").lower() == "value"]
+    if not captions:
+        parts.insert(0, 'caption="<the custom field\'s name>"')
+    rewritten = " and ".join(parts)
+    if len(captions) == 1 and len(values) == 1 and len(group) == 2 \
+            and captions[0].op is Op.EQ and values[0].op is Op.EQ \
+            and isinstance(captions[0].value, String) and not isinstance(values[0].value, tuple):
+        return f"{rewritten} (with cwql: CF({captions[0].value}) == {values[0].value})"
+    return f"{rewritten} (with cwql: CF(name) and a comparison)"
+
+
+@rule("L007", kinds=frozenset({"conditions"}), visits=(Predicate,))
+def custom_field_in_conditions(node: Predicate, ctx: Context) -> Iterator[Problem]:
+    if _custom_field(node) is None:
+        return
+    group = _custom_group(node, ctx)
+    if group[0] is not node:
+        return  # one finding for the group, at its first test
+    start, end = span(node.path)
+    yield Problem(start, end, message("L007", path=node.path.name),
+                  hint=f"send it as customFieldConditions: {_as_custom_field_conditions(group, ctx)}",
+                  related=tuple(span(p.path) for p in group[1:]))
+
+
 RULES: tuple[Rule, ...] = (
     mixed_and_or, duplicate_condition, contradiction, ordering_on_boolean, in_not_documented,
-    custom_field_path,
+    custom_field_path, custom_field_in_conditions,
 )

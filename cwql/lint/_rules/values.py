@@ -55,19 +55,16 @@ def contains_with_wildcard(node: Predicate, ctx: Context) -> Iterator[Problem]:
     if "*" not in masked and "%" not in masked:
         return
     start, end = span(value)
-    lead = len(masked) - len(masked.lstrip("*%"))
-    trail = len(masked) - len(masked.rstrip("*%"))
-    inner = masked[lead:len(masked) - trail]
-    fix = None
-    if inner and "*" not in inner and "%" not in inner:
-        fix = Fix("Drop the wildcards at the ends",
-                  (Edit(start, end, requote(ctx, value, text[lead:len(text) - trail])),), "unsafe")
+    # Each bare `*` and `%` written as the character itself, as the DSL's contains() writes
+    # user text: the one reading that does not depend on what the server does with them.
+    bracketed = "".join(f"[{c}]" if m in "*%" else c for c, m in zip(text, masked, strict=True))
     like = "like" if node.op is Op.CONTAINS else "not like"
     yield Problem(
         start, end, message("V002", operator=node.op.value),
-        hint=f"drop the wildcards, or use `{like}` with a pattern; write `[%]` or `[*]` for "
-        "the character itself",
-        fix=fix,
+        hint="`contains` already matches anywhere: drop a `*` or `%` meant as a wildcard, or use "
+        f"`{like}` with a pattern; write `[%]` or `[*]` for the character itself",
+        fix=Fix("Write the `*`/`%` as the character itself (`[*]`, `[%]`)",
+                (Edit(start, end, requote(ctx, value, bracketed)),), "unsafe"),
     )
 
 

@@ -19,11 +19,16 @@ SUFFIXES = {".cwql": "cwql", ".py": "python", ".pyi": "python", ".json": "json",
 _MODULES = {"cwql": "cwqlfile", "python": "python", "json": "jsonfile", "yaml": "yamlfile"}
 
 
-def read(kind: str, text: str, default_kind: str, endpoint: str | None) -> Extraction:
-    """Find the queries in ``text``, a file of ``kind`` (a value of :data:`SUFFIXES`)."""
+def read(kind: str, text: str, default_kind: str, endpoint: str | None,
+         connectwise: bool = False) -> Extraction:
+    """Find the queries in ``text``, a file of ``kind`` (a value of :data:`SUFFIXES`).
+
+    ``connectwise`` says the file is about ConnectWise whatever it holds, so the
+    generic keys (``conditions``, ``orderBy``, ``fields``) hold queries in it.
+    """
     module = importlib.import_module(f"{__name__}.{_MODULES[kind]}")
     if kind == "cwql":
         found: Extraction = module.read(text, default_kind, endpoint)
     else:
-        found = module.read(text, endpoint)
+        found = module.read(text, endpoint, connectwise)
     return found

@@ -15,12 +15,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Comment", "Extraction", "LineIndex", "OffsetMap", "Segment", "Site", "Writer"]
+__all__ = [
+    "API_MARK", "GENERIC_KINDS", "Comment", "Extraction", "LineIndex", "OffsetMap", "Segment", "Site", "Unchecked", "Writer",
+    "unparsable",
+]
 
 #: Turns query text into the host's syntax for one literal part; None when it cannot.
 Writer = Callable[[int, str], "str | None"]
 
 HOLE = -1
+
+#: The parameters whose names other software uses too (SQLAlchemy's ``order_by``, Google's
+#: ``fields``, Jira's ``conditions``): their keys hold queries only in a file about ConnectWise.
+#: ``childConditions`` and ``customFieldConditions`` are ConnectWise's alone.
+GENERIC_KINDS = frozenset({"conditions", "orderBy", "fields"})
+#: What every URL of the Manage REST API holds; a file that holds one is about ConnectWise.
+API_MARK = "/apis/3.0"
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +141,8 @@ class Site:
     #: For hosts whose syntax the writer alone cannot guarantee (YAML): given the host
     #: edits and the query they should produce, whether the host reads it back so.
     verify: Callable[[list[Any], str], bool] | None = None
+    #: Why the host cannot be written here (``writer`` is None), in words for ``cwql fmt``.
+    read_only: str = "this file is read-only to cwql"
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +156,24 @@ class Comment:
     own_line: bool
 
 
+@dataclass(frozen=True, slots=True)
+class Unchecked:
+    """Why a file (or the rest of it, from ``at``) was not checked: a finding of the files family."""
+
+    #: F001 (the file cannot be read as text) or F002 (it does not parse).
+    code: str
+    message: str
+    #: The host offset where reading stopped.
+    at: int = 0
+
+
+def unparsable(language: str, reason: str, at: int = 0) -> Unchecked:
+    """F002 for a file that is not valid ``language``, with the registry's wording."""
+    from ..._codes import CODES
+
+    return Unchecked("F002", CODES["F002"].format(language=language, reason=reason), at)
+
+
 @dataclass(slots=True)
 class Extraction:
     """What a reader found in one file."""
@@ -152,5 +182,7 @@ class Extraction:
     comments: list[Comment] = field(default_factory=list)
     #: Queries built at run time that could not be checked: (host offset, why).
     dynamic: list[tuple[int, str]] = field(default_factory=list)
-    #: Why the whole file was skipped, if it was.
-    skipped: str | None = None
+    #: Why the file, or the rest of it, was not checked.
+    skipped: Unchecked | None = None
+    #: Units of work the reader did (YAML: nodes walked), which hostile input must not inflate.
+    work: int = 0

@@ -15,6 +15,11 @@ __all__ = ["read"]
 
 def _comment_start(line: str) -> int:
     """Where a comment starts in a query line (``len(line)`` if none), skipping strings."""
+    hash_at = line.find("#")
+    if hash_at < 0:
+        return len(line)
+    if "'" not in line and '"' not in line:
+        return hash_at  # no string for the `#` to be inside
     quote = ""
     i, n = 0, len(line)
     while i < n:

@@ -1,5 +1,10 @@
 """JSON files: string values under the query keys, at any depth.
 
+``childConditions`` and ``customFieldConditions`` keys hold queries in every
+file; the generic ``conditions``, ``orderBy`` and ``fields`` only in a file
+about ConnectWise: one that holds a URL with ``/apis/3.0`` or one of those two
+keys, or that the config names (JSON has no comments for a directive).
+
 The standard library validates the document (and bounds its nesting); a
 token scan then finds where each value is, and each string is decoded here
 with a map from its characters to the file's.
@@ -11,11 +16,21 @@ import json
 import re
 
 from ..._spec import HOST_NAMES as NAMES
-from .base import Extraction, LineIndex, OffsetMap, Segment, Site
+from .base import (
+    API_MARK,
+    GENERIC_KINDS,
+    Extraction,
+    LineIndex,
+    OffsetMap,
+    Segment,
+    Site,
+    unparsable,
+)
 
 __all__ = ["read"]
 
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]|[^\s{}\[\]:,"]+', re.DOTALL)
+_OWN_KINDS = frozenset({"childConditions", "customFieldConditions"})
 _SIMPLE = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 
 
@@ -60,15 +75,17 @@ def _write(part: int, text: str) -> str:
     return json.dumps(text, ensure_ascii=False)[1:-1]
 
 
-def read(text: str, endpoint: str | None) -> Extraction:
+def read(text: str, endpoint: str | None, connectwise: bool = False) -> Extraction:
     out = Extraction()
     try:
         json.loads(text)
     except json.JSONDecodeError as e:
-        out.skipped = f"not valid JSON (line {e.lineno}, column {e.colno}: {e.msg}); no queries checked"
+        out.skipped = unparsable("JSON", f"line {e.lineno}, column {e.colno}: {e.msg}; no query "
+                                 "in it was checked", e.pos)
         return out
     except (ValueError, RecursionError) as e:
-        out.skipped = f"not readable as JSON ({type(e).__name__}); no queries checked"
+        out.skipped = unparsable("JSON", f"{type(e).__name__}, nested too deeply; no query in it "
+                                 "was checked")
         return out
     lines = LineIndex(text)
     # Per open container: the query kind its string values are for (arrays
@@ -95,10 +112,16 @@ def read(text: str, endpoint: str | None) -> Extraction:
         elif c == '"':
             if expect_key:
                 key = json.loads(tok)
+                if not connectwise and NAMES.get(key) in _OWN_KINDS:
+                    connectwise = True
                 continue
             kind = NAMES.get(key or "") if stack and stack[-1] == "" else (stack[-1] if stack else None)
             if kind:
                 value, segs = _decode(tok, m.start())
                 line = lines.line(m.start())
-                out.sites.append(Site(value, kind, endpoint, OffsetMap(segs), line, line, _write))
+                # In a JSON string, a query's own strings read best in single quotes.
+                out.sites.append(Site(value, kind, endpoint, OffsetMap(segs), line, line, _write,
+                                      quote="'"))
+    if not connectwise and API_MARK not in text:
+        out.sites = [site for site in out.sites if site.kind not in GENERIC_KINDS]
     return out

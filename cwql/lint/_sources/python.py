@@ -1,12 +1,29 @@
 """Python files, read with the ``ast`` module.
 
-Queries are the string literals passed as keyword arguments or used as dict
-keys named ``conditions``, ``childConditions``, ``customFieldConditions``,
-``orderBy``, ``fields`` (and the snake_case and POST-body spellings), assigned
-to such a subscript, or passed to ``cwql.parse`` and its siblings. Implicit
-concatenation is followed. f-strings and ``+`` with non-literal parts are
-checked around their holes when a placeholder makes the rest parse; otherwise
-they are skipped and counted.
+Queries are found where ConnectWise queries are written, and nowhere else:
+
+- cwql's own API, whatever it is imported as: the query arguments of
+  ``Query``, ``parse``, ``normalize``, ``parse_order_by``, ``parse_fields``,
+  ``evaluate``, ``compile_predicate``, ``validate``, ``is_valid``, ``to_sql``
+  and ``cwql.lint.check``, positional or keyword (with the ``kind`` they
+  name); ``.where(...)`` and, on a ``Query``, ``.order_by``, ``.fields`` and
+  ``.replace``; the query of a client's ``.iter``, ``.pages``, ``.count``,
+  ``.search`` (and ``.get`` on a known ``Client``).
+- Keys and keywords only ConnectWise uses (``childConditions``,
+  ``customFieldConditions`` and their other spellings), everywhere.
+- The generic names (``conditions``, ``orderBy``, ``order_by``, ``fields``)
+  as keyword arguments, dict keys and subscripts (``params={"conditions":
+  ...}`` as pyconnectwise, requests and httpx take them), only in a file with
+  evidence that it is about ConnectWise: it imports cwql or a ConnectWise
+  client (:data:`CONNECTWISE_MODULES`), holds a URL with ``/apis/3.0/`` or a
+  ``# cwql:`` comment, or the config says so. Even then, not in the
+  arguments of a call into another library (SQLAlchemy's ``order_by=``,
+  Google's ``fields=``), told by what the call's name is imported or assigned
+  from.
+
+Implicit concatenation is followed. f-strings and ``+`` with non-literal
+parts are checked around their holes when a placeholder makes the rest parse;
+otherwise they are skipped and counted.
 
 Positions come from the ``ast`` node; the literal's own text is then scanned
 here (prefix, quotes, escapes, f-string holes) to map every character of the
@@ -18,7 +35,6 @@ mis-reported.
 from __future__ import annotations
 
 import ast
-import functools
 import io
 import re
 import tokenize
@@ -28,18 +44,67 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from ..._parser import parse_kind
+from ..._spec import ALL_KINDS as KINDS
+from ..._spec import CONDITION_KINDS
 from ..._spec import HOST_NAMES as NAMES
 from ...errors import CWQLError
 from .._comments import COMMENT, Directive, parse_comment
-from .base import HOLE, Comment, Extraction, LineIndex, OffsetMap, Segment, Site, Writer
+from . import dsl
+from .base import (
+    API_MARK,
+    GENERIC_KINDS,
+    HOLE,
+    Comment,
+    Extraction,
+    LineIndex,
+    OffsetMap,
+    Segment,
+    Site,
+    Writer,
+    unparsable,
+)
 
-__all__ = ["read"]
+__all__ = ["CONNECTWISE_MODULES", "read"]
 
-# cwql's own functions that take a query first, and the kind each reads.
+#: Top-level modules whose import says a file talks to ConnectWise PSA: cwql, and the
+#: Python clients of the Manage API (pyconnectwise, ConnectPyse, connectwise-psa).
+CONNECTWISE_MODULES = frozenset({"cwql", "pyconnectwise", "connectpyse", "connectwise",
+                                 "connectwise_psa"})
+# HTTP clients: a call through one may carry ConnectWise's parameters, so it is not
+# "another library's" call whose `fields=` means something else.
+_HTTP_MODULES = frozenset({"requests", "httpx", "aiohttp", "urllib3", "urllib"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Signature:
+    """Where a cwql function takes its query, and its kind: fixed, or from a ``kind`` argument."""
+
+    position: int
+    keyword: str
+    kind: str
+    #: The ``kind`` argument's position (None: keyword only), when the function has one.
+    kind_position: int | None = None
+    kind_argument: bool = False
+
+
+# cwql's functions that take a query, by name (in any cwql module).
 _FUNCTIONS = {
-    "parse": "conditions", "normalize": "conditions",
-    "parse_order_by": "orderBy", "parse_fields": "fields",
+    "parse": _Signature(0, "text", "conditions", 1, True),
+    "normalize": _Signature(0, "text", "conditions", 1, True),
+    "parse_order_by": _Signature(0, "text", "orderBy"),
+    "parse_fields": _Signature(0, "text", "fields"),
+    "evaluate": _Signature(0, "expr", "conditions", 2, True),
+    "compile_predicate": _Signature(0, "expr", "conditions", 1, True),
+    "validate": _Signature(0, "text", "conditions", None, True),
+    "is_valid": _Signature(0, "text", "conditions", None, True),
+    "to_sql": _Signature(0, "expr", "conditions"),
 }
+# cwql.lint.check: the same as parse, but only under cwql.lint (check is a common name).
+_LINT_CHECK = _Signature(0, "text", "conditions", 1, True)
+# Client methods whose second argument (or `query=`) is a query: a condition as text.
+_CLIENT_METHODS = frozenset({"iter", "pages", "count", "search"})
+# Query methods that take queries of a kind, each positional argument one.
+_QUERY_METHODS = {"where": "conditions", "order_by": "orderBy", "fields": "fields"}
 _PREFIX_QUOTE = re.compile(r"([rRbBuUfF]{0,2})('''|\"\"\"|'|\")")
 _BETWEEN = re.compile(r"(?:\s|\\\r?\n|#[^\r\n]*)*")
 _UNIVERSAL_NEWLINE = re.compile(r"\r\n|\r|\n")
@@ -300,6 +365,8 @@ class _Reader:
 
     def _site(self, pieces: list[_Piece], kind: str, endpoint: str | None) -> None:
         text = self.text
+        if len(pieces) == 1 and self._plain(pieces[0].node, kind, endpoint):
+            return
         chunks: list[str] = []
         segs: list[Segment] = []
         hole_ranges: list[tuple[int, int]] = []  # host ranges, in order
@@ -342,6 +409,28 @@ class _Reader:
             query, kind, endpoint, OffsetMap(segs), self.lines.line(first), self.lines.line(last),
             _writer(parts), (), quote,
         ))
+
+    def _plain(self, node: ast.expr, kind: str, endpoint: str | None) -> bool:
+        """The fast path: a one-line ``"..."`` or ``'...'`` literal with no prefix and no escape,
+        whose text is its value character for character. True when it was read so."""
+        if not isinstance(node, ast.Constant) or not isinstance(node.value, str):
+            return False
+        text = self.text
+        start, end = self.span(node)
+        quote = text[start]
+        if quote not in "'\"" or end - start < 2 or text[end - 1] != quote \
+                or text.startswith(quote * 3, start):
+            return False
+        value = node.value
+        if text[start + 1:end - 1] != value or "\\" in value:
+            return False
+        part = _Part("", quote, start + 1, end - 1, [])
+        line = self.lines.line(start)
+        self.out.sites.append(Site(
+            value, kind, endpoint, OffsetMap([Segment(0, len(value), start + 1, end - 1)]), line,
+            line, _writer([part]), (), "'" if quote == '"' else '"',
+        ))
+        return True
 
     def _expected(self, node: ast.expr) -> list[str | None]:
         if isinstance(node, ast.Constant):
@@ -435,39 +524,10 @@ def _endpoint_of(call: ast.Call) -> str | None:
     """An API path given as the call's first argument: ``client.get("/service/tickets", ...)``."""
     if call.args and isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str):
         value = call.args[0].value
-        if "/apis/3.0/" in value:
-            value = value.split("/apis/3.0", 1)[1]
+        if API_MARK + "/" in value:
+            value = value.split(API_MARK, 1)[1]
         if value.startswith("/") and " " not in value:
             return value.split("?", 1)[0].rstrip("/") or None
-    return None
-
-
-def _cwql_names(tree: ast.Module) -> tuple[set[str], dict[str, str]]:
-    """Names bound to the cwql module, and to its query functions (name -> kind)."""
-    modules: set[str] = set()
-    functions: dict[str, str] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.name == "cwql":
-                    modules.add(alias.asname or "cwql")
-        elif isinstance(node, ast.ImportFrom) and node.module == "cwql":
-            for alias in node.names:
-                if alias.name in _FUNCTIONS:
-                    functions[alias.asname or alias.name] = _FUNCTIONS[alias.name]
-    return modules, functions
-
-
-def _kind_argument(call: ast.Call, default: str) -> str | None:
-    """The ``kind`` a cwql.parse call names, the default, or None when it is not a literal."""
-    given: ast.expr | None = call.args[1] if len(call.args) > 1 else None
-    for kw in call.keywords:
-        if kw.arg == "kind":
-            given = kw.value
-    if given is None:
-        return default
-    if isinstance(given, ast.Constant) and isinstance(given.value, str):
-        return given.value
     return None
 
 
@@ -485,7 +545,142 @@ def _comments(text: str, lines: LineIndex, ast_lines: list[int]) -> Iterator[Com
         return
 
 
-def read(text: str, endpoint: str | None) -> Extraction:
+def _bindings(nodes: list[ast.AST]) -> dict[str, str]:
+    """Names bound by imports, to the qualified name they stand for (``np`` -> ``numpy``)."""
+    bound: dict[str, str] = {}
+    for node in nodes:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    bound[alias.asname] = alias.name
+                else:
+                    top = alias.name.split(".")[0]
+                    bound[top] = top
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            for alias in node.names:
+                if alias.name == "*":
+                    if node.module.split(".")[0] == "cwql":
+                        for name in (*_FUNCTIONS, "Query", "F", "CF"):
+                            bound.setdefault(name, f"{node.module}.{name}")
+                    continue
+                bound[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    return bound
+
+
+class _Names:
+    """What the names of a module stand for: imports, and variables assigned from calls.
+
+    :meth:`qualify` gives an expression's origin as a dotted name (``service.files().list``
+    with ``service = build(...)`` from ``googleapiclient.discovery`` is
+    ``googleapiclient.discovery.build.files.list``), or None when it is not known.
+    """
+
+    def __init__(self, nodes: list[ast.AST]) -> None:
+        self.imports = _bindings(nodes)
+        origins: dict[str, str | None] = {}
+
+        def bind(target: ast.expr, value: ast.expr | None) -> None:
+            if not isinstance(target, ast.Name):
+                return
+            origin = self._qualify(value, {}) if value is not None else None
+            if target.id in origins and origins[target.id] != origin:
+                origins[target.id] = None  # assigned from two things: not known
+            else:
+                origins[target.id] = origin
+
+        for node in nodes:
+            if isinstance(node, ast.Assign):
+                for target in node.targets:
+                    bind(target, node.value)
+            elif isinstance(node, (ast.AnnAssign, ast.arg)):
+                target = node.target if isinstance(node, ast.AnnAssign) else ast.Name(node.arg)
+                annotation = node.annotation
+                if annotation is not None:
+                    bind(target, ast.Call(annotation, [], []))
+                if isinstance(node, ast.AnnAssign) and node.value is not None:
+                    bind(target, node.value)
+            elif isinstance(node, (ast.With, ast.AsyncWith)):
+                for item in node.items:
+                    if item.optional_vars is not None:
+                        bind(item.optional_vars, item.context_expr)
+        self.origins = {k: v for k, v in origins.items() if v is not None and k not in self.imports}
+
+    def _qualify(self, expr: ast.expr | None, origins: dict[str, str]) -> str | None:
+        parts: list[str] = []
+        while True:
+            if isinstance(expr, ast.Call):
+                expr = expr.func
+            elif isinstance(expr, ast.Attribute):
+                parts.append(expr.attr)
+                expr = expr.value
+            elif isinstance(expr, ast.Await):
+                expr = expr.value
+            elif isinstance(expr, ast.Subscript):  # `Client | None` and the like are not followed
+                return None
+            elif isinstance(expr, ast.Name):
+                base = self.imports.get(expr.id) or origins.get(expr.id)
+                if base is None:
+                    return None
+                return ".".join([base, *reversed(parts)])
+            else:
+                return None
+
+    def qualify(self, expr: ast.expr) -> str | None:
+        return self._qualify(expr, self.origins)
+
+    def root(self, expr: ast.expr) -> str | None:
+        found = self.qualify(expr)
+        return None if found is None else found.split(".")[0]
+
+
+def _kind_of(call: ast.Call, signature: _Signature) -> str | None:
+    """The kind a call reads its query as: its ``kind`` argument, the default, or None
+    when the argument is not a literal."""
+    if not signature.kind_argument:
+        return signature.kind
+    given: ast.expr | None = None
+    if signature.kind_position is not None and len(call.args) > signature.kind_position:
+        given = call.args[signature.kind_position]
+    for kw in call.keywords:
+        if kw.arg == "kind":
+            given = kw.value
+    if given is None:
+        return signature.kind
+    if isinstance(given, ast.Constant) and isinstance(given.value, str) and given.value in KINDS:
+        return given.value
+    return None
+
+
+def _argument(call: ast.Call, position: int | None, keyword: str) -> ast.expr | None:
+    if position is not None and len(call.args) > position \
+            and not any(isinstance(a, ast.Starred) for a in call.args[:position + 1]):
+        return call.args[position]
+    for kw in call.keywords:
+        if kw.arg == keyword:
+            return kw.value
+    return None
+
+
+def _syntax_error_offset(text: str, e: SyntaxError) -> int:
+    """Where a SyntaxError points, as an offset into ``text`` (0 when it does not say)."""
+    if not e.lineno:
+        return 0
+    lines = text.splitlines(keepends=True)
+    if e.lineno > len(lines):
+        return len(text)
+    start = sum(len(line) for line in lines[:e.lineno - 1])
+    column = max((e.offset or 1) - 1, 0)
+    return min(start + column, start + len(lines[e.lineno - 1].rstrip("\r\n")))
+
+
+def _has_api_url(nodes: list[ast.AST]) -> bool:
+    return any(isinstance(node, ast.Constant) and isinstance(node.value, str)
+               and API_MARK in node.value for node in nodes)
+
+
+def read(text: str, endpoint: str | None, connectwise: bool = False) -> Extraction:
+    """The queries in a Python file; ``connectwise`` says the file is about ConnectWise
+    whatever it holds (the config's ``connectwise-files`` or ``generic-keys``)."""
     try:
         with warnings.catch_warnings():
             # `"\d"` in the user's file is their linter's business, not a line on our stderr.
@@ -493,78 +688,242 @@ def read(text: str, endpoint: str | None) -> Extraction:
             tree = ast.parse(text)
     except SyntaxError as e:
         out = Extraction()
-        out.skipped = f"not valid Python (line {e.lineno}: {e.msg}); no queries checked"
+        at = _syntax_error_offset(text, e)
+        out.skipped = unparsable("Python", f"line {e.lineno}: {e.msg}; no query in it was checked",
+                                 at)
         return out
     except (ValueError, RecursionError, MemoryError) as e:
         out = Extraction()
-        out.skipped = f"not readable as Python ({type(e).__name__}); no queries checked"
+        out.skipped = unparsable("Python", f"{type(e).__name__}, nested too deeply or too large; "
+                                 "no query in it was checked")
         return out
-    reader = _Reader(text)
-    if "cwql:" in text:
-        reader.out.comments = list(_comments(text, reader.lines, reader.ast_lines))
-    directives = sorted(
-        (c.line, parsed.settings["endpoint"] or None)
-        for c in reader.out.comments
-        if c.own_line and isinstance(parsed := parse_comment(c.body), Directive)
-        and "endpoint" in parsed.settings
-    )
-    modules, functions = _cwql_names(tree)
+    try:
+        return _Finder(text, tree, endpoint, connectwise).run()
+    except RecursionError:  # a tree the ast module built but that is too deep to walk
+        out = Extraction()
+        out.skipped = unparsable("Python", "nested too deeply to walk; no query in it was checked")
+        return out
 
-    def cwql_function(call: ast.Call) -> str | None:
-        """The kind a cwql query function reads when ``call`` calls one (``cwql.parse``, an
-        imported ``parse_fields``...), or None."""
-        func = call.func
-        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) \
-                and func.value.id in modules and func.attr in _FUNCTIONS:
-            return _FUNCTIONS[func.attr]
-        if isinstance(func, ast.Name) and func.id in functions:
-            return functions[func.id]
-        return None
 
-    reader.is_cwql_call = lambda call: cwql_function(call) is not None
+class _Finder:
+    """One pass over a module's tree, reading each query site once."""
 
-    def endpoint_at(node: ast.expr, call: ast.Call | None) -> str | None:
+    def __init__(self, text: str, tree: ast.Module, endpoint: str | None, connectwise: bool) -> None:
+        self.tree = tree
+        self.endpoint = endpoint
+        reader = self.reader = _Reader(text)
+        if "cwql:" in text:
+            reader.out.comments = list(_comments(text, reader.lines, reader.ast_lines))
+        self.directives = sorted(
+            (c.line, parsed.settings["endpoint"] or None)
+            for c in reader.out.comments
+            if c.own_line and isinstance(parsed := parse_comment(c.body), Directive)
+            and "endpoint" in parsed.settings
+        )
+        # Every node, breadth first, walked once: a call comes before the dicts and calls in
+        # its arguments.
+        self.nodes: list[ast.AST] = list(ast.walk(tree))
+        self.names = _Names(self.nodes)
+        modules = {q.split(".")[0] for q in self.names.imports.values()}
+        self.uses_cwql = "cwql" in modules
+        self.connectwise = (connectwise or bool(modules & CONNECTWISE_MODULES)
+                            or bool(reader.out.comments) or _has_api_url(self.nodes))
+        reader.is_cwql_call = self._is_cwql_call
+        # Nodes inside the arguments of another library's calls: their generic names are its own.
+        self.foreign: set[int] = set()
+        # Nodes of DSL expressions already read (as a whole, or found not to be rebuildable).
+        self.built: set[int] = set()
+        self.dsl = any(q == "cwql" or q.startswith("cwql.fields") or dsl.is_root(q)
+                       for q in self.names.imports.values())
+
+    # ---- what a name is ---------------------------------------------------------
+
+    def _cwql_function(self, call: ast.Call) -> _Signature | None:
+        found = self.names.qualify(call.func)
+        if found is None or not found.startswith("cwql."):
+            return None
+        parts = found.split(".")
+        if parts[-1] == "check" and "lint" in parts:
+            return _LINT_CHECK
+        return _FUNCTIONS.get(parts[-1]) if len(parts) >= 2 else None
+
+    def _is_query(self, expr: ast.expr) -> bool:
+        """A cwql Query: made by ``Query(...)`` or one of its builders."""
+        found = self.names.qualify(expr)
+        return found is not None and found.startswith("cwql.") and ".Query" in f".{found}"
+
+    def _is_client(self, expr: ast.expr) -> bool:
+        found = self.names.qualify(expr)
+        return found is not None and found.startswith("cwql.") and \
+            any(part in ("Client", "AsyncClient") for part in found.split("."))
+
+    def _is_cwql_call(self, call: ast.Call) -> bool:
+        return self._cwql_function(call) is not None or self._is_query(call)
+
+    def _foreign(self, call: ast.Call) -> bool:
+        """A call into a library that is neither cwql, a ConnectWise client nor an HTTP client."""
+        root = self.names.root(call.func)
+        return root is not None and root not in CONNECTWISE_MODULES and root not in _HTTP_MODULES
+
+    # ---- where a query is ------------------------------------------------------------
+
+    def endpoint_at(self, node: ast.expr, call: ast.Call | None) -> str | None:
         line = node.lineno
-        found = endpoint
-        for at, value in directives:
+        found = self.endpoint
+        for at, value in self.directives:
             if at < line:
                 found = value
-        if call is not None and found is endpoint:
+        if call is not None and found is self.endpoint:
             found = _endpoint_of(call) or found
         return found
 
-    done: set[int] = set()
-    # Breadth first: a call is seen before the dicts in its arguments.
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call):
+    def site(self, expr: ast.expr | None, kind: str | None, call: ast.Call | None) -> None:
+        if expr is None or id(expr) in self.built:
+            return
+        if self.dsl and self.dsl_site(expr, kind or "conditions"):
+            return
+        if kind is None:
+            self.reader.out.dynamic.append((self.reader.span(expr)[0], "the kind is not a literal"))
+            return
+        self.reader.site(expr, kind, self.endpoint_at(expr, call))
+
+    def dsl_site(self, expr: ast.expr, kind: str = "conditions") -> bool:
+        """A condition built with the DSL from literals, linted as the text it builds.
+
+        True when ``expr`` is built with ``F`` (whether or not it could be rebuilt
+        here), so it is not counted as a query that could not be checked.
+        """
+        if not dsl.mentions_f(expr, self.names.qualify):
+            return False
+        for node in ast.walk(expr):
+            self.built.add(id(node))
+        # `order_by=F.id.desc()` builds a sort key, which has nothing to lint.
+        condition = dsl.build(expr, self.names.qualify) if kind in CONDITION_KINDS else None
+        if condition is None:
+            return True
+        text = str(condition)
+        start, end = self.reader.span(expr)
+        lines = self.reader.lines
+        # The text is the DSL's, not the file's: every finding points at the whole expression.
+        self.reader.out.sites.append(Site(
+            text, kind, self.endpoint_at(expr, None), OffsetMap([Segment(0, len(text), start, end)]),
+            lines.line(start), lines.line(end), None,
+        ))
+        return True
+
+    def named(self, name: str | None) -> str | None:
+        """The kind a key or keyword holds, when it is one the file's evidence lets count."""
+        if name is None:
+            return None
+        kind = NAMES.get(name)
+        if kind is None or (kind in GENERIC_KINDS and not self.connectwise):
+            return None
+        return kind
+
+    def run(self) -> Extraction:
+        reader = self.reader
+        for node in self.nodes:
+            if id(node) in self.built:
+                continue
+            if self.dsl and isinstance(node, ast.Compare | ast.BinOp | ast.UnaryOp | ast.Call) \
+                    and self.dsl_site(node):
+                continue
+            if isinstance(node, ast.Call):
+                self.call(node)
+            elif isinstance(node, ast.Dict) and id(node) not in self.foreign:
+                self.dict(node, None)
+            elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for target in targets:
+                    key = target.slice if isinstance(target, ast.Subscript) else None
+                    if isinstance(key, ast.Constant) and isinstance(key.value, str) \
+                            and node.value is not None:
+                        kind = self.named(key.value)
+                        if kind is not None:
+                            self.site(node.value, kind, None)
+        return reader.out
+
+    def dict(self, node: ast.Dict, call: ast.Call | None) -> None:
+        self.foreign.add(id(node))  # read once
+        for key, value in zip(node.keys, node.values, strict=True):
+            if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                kind = self.named(key.value)
+                if kind is not None:
+                    self.site(value, kind, call)
+
+    def call(self, node: ast.Call) -> None:
+        if id(node) in self.foreign:
+            return
+        if self._foreign(node):
+            # Another library's call: its `fields=`, `order_by=`, dict keys are its own.
+            for arg in [*node.args, *(kw.value for kw in node.keywords)]:
+                self.foreign.update(id(n) for n in ast.walk(arg))
+            for kw in node.keywords:
+                if kw.arg in NAMES and NAMES[kw.arg] not in GENERIC_KINDS:
+                    self.site(kw.value, NAMES[kw.arg], node)
+            return
+        signature = self._cwql_function(node)
+        if signature is not None:
+            self.site(_argument(node, signature.position, signature.keyword),
+                      _kind_of(node, signature), node)
+            return
+        made = self.names.qualify(node.func)
+        if made is not None and made.startswith("cwql.") and made.split(".")[-1] == "Query":
+            self.site(_argument(node, 0, "conditions"), "conditions", node)
+            for kw in node.keywords:
+                if kw.arg in NAMES and kw.arg != "conditions":
+                    self.site(kw.value, NAMES[kw.arg], node)
+            return
+        func = node.func
+        if isinstance(func, ast.Attribute) and self.method(node, func):
+            return
+        for kw in node.keywords:
+            kind = self.named(kw.arg)
+            if kind is not None:
+                self.site(kw.value, kind, node)
+        for arg in [*node.args, *(kw.value for kw in node.keywords)]:
+            if isinstance(arg, ast.Dict):
+                # Read here, where the call's endpoint argument is known.
+                self.dict(arg, node)
+
+    def method(self, node: ast.Call, func: ast.Attribute) -> bool:
+        """A method of a cwql Query or Client; True when the call was one and has been read."""
+        name, receiver = func.attr, func.value
+        known = self.names.qualify(receiver)
+        ours = known is not None and known.startswith("cwql.")
+        if known is not None and not ours:
+            return False
+        if name in _QUERY_METHODS and (self._is_query(receiver) or (
+                name == "where" and known is None and self.uses_cwql)):
+            for arg in node.args:
+                if not isinstance(arg, ast.Starred):
+                    self.site(arg, _QUERY_METHODS[name], node)
+            return True
+        if name == "replace" and self._is_query(receiver):
             for kw in node.keywords:
                 if kw.arg in NAMES:
-                    reader.site(kw.value, NAMES[kw.arg], endpoint_at(kw.value, node))
-            for arg in [*node.args, *(kw.value for kw in node.keywords)]:
-                if isinstance(arg, ast.Dict):
-                    # Read here, where the call's endpoint argument is known.
-                    done.add(id(arg))
-                    _dict(reader, arg, functools.partial(endpoint_at, call=node))
-            default = cwql_function(node)
-            if default is not None and node.args:
-                kind = _kind_argument(node, default)
-                if kind is not None and kind in NAMES.values():
-                    reader.site(node.args[0], kind, endpoint_at(node.args[0], None))
-                else:
-                    reader.out.dynamic.append((reader.span(node)[0], "the kind is not a literal"))
-        elif isinstance(node, ast.Dict) and id(node) not in done:
-            _dict(reader, node, functools.partial(endpoint_at, call=None))
-        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            for target in targets:
-                key = target.slice if isinstance(target, ast.Subscript) else None
-                if isinstance(key, ast.Constant) and key.value in NAMES and node.value is not None:
-                    reader.site(node.value, NAMES[key.value], endpoint_at(node.value, None))
-    return reader.out
+                    self.site(kw.value, NAMES[kw.arg], node)
+            return True
+        client = self._is_client(receiver)
+        if name in _CLIENT_METHODS and (client or (known is None and self.uses_cwql
+                                                   and _path_like(node))):
+            self.site(_argument(node, 1, "query"), "conditions", node)
+            return True
+        if name == "get" and client and len(node.args) > 1 \
+                and isinstance(node.args[1], ast.Constant | ast.JoinedStr) \
+                and not (isinstance(node.args[1], ast.Constant)
+                         and not isinstance(node.args[1].value, str)):
+            self.site(node.args[1], "conditions", node)
+            return True
+        return False
 
 
-def _dict(reader: _Reader, node: ast.Dict, endpoint: Callable[[ast.expr], str | None]) -> None:
-    for key, value in zip(node.keys, node.values, strict=True):
-        if isinstance(key, ast.Constant) and isinstance(key.value, str) and key.value in NAMES:
-            reader.site(value, NAMES[key.value], endpoint(value))
+def _path_like(call: ast.Call) -> bool:
+    """The first argument may be an API path: a literal starting with `/`, or not a literal."""
+    if not call.args:
+        return any(kw.arg == "query" for kw in call.keywords)
+    first = call.args[0]
+    if isinstance(first, ast.Constant):
+        return isinstance(first.value, str) and first.value.startswith("/")
+    return True
 

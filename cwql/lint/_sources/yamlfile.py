@@ -2,12 +2,19 @@
 
 PyYAML is optional (``pip install 'cwql[yaml]'``); without it YAML files are
 skipped with a notice. The document is composed, not constructed, so aliases
-stay shared nodes: the walk keeps a visited set and a node budget, and a
-"billion laughs" file costs no more than its own size. Positions come from the
+stay shared nodes: the walk keeps a visited set (of each node with the kind
+it is reached as) and a node budget, and a "billion laughs" file costs no more
+than six times its own size. Positions come from the
 nodes' marks; a value written with escapes or folded over lines maps each
 character back where it can, and otherwise to the whole value. PyYAML drops
 comments, so ``# cwql:`` comments are found in the text, outside every
 scalar's span: the same words inside a block scalar or a quoted value are data.
+
+``childConditions`` and ``customFieldConditions`` keys hold queries in every
+file; the generic ``conditions``, ``orderBy`` and ``fields`` only in a file
+about ConnectWise: one with a ``# cwql:`` comment, a URL with ``/apis/3.0``,
+or one of those two keys, or that the config names. A GitHub Actions
+``conditions:`` is not a query.
 """
 
 from __future__ import annotations
@@ -18,10 +25,23 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from ..._codes import CODES
 from ..._spec import HOST_NAMES as NAMES
 from .._comments import COMMENT
 from .._model import Edit
-from .base import Comment, Extraction, LineIndex, OffsetMap, Segment, Site, Writer
+from .base import (
+    API_MARK,
+    GENERIC_KINDS,
+    Comment,
+    Extraction,
+    LineIndex,
+    OffsetMap,
+    Segment,
+    Site,
+    Unchecked,
+    Writer,
+    unparsable,
+)
 
 __all__ = ["MAX_NODES", "read"]
 
@@ -37,9 +57,19 @@ _HEX = {"x": 2, "u": 4, "U": 8}
 _HASH = re.compile(r"(?:^|(?<=[ \t]))#")
 
 
+# A node's properties, written before its value: an anchor (`&open`), a tag (`!!str`).
+_PROPERTIES = re.compile(r"(?:[&!][^\s]*[ \t]+)*")
+
+
+def _value_start(text: str, node: Any) -> int:
+    """Where a scalar's own text starts: after its anchor and tag, which its mark includes."""
+    start: int = node.start_mark.index
+    return _PROPERTIES.match(text, start, node.end_mark.index).end()  # type: ignore[union-attr]
+
+
 def _map(text: str, node: Any) -> tuple[OffsetMap, bool]:
     """Query offsets to file offsets for a scalar node, and whether the map is exact."""
-    start, end = node.start_mark.index, node.end_mark.index
+    start, end = _value_start(text, node), node.end_mark.index
     value: str = node.value
     raw = text[start:end]
     style = node.style or None  # libyaml says "" for plain, PyYAML None
@@ -69,7 +99,7 @@ def _writer(style: str | None) -> Writer:
 
 def _verifier(text: str, node: Any, flow: bool) -> Callable[[list[Edit], str], bool]:
     """Whether the scalar, edited, still reads as the query it should (no ` #`, no `: `...)."""
-    start, end = node.start_mark.index, node.end_mark.index
+    start, end = _value_start(text, node), node.end_mark.index
 
     def verify(edits: list[Edit], expected: str) -> bool:
         import yaml
@@ -117,26 +147,32 @@ def _quoted(raw: str, at: int, style: str) -> list[Segment] | None:
     return segs or [Segment(0, 0, at + 1, at + 1)]
 
 
-def read(text: str, endpoint: str | None) -> Extraction:
+def read(text: str, endpoint: str | None, connectwise: bool = False) -> Extraction:
     out = Extraction()
     try:
         import yaml
     except ImportError:
-        out.skipped = "YAML needs PyYAML: pip install 'cwql[yaml]'"
+        out.skipped = Unchecked("F001", CODES["F001"].format(
+            reason="YAML needs PyYAML: pip install 'cwql[yaml]'"))
         return out
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         documents = list(yaml.compose_all(text, Loader=loader))
     except yaml.YAMLError as e:
         where = getattr(e, "problem_mark", None)
-        place = f" (line {where.line + 1})" if where is not None else ""
-        out.skipped = f"not valid YAML{place}; no queries checked"
+        problem = getattr(e, "problem", None) or "not YAML"
+        place = f"line {where.line + 1}: " if where is not None else ""
+        out.skipped = unparsable("YAML", f"{place}{problem}; no query in it was checked",
+                                 where.index if where is not None else 0)
         return out
     except RecursionError:
-        out.skipped = "YAML nested too deeply to read; no queries checked"
+        out.skipped = unparsable("YAML", "nested too deeply; no query in it was checked")
         return out
     lines = LineIndex(text)
-    seen: set[int] = set()
+    # A node is walked once per kind it is reached as: an alias under `conditions:` of an
+    # anchor first seen under another key is still a query. There are six kinds at most
+    # (none and the five parameters), so an alias bomb costs at most six times its nodes.
+    seen: set[tuple[int, str | None]] = set()
     budget = MAX_NODES
     # Where every scalar lies: a `#` inside one is text, not a comment.
     scalars: list[tuple[int, int]] = []
@@ -147,13 +183,16 @@ def read(text: str, endpoint: str | None) -> Extraction:
         (d, None, False) for d in reversed(documents) if d is not None]
     while stack:
         node, kind, flow = stack.pop()
-        if id(node) in seen:
+        if (id(node), kind) in seen:
             continue
-        seen.add(id(node))
+        seen.add((id(node), kind))
+        out.work += 1
         budget -= 1
         if budget < 0:
-            out.skipped = f"more than {MAX_NODES:,} YAML nodes; the rest is not checked"
             trusted = node.start_mark.index
+            out.skipped = unparsable(
+                "YAML", f"more than {MAX_NODES:,} nodes; the queries from line "
+                f"{lines.line(trusted)} on were not checked", trusted)
             break
         if isinstance(node, yaml.ScalarNode):
             scalars.append((node.start_mark.index, node.end_mark.index))
@@ -165,6 +204,11 @@ def read(text: str, endpoint: str | None) -> Extraction:
                 if exact and line == end_line:
                     site.writer = _writer(node.style)
                     site.verify = _verifier(text, node, flow)
+                    # Inside "...", a query's own strings read best in single quotes.
+                    site.quote = "'" if node.style == '"' else '"'
+                else:
+                    site.read_only = ("a folded, block or multi-line YAML value is not rewritten; "
+                                      "write it on one line to have it formatted")
                 out.sites.append(site)
         elif isinstance(node, yaml.SequenceNode):
             inner = flow or bool(node.flow_style)
@@ -181,6 +225,9 @@ def read(text: str, endpoint: str | None) -> Extraction:
                 stack.append((key, None, inner))
     if "cwql:" in text:
         out.comments = _comments(text, sorted(scalars), trusted)
+    if not (connectwise or out.comments or API_MARK in text
+            or any(site.kind not in GENERIC_KINDS for site in out.sites)):
+        out.sites = [site for site in out.sites if site.kind not in GENERIC_KINDS]
     return out
 
 

@@ -1,0 +1,108 @@
+"""Properties of the syntax fixes: they repair what they say, keep the query, and always parse.
+
+A mistake people make (``==``, ``&&``, ``<>``, ``is null``, a bare date, smart
+quotes, ``=>``) is written into a random valid query at a place the parsed
+tree shows; the linter must report it, offer a safe fix, and the fix must give
+back the very query (same canonical form). And for any text at all, a fix the
+linter offers parses.
+"""
+
+from __future__ import annotations
+
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from cwql._parser import parse_kind
+from cwql._printer import to_text
+from cwql.errors import CWQLError
+from cwql.lint import check
+from cwql.lint._engine import apply_edits
+from cwql.syntax import And, DateTime, Expr, Null, Op, Or, Predicate, String, walk
+
+from .conftest import examples
+from .strategies import expressions, messy_text
+
+_MISTAKES = ("==", "&&", "||", "<>", "is null", "is not null", "=>", "=<", "bare date",
+             "smart quotes")
+
+
+def _inject(text: str, mistake: str, which: int) -> str | None:
+    """``text`` with ``mistake`` written at the ``which``-th place it can go, or None."""
+    tree = parse_kind(text, "conditions")
+    places: list[tuple[int, int, str]] = []
+    for node in walk(tree):
+        if isinstance(node, Predicate) and node.span and node.path.span:
+            value = node.value
+            first = value[0] if isinstance(value, tuple) else value
+            assert first.span is not None
+            gap = (node.path.span[1], first.span[0])
+            written = text[gap[0]:gap[1]]
+            if mistake == "==" and node.op is Op.EQ and not isinstance(value, Null):
+                places.append((*gap, written.replace("=", "==")))
+            elif mistake == "<>" and node.op is Op.NE and not isinstance(value, Null):
+                places.append((*gap, written.replace("!=", "<>")))
+            elif mistake == "=>" and node.op is Op.GE:
+                places.append((*gap, written.replace(">=", "=>")))
+            elif mistake == "=<" and node.op is Op.LE:
+                places.append((*gap, written.replace("<=", "=<")))
+            elif mistake == "is null" and node.op is Op.EQ and isinstance(value, Null):
+                places.append((gap[0], node.span[1], " is null"))
+            elif mistake == "is not null" and node.op is Op.NE and isinstance(value, Null):
+                places.append((gap[0], node.span[1], " is not null"))
+            elif mistake == "bare date" and isinstance(value, DateTime) and node.op.is_ordering \
+                    and len(text[first.span[0]:first.span[1]]) == 12:  # [YYYY-MM-DD]
+                places.append((first.span[0], first.span[1], text[first.span[0] + 1:first.span[1] - 1]))
+            elif mistake == "smart quotes" and isinstance(value, String) \
+                    and text[first.span[0]] == '"':
+                body = text[first.span[0] + 1:first.span[1] - 1]  # as written, escapes and all
+                if '"' not in body and "\u201c" not in body and "\u201d" not in body:
+                    places.append((*first.span, f"\u201c{body}\u201d"))
+        elif isinstance(node, And | Or) and mistake in ("&&", "||"):
+            if (mistake == "&&") != isinstance(node, And):
+                continue
+            for a, b in zip(node.operands, node.operands[1:], strict=False):
+                assert a.span is not None
+                assert b.span is not None
+                places.append((a.span[1], b.span[0], f" {mistake} "))
+    if not places:
+        return None
+    start, end, content = places[which % len(places)]
+    return text[:start] + content + text[end:]
+
+
+@given(expressions, st.sampled_from(_MISTAKES), st.integers(0, 10))
+@examples(200)
+def test_an_injected_mistake_is_fixed_back_to_the_same_query(tree: Expr, mistake: str,
+                                                             which: int) -> None:
+    text = to_text(tree)
+    broken = _inject(text, mistake, which)
+    assume(broken is not None)
+    assert broken is not None
+    findings = check(broken)
+    syntax = [f for f in findings if f.code.startswith("E")]
+    assert syntax, (broken, [f.code for f in findings])
+    fix = syntax[0].fix
+    assert fix is not None, (broken, syntax[0].code, syntax[0].message)
+    assert fix.applicability == "safe"
+    fixed = apply_edits(broken, fix.edits)
+    assert to_text(parse_kind(fixed, "conditions")) == text
+
+
+_any_text = st.one_of(
+    st.text(max_size=60),
+    st.text(alphabet='ab=!<>()"\'[]*%_, &|\u201c\u201d\u2264\u00a0.andorisnull0129-:TZ',
+             max_size=60),
+    expressions.flatmap(messy_text),
+)
+
+
+@given(_any_text, st.sampled_from(["conditions", "childConditions", "orderBy", "fields"]))
+@examples(200)
+def test_every_fix_offered_parses(text: str, kind: str) -> None:
+    try:
+        findings = check(text, kind, select=["ALL"])
+    except CWQLError:
+        raise AssertionError("check raised") from None
+    for finding in findings:
+        if finding.fix is not None and finding.code.startswith("E"):
+            parse_kind(apply_edits(text, finding.fix.edits), kind)
