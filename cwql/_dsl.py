@@ -551,7 +551,8 @@ class _Comparable:
         """``path = null``, ``path = true`` or ``path = false``, for ``None``, ``True``, ``False``.
 
         The spelling linters accept for ``== None`` and ``== False`` (ruff E711,
-        E712), as in SQLAlchemy. Other values are compared with ``==``.
+        E712), as in SQLAlchemy. Any other value raises
+        :class:`~cwql.CWQLTypeError`: compare it with ``==``.
         """
         return self._cwql_test(Op.EQ, _identity_value("is_", value))
 

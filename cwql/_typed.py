@@ -373,6 +373,14 @@ class _Text:
         """``path not like "pattern"``."""
         return self._cwql_field.not_like(_text(self, pattern))  # type: ignore[arg-type]
 
+    def startswith(self, prefix: str | AllowedString) -> Expr:
+        """``path like "prefix*"``, the prefix taken literally."""
+        return self._cwql_field.startswith(_text(self, prefix))  # type: ignore[arg-type]
+
+    def endswith(self, suffix: str | AllowedString) -> Expr:
+        """``path like "*suffix"``, the suffix taken literally."""
+        return self._cwql_field.endswith(_text(self, suffix))  # type: ignore[arg-type]
+
 
 def _text(field: object, text: object) -> object:
     if isinstance(text, (str, AllowedString)):
@@ -425,6 +433,22 @@ class BooleanField(TypedField[bool]):
     @classmethod
     def _cwql_accepts(cls, value: object) -> bool:
         return isinstance(value, bool)
+
+    def is_(self, value: bool | None) -> Expr:
+        """``path = true``, ``path = false`` or ``path = null``: ``== True`` in the spelling linters accept (ruff E712)."""
+        return self._cwql_field.is_(value)
+
+    def is_not(self, value: bool | None) -> Expr:
+        """``path != true``, ``path != false`` or ``path != null`` (a null field matches neither ``= true`` nor ``!= true``)."""
+        return self._cwql_field.is_not(value)
+
+    def is_true(self) -> Expr:
+        """``path = true``."""
+        return self._cwql_field.is_true()
+
+    def is_false(self) -> Expr:
+        """``path = false``."""
+        return self._cwql_field.is_false()
 
     def _cwql_hint(self, value: object) -> str:
         if isinstance(value, str) and value.strip().lower() in ("true", "false"):

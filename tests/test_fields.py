@@ -334,3 +334,19 @@ def test_sort_keys_from_typed_fields() -> None:
     assert Ticket.id.desc() == F.id.desc() == SortKey(Path("id"), True)
     assert issubclass(Ticket, EndpointModel)
     assert not issubclass(type(Ticket.company), EndpointModel)
+
+
+def test_typed_fields_have_the_dsl_spellings_linters_accept() -> None:
+    """`closedFlag == False` fails ruff's E712; the typed field offers what F offers instead."""
+    from cwql.fields import Ticket
+
+    assert str(Ticket.closedFlag.is_false()) == "closedFlag=false"
+    assert str(Ticket.closedFlag.is_true()) == "closedFlag=true"
+    assert str(Ticket.closedFlag.is_(None)) == "closedFlag=null"
+    assert str(Ticket.closedFlag.is_not(True)) == "closedFlag!=true"
+    with pytest.raises(cwql.CWQLTypeError):
+        Ticket.closedFlag.is_(1)  # type: ignore[arg-type]
+    # startswith/endswith take the text literally, as F's do
+    assert str(Ticket.summary.startswith("50%")) == 'summary like "50[%]*"'
+    assert str(Ticket.summary.endswith("a_b")) == 'summary like "*a[_]b"'
+    assert str(Ticket.summary.startswith("x")) == str(cwql.F.summary.startswith("x"))
