@@ -131,7 +131,8 @@ def test_field_classes_from_the_schema_types(things: Any) -> None:
     assert isinstance(Thing.owner.owner.owner, things.Owner)  # a model that refers to itself
     assert isinstance(Thing.customFields, CustomFields)
     assert (Thing.customFields["Region"] == "x") == (cwql.CF("Region") == "x")
-    assert str(Thing._info.lastUpdated > dt.date(2024, 1, 1)) == "_info/lastUpdated>[2024-01-01]"
+    # a date is its whole UTC day (docs/language.md): after 1 January is from 2 January on
+    assert str(Thing._info.lastUpdated > dt.date(2024, 1, 1)) == "_info/lastUpdated>=[2024-01-02]"
     assert type(Thing.enteredBy) is IntegerField  # the model's own field wins over the _info key
 
 

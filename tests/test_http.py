@@ -814,8 +814,12 @@ def test_schema_warnings_come_once_and_the_query_is_sent(demo: FakePSA) -> None:
 
 
 def test_schema_check_off_sends_what_the_schema_lacks(demo: FakePSA) -> None:
-    with client(demo, schema_check=False) as api:
-        assert list(api.iter("/service/tickets", "bogus = 1")) == []
+    # Sent, not refused here: the fake answers an unknown field as the server does (a 400).
+    sent = len(demo.requests)
+    with client(demo, schema_check=False) as api, pytest.raises(BadRequestError, match="ApiFindCondition"):
+        list(api.iter("/service/tickets", "bogus = 1"))
+    assert len(demo.requests) > sent
+    assert "bogus" in demo.requests[-1].query["conditions"]
 
 
 def test_endpoints_the_schema_does_not_list_are_not_checked() -> None:

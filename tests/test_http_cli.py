@@ -115,7 +115,10 @@ def test_the_schema_refuses_a_bad_query_before_sending() -> None:
     assert typo.returncode == 2
     assert "did you mean summary" in typo.stderr
     off = cwql("get", "/service/tickets", "--demo", "-c", "bogus = 1", "--no-schema-check")
-    assert (off.returncode, off.stdout) == (0, "")
+    # sent: the fake, like the server, answers the unknown field with a 400 (a failed request)
+    assert (off.returncode, off.stdout) == (1, "")
+    assert "ApiFindCondition" in off.stderr
+    assert "S001" not in off.stderr
 
 
 def test_a_schema_warning_is_printed_once_and_the_query_runs() -> None:

@@ -30,7 +30,7 @@ __all__ = ["main"]
 
 #: Every command, and the module (in this package) that registers it; in help order.
 COMMANDS: dict[str, str] = {
-    "check": "query", "parse": "query", "encode": "query",
+    "check": "query", "parse": "query", "encode": "query", "decode": "query",
     "lint": "lint", "fmt": "lint",
     "rule": "rules", "rules": "rules",
     "schema": "schema",
