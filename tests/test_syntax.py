@@ -221,6 +221,34 @@ def test_constructors_refuse_what_the_grammar_would(build: Any) -> None:
         build()
 
 
+_WRONG = ["2024", None, 2024, 1.5, b"x", True, dt.date(2024, 1, 1), Path("a"), Number("1"), Op.EQ, object(),
+          ["a"], ()]
+_NODES = [Path, String, Number, Boolean, DateTime, And, Or, syntax.OrderBy, syntax.Fields]
+
+
+def test_datetime_of_text_is_a_cwql_type_error() -> None:
+    # Issue 11: DateTime("2024") escaped as a TypeError/AttributeError.
+    with pytest.raises(cwql.CWQLTypeError, match="cwql.parse"):
+        DateTime("2024")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("cls", _NODES, ids=lambda c: c.__name__)
+def test_a_node_given_a_value_of_the_wrong_type_raises_a_cwql_error(cls: type) -> None:
+    """The kind of DateTime("2024"): OrderBy(None) and Fields(5) raised 'not iterable'."""
+    for value in _WRONG:
+        try:
+            cls(value)
+        except cwql.CWQLError:
+            pass
+    for a in _WRONG:
+        for b in _WRONG:
+            for c in _WRONG:
+                try:
+                    Predicate(a, b, c)
+                except cwql.CWQLError:
+                    pass
+
+
 def test_hand_built_trees_print_what_they_mean() -> None:
     app = cwql.parse("company/id = 5")
     user = Predicate(Path("summary"), Op.EQ, String("1 or id>0"))
