@@ -251,6 +251,13 @@ class _Explainer:
             if m is not None and any(ch.isdigit() for ch in m.group()):
                 return self.bad_number(m.group(), pos)
         if c == "/":
+            after = text[pos + 1:pos + 2]
+            if after and not after.isascii() and after.isalnum():
+                # `company/ıd`: a letter (ı, İ, ſ, the Kelvin sign) that looks like ASCII but is not.
+                return self.diag(
+                    "E022", f"unexpected `{after}` (U+{ord(after):04X}) in a field path", pos + 1, pos + 2,
+                    "write ASCII letters, digits and _ joined by /, such as status/id",
+                )
             return self.diag(
                 "E022", "a path has an empty segment or a space around `/`", pos, pos + 1,
                 "write paths as segment/segment with no spaces, e.g. status/name",
