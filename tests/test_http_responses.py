@@ -278,6 +278,15 @@ def test_a_request_rate_that_is_not_a_positive_number_is_refused(rate: Any) -> N
         Client(base_url=BASE, requests_per_minute=rate, **CREDENTIALS)
 
 
+@pytest.mark.parametrize("env", [5, "CONNECTWISE_SITE=x", b"x", ["CONNECTWISE_SITE"]])
+def test_from_env_of_what_is_not_a_mapping_is_a_cwql_type_error(env: Any) -> None:
+    # It raised AttributeError ('int' object has no attribute 'get').
+    with pytest.raises(cwql.CWQLTypeError, match="env is a mapping"):
+        Client.from_env(env)
+    with pytest.raises(cwql.CWQLTypeError, match="env is a mapping"):
+        AsyncClient.from_env(env)
+
+
 def test_error_for_a_hostile_html_page_reads_its_start_once() -> None:
     # Issue 11: "<title" * n took quadratic time (1.8 s at 96 KB, on every retry).
     # At 6 MB a quadratic reading would take hours; the suite would time out.

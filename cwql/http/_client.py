@@ -254,6 +254,8 @@ class _Base:
     def env_arguments(env: Mapping[str, str] | None = None) -> dict[str, str]:
         """The settings found in ``CONNECTWISE_*`` variables of ``env`` (default ``os.environ``)."""
         source = os.environ if env is None else env
+        if not isinstance(source, Mapping):
+            raise CWQLTypeError(f"env is a mapping of variable names to values, not {type(source).__name__}")
         return {name: source[variable] for name, variable in ENVIRONMENT.items() if source.get(variable)}
 
     def __repr__(self) -> str:
