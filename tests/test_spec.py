@@ -30,7 +30,7 @@ def test_the_search_body_uses_the_tables_keys() -> None:
 
 def test_kinds_and_host_names_are_derived_from_the_table() -> None:
     assert cwql.CONDITION_KINDS == CONDITION_KINDS == ("conditions", "childConditions", "customFieldConditions")
-    assert ALL_KINDS == (*CONDITION_KINDS, "orderBy", "fields")
+    assert (*CONDITION_KINDS, "orderBy", "fields") == ALL_KINDS
     for p in PARAMETERS:
         assert parameter(p.name) is p
         for host in p.host_names:
