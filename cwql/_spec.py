@@ -33,6 +33,7 @@ __all__ = [
     "MAX_PAGE_SIZE",
     "MAX_URL_LENGTH",
     "NUMBER",
+    "PAGING_PARAMETERS",
     "PARAMETERS",
     "PATH",
     "SEGMENT",
@@ -148,6 +149,10 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter("fields", "fields", None, "fields", (), "selected_fields"),
 )
 _BY_NAME = {p.name: p for p in PARAMETERS}
+
+#: The paging parameters (LANGUAGE.md §1), API name -> :class:`cwql.Query` keyword.
+#: Not values cwql parses, so :data:`PARAMETERS` does not hold them.
+PAGING_PARAMETERS: dict[str, str] = {"page": "page", "pageSize": "page_size", "pageId": "page_id"}
 
 #: The parameters that hold a condition expression (one grammar serves all three).
 CONDITION_KINDS: tuple[ConditionKind, ...] = tuple(
