@@ -852,6 +852,15 @@ def test_request_sends_params_encoded_and_returns_the_json() -> None:
     assert psa.requests[0].query == {"conditions": "id in (1,2)", "pageSize": "5"}
 
 
+@pytest.mark.parametrize("params", [Query(page_id=20, page_size=3), {"pageId": 20, "pageSize": 3}])
+def test_request_honours_page_id(params: Any) -> None:
+    """pageId was sent without the forward-only header, so the server started over from id 1."""
+    psa = FakePSA.from_records({"/service/tickets": [{"id": i} for i in range(1, 41)]}, requests_per_minute=None)
+    with client(psa) as api:
+        assert ids(api.request("GET", "/service/tickets", params=params)) == [21, 22, 23]
+    assert psa.requests[0].headers["pagination-type"] == "forward-only"
+
+
 @pytest.mark.parametrize(("method", "status", "tries"), [
     ("GET", 500, 4), ("PUT", 502, 4), ("DELETE", 503, 4),
     ("POST", 500, 1), ("PATCH", 502, 1), ("POST", 429, 4), ("PATCH", 429, 4),

@@ -383,18 +383,22 @@ class _Base:
         if not isinstance(method, str) or method.upper() not in _METHODS:
             raise _errors.UsageError(f"method must be one of {', '.join(sorted(_METHODS))}, not {method!r}")
         path = _normal_path(path)
+        headers: dict[str, str] = {}
         if params is None:
             url = Query().url(self.base_url, path)
             query_string = ""
         elif isinstance(params, Query):
             url = params.url(self.base_url, path)
             query_string = ""
+            headers.update(params.headers())  # pageId means nothing to the server without it
         elif isinstance(params, Mapping):
             pairs = []
             for name, value in params.items():
                 if not isinstance(name, str) or isinstance(value, bool) or not isinstance(value, (str, int, float)):
                     raise CWQLTypeError("params maps names (str) to str, int or float values")
                 pairs.append(f"{encode(name)}={encode(str(value))}")
+                if name.lower() == "pageid":  # the server ignores pageId without forward-only paging
+                    headers.update(Query(page_id=0).headers())
             url = Query().url(self.base_url, path)
             query_string = "&".join(pairs)
         else:
@@ -402,7 +406,6 @@ class _Base:
         if query_string:
             url += "?" + query_string
         content = None
-        headers: dict[str, str] = {}
         if body is not None:
             try:
                 content = _json.dumps(body, ensure_ascii=False, allow_nan=False).encode("utf-8")
@@ -730,7 +733,9 @@ class Client(_Base):
 
         ``path`` is relative to ``base_url`` (``/service/tickets/1``);
         ``params`` a mapping of query parameters (each value percent-encoded)
-        or a :class:`~cwql.Query`; ``json`` a body sent as JSON. Returns the
+        or a :class:`~cwql.Query` (a ``pageId`` in either is sent with the
+        ``pagination-type: forward-only`` header, without which the server
+        ignores it); ``json`` a body sent as JSON. Returns the
         answer's JSON, or None for an empty body. Only idempotent methods
         (GET, HEAD, OPTIONS, PUT, DELETE) are retried after any transient
         failure; POST and PATCH only after a 429 or a refused connection,
