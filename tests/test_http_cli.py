@@ -111,6 +111,10 @@ def test_the_schema_refuses_a_bad_query_before_sending() -> None:
     child = cwql("get", "/service/tickets", "--demo", "--child", 'value like "*@x*"')
     assert child.returncode == 2
     assert "S001" in child.stderr
+    assert "did you mean customFields/value?" in child.stderr  # the array missing from the path
+    custom = cwql("get", "/service/tickets", "--demo", "-c", 'customFields/value = "x"')
+    assert custom.returncode == 2
+    assert 'customFieldConditions: caption="<the custom field\'s name>" and value="x"' in custom.stderr
     typo = cwql("count", "/service/tickets", "--demo", "-c", "sumary = 1")
     assert typo.returncode == 2
     assert "did you mean summary" in typo.stderr

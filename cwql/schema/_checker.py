@@ -98,8 +98,8 @@ class _Checker:
 
     # ---- paths ---------------------------------------------------------------
 
-    def path(self, path: Path, *, sorting: bool = False) -> Iterator[Diagnostic]:
-        """Findings about the path alone; yields nothing more when it does not resolve."""
+    def path(self, path: Path, *, sorting: bool = False, pred: Predicate | None = None) -> Iterator[Diagnostic]:
+        """Findings about the path alone (``pred``: the condition it is tested in, for hints)."""
         found = self.resolve(path.name)
         if isinstance(found, Unresolved):
             yield self.unknown(path, found)
@@ -109,12 +109,13 @@ class _Checker:
                             path.span, f"write {found.canonical}", found.canonical)
         if (found.array_at is not None and self.kind == "conditions") or (sorting and found.array_at is not None):
             array = "/".join(path.name.split("/")[: found.array_at + 1])
-            yield self.diag(
-                "S004", f"`{array}` is an array; conditions cannot look inside it",
-                path.span,
-                "sort by a field that is not in an array" if sorting else
-                f"filter its members with childConditions: {path.name} ...",
-            )
+            if sorting:
+                hint = "sort by a field that is not in an array"
+            elif found.array_at == 0 and found.fields[0].type == ArrayOf(Ref(CUSTOM_FIELD_MODEL)):
+                hint = f"send it as customFieldConditions: {_custom_field_condition(path, pred)}"
+            else:
+                hint = f"filter its members with childConditions: {path.name} ..."
+            yield self.diag("S004", f"`{array}` is an array; conditions cannot look inside it", path.span, hint)
         if self.kind == "childConditions" and found.array_at is None:
             arrays = [f.name for f in self.model.fields.values() if isinstance(f.type, ArrayOf)]
             listed = ", ".join(arrays[:5]) if arrays else "none"
@@ -132,13 +133,28 @@ class _Checker:
             fields = ", ".join(self.schema.model(CUSTOM_FIELD_MODEL).fields)
             return self.diag("S010", f"`{found.name}` is not a column of a custom-field row", span,
                              f"customFieldConditions filter on {fields}; e.g. caption=\"Region\" and value=\"West\"")
-        hint = f"did you mean {' or '.join(found.suggestions)}?" if found.suggestions else None
+        suggestions = found.suggestions
+        if self.kind == "childConditions" and found.index == 0:
+            # A member's field without its array (`value` for customFields/value).
+            suggestions = (*self._in_arrays(found.name), *suggestions)
+        hint = f"did you mean {' or '.join(suggestions)}?" if suggestions else None
         return self.diag("S001", f"{found.reason}", span, hint)
+
+    def _in_arrays(self, name: str) -> list[str]:
+        """``array/name`` for each array field of the endpoint's model whose members have ``name``."""
+        out = []
+        for field in self.model.fields.values():
+            item = field.type.item if isinstance(field.type, ArrayOf) else None
+            if isinstance(item, Ref):
+                member = self.schema.model(item.model).field(name)
+                if member is not None:
+                    out.append(f"{field.name}/{member.name}")
+        return out
 
     # ---- predicates ------------------------------------------------------------
 
     def predicate(self, pred: Predicate) -> Iterator[Diagnostic]:
-        findings = list(self.path(pred.path))
+        findings = list(self.path(pred.path, pred=pred))
         yield from findings
         found = self.resolve(pred.path.name)
         if isinstance(found, Unresolved) or any(d.code in ("S004",) for d in findings):
@@ -303,3 +319,11 @@ def _compare_hint(kind: str) -> str:
 def _is_number(text: str) -> bool:
     return re.fullmatch(r"\s*-?(\d+(\.\d*)?|\.\d+)\s*", text) is not None
 
+
+def _custom_field_condition(path: Path, pred: Predicate | None) -> str:
+    """``customFields/value = "x"`` as customFieldConditions: ``caption="<...>" and value="x"``."""
+    column = path.name.split("/", 1)[1] if "/" in path.name else "value"
+    test = f"{column} ..." if pred is None else to_text(Predicate(Path(column), pred.op, pred.value))
+    if column.lower() == "caption":
+        return f"{test} and value ... (with cwql: CF(caption) and a comparison)"
+    return f'caption="<the custom field\'s name>" and {test} (with cwql: CF(name) and a comparison)'
