@@ -38,6 +38,17 @@ _PAGING_HELP = (
 _ONE = re.compile(r"^(?P<collection>.*[^/0-9].*?)/(?P<id>[0-9]+)/?$")
 
 
+def _per_minute(text: str) -> float:
+    # In the CLI's words, before the client's (which name the Python argument).
+    try:
+        rate = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of requests") from None
+    if not 0 < rate < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text} is not a rate: give a number of requests above 0")
+    return rate
+
+
 def _common(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("-c", "--conditions", metavar="EXPR", help="the conditions parameter")
     sub.add_argument("--child", dest="child_conditions", metavar="EXPR",
@@ -50,7 +61,7 @@ def _common(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--demo", action="store_true",
                      help="query the embedded fake PSA with its demo data (no credentials needed)")
     sub.add_argument("--base-url", metavar="URL", help="the API root, e.g. https://host/v4_6_release/apis/3.0/")
-    sub.add_argument("--requests-per-minute", type=float, default=None, metavar="N",
+    sub.add_argument("--requests-per-minute", type=_per_minute, default=None, metavar="N",
                      help="client-side rate limit (default: 60, the documented per-member limit)")
 
 
