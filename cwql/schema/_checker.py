@@ -22,7 +22,7 @@ from .._codes import CODES
 from .._evaluator import compile_predicate
 from .._printer import to_text
 from .._semantics import text_key
-from ..errors import Diagnostic
+from ..errors import Diagnostic, SchemaError
 from ..syntax import (
     Boolean,
     DateTime,
@@ -38,10 +38,18 @@ from ..syntax import (
     String,
     walk,
 )
-from ._core import CUSTOM_FIELD_MODEL, Model, Resolved, Schema, Unresolved, _close_matches
+from ._core import (
+    CUSTOM_FIELD_MODEL,
+    INFO_KEYS,
+    Model,
+    Resolved,
+    Schema,
+    Unresolved,
+    _close_matches,
+)
 from ._types import ArrayOf, Ref, Scalar
 
-__all__ = ["check"]
+__all__ = ["check", "holds_datetimes"]
 
 
 _TEXTUAL = frozenset({"string", "object", "any"})
@@ -62,6 +70,34 @@ def check(
     """
     _, model = schema.endpoint(endpoint)
     return list(_Checker(schema, model, kind, text or "").run(node))
+
+
+def holds_datetimes(path: str, *, schema: Schema | None = None, endpoint: str | None = None,
+                    kind: str = "conditions") -> bool:
+    """Whether ``path`` names a field that holds date-times, where a ``[date]`` is only midnight.
+
+    By ``schema`` when it lists ``endpoint``: a ``datetime`` field, or a
+    ``string`` one named like a date (the spec types ``closedDate`` as text).
+    Otherwise by name: a last segment named like a date (``dateEntered``,
+    ``closedDate``) or an ``_info`` datetime (``lastUpdated``).
+    """
+    last = path.rsplit("/", 1)[-1]
+    named = _NAMED_LIKE_A_DATE.search(last) is not None
+    if schema is not None and endpoint is not None:
+        try:
+            _, model = schema.endpoint(endpoint)
+        except SchemaError:
+            model = None
+        if model is not None:
+            found = schema.resolve(model, path, kind=kind)
+            if isinstance(found, Unresolved):
+                return False
+            return found.type == _DATETIME or (found.type == _STRING and named)
+    return named or INFO_KEYS.get(last) == _DATETIME
+
+
+_DATETIME = Scalar("datetime")
+_STRING = Scalar("string")
 
 
 class _Checker:
