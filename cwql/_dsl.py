@@ -334,7 +334,7 @@ def _text_value(method: str, value: object, *, literal_text: bool) -> Literal:
     return to_literal(value)
 
 
-def _identity_value(method: str, value: object) -> Literal:
+def _identity_value(method: str, value: object, field: object) -> Literal:
     if value is None:
         return Null()
     if isinstance(value, bool):
@@ -344,7 +344,7 @@ def _identity_value(method: str, value: object) -> Literal:
     equal = "==" if method == "is_" else "!="
     raise CWQLTypeError(
         f".{method}() takes None, True or False (it writes = null, = true, = false); "
-        f"to compare with {value!r} write F.x {equal} value"
+        f"to compare with {value!r} write {field!r} {equal} value"
     )
 
 
@@ -554,7 +554,7 @@ class _Comparable:
         E712), as in SQLAlchemy. Any other value raises
         :class:`~cwql.CWQLTypeError`: compare it with ``==``.
         """
-        return self._cwql_test(Op.EQ, _identity_value("is_", value))
+        return self._cwql_test(Op.EQ, _identity_value("is_", value, self))
 
     def is_not(self, value: bool | None) -> Expr:
         """``path != null``, ``path != true`` or ``path != false``.
@@ -562,7 +562,7 @@ class _Comparable:
         A null field matches neither ``path = true`` nor ``path != true``
         (SQL's three-valued logic), so ``is_not(True)`` is not ``is_false()``.
         """
-        return self._cwql_test(Op.NE, _identity_value("is_not", value))
+        return self._cwql_test(Op.NE, _identity_value("is_not", value, self))
 
     def is_true(self) -> Expr:
         """``path = true``."""

@@ -185,6 +185,10 @@ def test_is_takes_only_none_true_and_false() -> None:
         F.x.is_(5)  # type: ignore[arg-type]
     with pytest.raises(cwql.CWQLTypeError, match=r"F\.x != value"):
         F.x.is_not("a")  # type: ignore[arg-type]
+    with pytest.raises(cwql.CWQLTypeError, match=r"write F\.timeStart == value"):  # the field, not F.x
+        F.timeStart.is_(dt.date(2024, 3, 31))  # type: ignore[arg-type]
+    with pytest.raises(cwql.CWQLTypeError, match=r"write CF\('Due'\) != value"):
+        CF("Due").is_not(1)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(("text", "pattern"), [
