@@ -194,7 +194,8 @@ def run_get(args: argparse.Namespace) -> int:
                 ("--limit", args.limit), ("--page-size", args.page_size),
             ) if value is not None] + (["--paging"] if args.paging != "auto" else [])
             if given:
-                raise _Usage(f"{args.path} names one record; {', '.join(given)} apply to lists only")
+                verb = "applies" if len(given) == 1 else "apply"
+                raise _Usage(f"{args.path} names one record; {', '.join(given)} {verb} to lists only")
             record = client.get_one(one["collection"], int(one["id"]), fields=args.fields)
             if args.format == "json":
                 sys.stdout.write(json.dumps(record, ensure_ascii=False, indent=2) + "\n")
