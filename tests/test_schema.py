@@ -397,4 +397,17 @@ def test_a_custom_field_path_in_conditions_points_to_custom_field_conditions(tex
 def test_a_child_condition_without_its_array_suggests_the_array_path() -> None:
     text = 'value like "*@x*"'
     found = check(cwql.parse(text), schema=load(), endpoint="/service/tickets", kind="childConditions", text=text)
-    assert [(d.code, d.hint) for d in found] == [("S001", "did you mean customFields/value?")]
+    assert [d.code for d in found] == ["S001"]
+    assert found[0].hint is not None
+    assert found[0].hint.startswith("did you mean customFields/value?")
+
+
+def test_a_custom_field_condition_in_conditions_points_to_custom_field_conditions() -> None:
+    """`caption="Region" and value="West"` in conditions was answered 'did you mean location or duration?'."""
+    text = 'caption="Region" and value="West"'
+    found = check(cwql.parse(text), schema=load(), endpoint="/service/tickets", kind="conditions", text=text)
+    assert [d.code for d in found] == ["S001", "S001"]
+    for d in found:
+        assert d.hint is not None
+        assert "send the condition as customFieldConditions" in d.hint
+        assert "location" not in d.hint

@@ -174,6 +174,14 @@ class _Checker:
             # A member's field without its array (`value` for customFields/value).
             suggestions = (*self._in_arrays(found.name), *suggestions)
         hint = f"did you mean {' or '.join(suggestions)}?" if suggestions else None
+        if self.kind in ("conditions", "childConditions") and found.index == 0 and \
+                "customFields" in self.model.fields and \
+                self.schema.model(CUSTOM_FIELD_MODEL).field(found.name) is not None:
+            # `caption="Region" and value="West"`, in the wrong parameter.
+            custom = (f"`{found.name}` is a column of custom-field rows, which customFieldConditions "
+                      'filter: for a custom field, send the condition as customFieldConditions, e.g. '
+                      'caption="Region" and value="West" (with cwql: CF("Region") == "West")')
+            hint = custom if self.kind == "conditions" or hint is None else f"{hint} {custom[0].upper()}{custom[1:]}"
         return self.diag("S001", f"{found.reason}", span, hint)
 
     def _in_arrays(self, name: str) -> list[str]:
