@@ -321,6 +321,23 @@ def test_configuration_errors() -> None:
     assert api.base_url == "http://127.0.0.1:8123/x/apis/3.0/"
 
 
+
+@pytest.mark.parametrize("where", [{"site": "api-eu.myconnectwise.net"}, {"codebase": "v2025_1"}])
+def test_base_url_with_site_or_codebase_is_refused_not_ignored(where: dict[str, str]) -> None:
+    """site (or codebase) beside base_url was silently dropped."""
+    with pytest.raises(ConfigurationError, match="not both"):
+        Client(company_id="c", public_key="p", private_key="k", client_id="x",
+               base_url="https://h.example/v4_6_release/apis/3.0/", **where)  # type: ignore[arg-type]
+    env = {"CONNECTWISE_COMPANY_ID": "c", "CONNECTWISE_PUBLIC_KEY": "p", "CONNECTWISE_PRIVATE_KEY": "k",
+           "CONNECTWISE_CLIENT_ID": "x", "CONNECTWISE_BASE_URL": "https://env.example/v4_6_release/apis/3.0/"}
+    # An argument wins over the environment's way of saying where; a codebase needs a site.
+    if "site" in where:
+        assert Client.from_env(env, **where).base_url == "https://api-eu.myconnectwise.net/v4_6_release/apis/3.0/"
+    else:
+        with pytest.raises(ConfigurationError, match="needs site"):
+            Client.from_env(env, **where)  # type: ignore[arg-type]
+
+
 # ---- long queries ----------------------------------------------------------------------------
 
 def test_long_in_list_is_split_and_merged(demo: FakePSA) -> None:

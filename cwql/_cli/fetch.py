@@ -102,7 +102,7 @@ class _Usage(Exception):
 
 def _client(args: argparse.Namespace) -> Any:
     from ..http import Client
-    from ..http._client import ENVIRONMENT, missing_settings
+    from ..http._client import ENVIRONMENT, missing_settings, with_overrides
 
     options: dict[str, Any] = {"schema_check": args.schema_check}
     if args.requests_per_minute is not None:
@@ -111,7 +111,7 @@ def _client(args: argparse.Namespace) -> Any:
         from ..testing import FakePSA
 
         return FakePSA.demo().client(**options)
-    settings = {**Client.env_arguments(), **({"base_url": args.base_url} if args.base_url else {})}
+    settings = with_overrides(Client.env_arguments(), {"base_url": args.base_url} if args.base_url else {})
     missing = missing_settings(settings)
     if missing:
         names = [ENVIRONMENT[name] for name in missing]

@@ -75,6 +75,7 @@ ENVIRONMENT = {
     "base_url": "CONNECTWISE_BASE_URL",
 }
 _REQUIRED = ("company_id", "public_key", "private_key", "client_id")
+_CODEBASE = "v4_6_release"  # the codebase a site's API answers under by default
 
 
 class SchemaWarning(UserWarning):
@@ -98,6 +99,21 @@ class ClientOptions(TypedDict, total=False):
     limiter: RateLimiter
     schema_check: bool
     schema: Schema
+
+
+def with_overrides(found: Mapping[str, str], overrides: Mapping[str, object]) -> dict[str, object]:
+    """Settings from the environment with ``overrides`` on top; a given ``base_url``
+    replaces the environment's ``site`` and ``codebase``, a given ``site`` or
+    ``codebase`` its ``base_url`` (the client takes one way of saying where).
+    Within the environment, ``CONNECTWISE_BASE_URL`` wins (docs/executor.md)."""
+    settings: dict[str, object] = dict(found)
+    if overrides.get("base_url") is not None or settings.get("base_url"):
+        settings.pop("site", None)
+        settings.pop("codebase", None)
+    if overrides.get("site") is not None or overrides.get("codebase") is not None:
+        settings.pop("base_url", None)
+    settings.update(overrides)
+    return settings
 
 
 def missing_settings(settings: Mapping[str, object]) -> list[str]:
@@ -184,7 +200,7 @@ class _Base:
         private_key: str | None = None,
         client_id: str | None = None,
         site: str | None = None,
-        codebase: str = "v4_6_release",
+        codebase: str = _CODEBASE,
         base_url: str | None = None,
         requests_per_minute: float = 60,
         max_url_length: int = MAX_URL_LENGTH,
@@ -204,6 +220,12 @@ class _Base:
             raise ConfigurationError(
                 f"Client needs {', '.join(missing)}: pass them as keyword arguments, or use "
                 f"Client.from_env() with {', '.join(ENVIRONMENT[n] for n in missing)} set"
+            )
+        if base_url is not None and (site is not None or codebase != _CODEBASE):
+            given = "site" if site is not None else f"codebase={codebase!r}"
+            raise ConfigurationError(
+                f"Client takes base_url or site (with codebase), not both: base_url is the whole API "
+                f"root (https://host/v4_6_release/apis/3.0/), so {given} would be ignored; give one"
             )
         assert company_id is not None
         assert public_key is not None
@@ -584,7 +606,7 @@ class Client(_Base):
         private_key: str | None = None,
         client_id: str | None = None,
         site: str | None = None,
-        codebase: str = "v4_6_release",
+        codebase: str = _CODEBASE,
         base_url: str | None = None,
         requests_per_minute: float = 60,
         max_url_length: int = MAX_URL_LENGTH,
@@ -608,7 +630,7 @@ class Client(_Base):
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Unpack[ClientOptions]) -> Client:
         """A client configured from ``CONNECTWISE_*`` environment variables (and overrides)."""
-        return cls(**{**cls.env_arguments(env), **overrides})  # type: ignore[arg-type]
+        return cls(**with_overrides(cls.env_arguments(env), overrides))  # type: ignore[arg-type]
 
     def __enter__(self) -> Client:
         return self
@@ -772,7 +794,7 @@ class AsyncClient(_Base):
         private_key: str | None = None,
         client_id: str | None = None,
         site: str | None = None,
-        codebase: str = "v4_6_release",
+        codebase: str = _CODEBASE,
         base_url: str | None = None,
         requests_per_minute: float = 60,
         max_url_length: int = MAX_URL_LENGTH,
@@ -796,7 +818,7 @@ class AsyncClient(_Base):
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Unpack[ClientOptions]) -> AsyncClient:
         """An async client configured from ``CONNECTWISE_*`` environment variables (and overrides)."""
-        return cls(**{**cls.env_arguments(env), **overrides})  # type: ignore[arg-type]
+        return cls(**with_overrides(cls.env_arguments(env), overrides))  # type: ignore[arg-type]
 
     async def __aenter__(self) -> AsyncClient:
         return self
