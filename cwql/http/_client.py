@@ -101,12 +101,12 @@ class ClientOptions(TypedDict, total=False):
     schema: Schema
 
 
-def with_overrides(found: Mapping[str, str], overrides: Mapping[str, object]) -> dict[str, object]:
+def with_overrides(found: Mapping[str, str], overrides: Mapping[str, Any]) -> dict[str, Any]:
     """Settings from the environment with ``overrides`` on top; a given ``base_url``
     replaces the environment's ``site`` and ``codebase``, a given ``site`` or
     ``codebase`` its ``base_url`` (the client takes one way of saying where).
     Within the environment, ``CONNECTWISE_BASE_URL`` wins (docs/executor.md)."""
-    settings: dict[str, object] = dict(found)
+    settings: dict[str, Any] = dict(found)
     if overrides.get("base_url") is not None or settings.get("base_url"):
         settings.pop("site", None)
         settings.pop("codebase", None)
@@ -222,10 +222,10 @@ class _Base:
                 f"Client.from_env() with {', '.join(ENVIRONMENT[n] for n in missing)} set"
             )
         if base_url is not None and (site is not None or codebase != _CODEBASE):
-            given = "site" if site is not None else f"codebase={codebase!r}"
+            ignored = "site" if site is not None else f"codebase={codebase!r}"
             raise ConfigurationError(
                 f"Client takes base_url or site (with codebase), not both: base_url is the whole API "
-                f"root (https://host/v4_6_release/apis/3.0/), so {given} would be ignored; give one"
+                f"root (https://host/v4_6_release/apis/3.0/), so {ignored} would be ignored; give one"
             )
         assert company_id is not None
         assert public_key is not None
@@ -630,7 +630,7 @@ class Client(_Base):
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Unpack[ClientOptions]) -> Client:
         """A client configured from ``CONNECTWISE_*`` environment variables (and overrides)."""
-        return cls(**with_overrides(cls.env_arguments(env), overrides))  # type: ignore[arg-type]
+        return cls(**with_overrides(cls.env_arguments(env), overrides))
 
     def __enter__(self) -> Client:
         return self
@@ -818,7 +818,7 @@ class AsyncClient(_Base):
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Unpack[ClientOptions]) -> AsyncClient:
         """An async client configured from ``CONNECTWISE_*`` environment variables (and overrides)."""
-        return cls(**with_overrides(cls.env_arguments(env), overrides))  # type: ignore[arg-type]
+        return cls(**with_overrides(cls.env_arguments(env), overrides))
 
     async def __aenter__(self) -> AsyncClient:
         return self
