@@ -40,7 +40,7 @@ from typing import NoReturn
 from ._invisible import describe, find_invisible
 from ._literals import needs_escape
 from ._patterns import literal_contains
-from ._semantics import day_range
+from ._semantics import day_range, model_instant
 from ._spec import KEYWORDS, MAX_DIGITS, SEGMENT, digit_count
 from .errors import CWQLTypeError, InvalidValueError, ParseError, UnsafeValueError
 from .syntax import (
@@ -406,6 +406,12 @@ def _check_range(low: Literal, high: Literal) -> None:
         low.is_date == high.is_date and low.is_naive == high.is_naive
     ):
         wrong = low.value > high.value
+    elif isinstance(low, DateTime) and isinstance(high, DateTime) and not (low.is_naive or high.is_naive):
+        # A date and an instant: the date's day starts at midnight UTC (low) or runs to the
+        # next midnight (high), as the DSL writes it.
+        start = model_instant(low)
+        end = model_instant(high) + (_dt.timedelta(days=1) if high.is_date else _dt.timedelta())
+        wrong = start >= end if high.is_date else start > end
     else:
         return
     if wrong:
