@@ -270,6 +270,14 @@ def test_decode_prints_the_text_and_refuses_what_is_not_utf8() -> None:
     assert "UTF-8" in r.stderr
 
 
+
+def test_decode_warns_that_the_server_reads_a_raw_plus_as_a_space() -> None:
+    r = cwql("decode", "email%3D%22a+b%40x.com%22")
+    assert (r.returncode, r.stdout) == (0, 'email="a+b@x.com"\n')
+    assert "reads a raw `+` in a query string as a space" in r.stderr
+    assert cwql("decode", "a%2Bb").stderr == ""  # an encoded + is a +
+
+
 def test_encode_of_bytes_that_are_not_utf8_is_a_usage_error() -> None:
     # Issue 11: cwql encode $'a = "\xff"' was reported as an internal error.
     r = cwql("encode", b'a = "\xff"')
