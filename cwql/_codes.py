@@ -668,22 +668,6 @@ _CODES = (
         fix='caption = "Region" and value = "West"',
         fix_kind="customFieldConditions",
     ),
-    _c("L008", "date-at-midnight", "warning",
-        summary="`= [date]`, `<= [date]` (or `!=`, `>`, `in`) on a date-time field, which reach only midnight.",
-        message="`{path}` holds date-times: `{op}` with the date {date} compares with midnight UTC, not the whole day",
-        what=("A bracketed date compared with `=`, `!=`, `<=`, `>`, `in` or `not in` on a field "
-              "that holds date-times: a `datetime` field of the endpoint's schema, or without an "
-              "endpoint a field named like a date (`dateEntered`, `closedDate`, `lastUpdated`). "
-              "The fix writes the whole UTC day (docs/language.md, \"Dates and days\")."),
-        why=("A date in brackets is one instant, midnight UTC, so `timeStart <= [2024-03-31]` "
-             "leaves out everything on 31 March after midnight and `= [2024-03-31]` matches "
-             "almost nothing: a result that looks right and is not. The fix changes what the "
-             "query matches, which is its point, so it is an unsafe fix; on a field that holds "
-             "only dates (midnight) it selects the same records."),
-        example="dateEntered <= [2024-03-31]",
-        fix="dateEntered<[2024-04-01]",
-        fixable="unsafe",
-    ),
     _c("C001", "keyword-case", "info",
         summary="Keywords or `true`/`false`/`null` not in lower case.",
         message="keywords are written in lower case: {keywords}",

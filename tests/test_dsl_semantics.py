@@ -100,55 +100,6 @@ def test_day_range_is_the_linters_fix_too() -> None:
     assert day_range(Predicate(Path("x"), Op.LE, DateTime(dt.datetime(2024, 1, 1, tzinfo=UTC)))) is None
 
 
-@pytest.mark.parametrize(("text", "endpoint", "fixed"), [
-    ("timeStart <= [2024-03-31]", "/time/entries", "timeStart<[2024-04-01]"),  # by the schema
-    ("timeStart = [2024-03-31]", "/time/entries", "timeStart>=[2024-03-31] and timeStart<[2024-04-01]"),
-    ("dateEntered <= [2024-03-31]", None, "dateEntered<[2024-04-01]"),  # by its name
-    ("closedDate = [2024-03-31]", None, "closedDate>=[2024-03-31] and closedDate<[2024-04-01]"),
-    ("id > 1 and _info/lastUpdated > [2024-03-31]", None, "id > 1 and _info/lastUpdated>=[2024-04-01]"),
-    ("timeStart != [2024-03-31] or id = 1", "/time/entries",
-     "(timeStart<[2024-03-31] or timeStart>=[2024-04-01]) or id = 1"),
-])
-def test_the_linter_flags_a_date_that_reaches_only_midnight(text: str, endpoint: str | None, fixed: str) -> None:
-    """Nothing warned that `<= [date]` / `= [date]` on a datetime field only reach midnight (L008)."""
-    from cwql.lint._engine import Linter
-
-    found = [(r.code, p) for r, p in Linter(["L008"]).problems(text, "conditions", endpoint)]
-    assert [code for code, _ in found] == ["L008"]
-    problem = found[0][1]
-    assert problem.fix is not None
-    assert problem.fix.applicability == "unsafe"
-    (edit,) = problem.fix.edits
-    assert text[:edit.start] + edit.content + text[edit.end:] == fixed
-    # The fix selects the whole day in the evaluator, as the DSL's dates do.
-    if "<=" in text:
-        assert not cwql.evaluate(text, Q1_END | {"dateEntered": Q1_END["timeStart"]})
-        assert cwql.evaluate(fixed, Q1_END | {"dateEntered": Q1_END["timeStart"]})
-
-
-@pytest.mark.parametrize(("text", "endpoint"), [
-    ("timeStart < [2024-03-31]", "/time/entries"),  # midnight is the day's edge already
-    ("timeStart >= [2024-03-31]", "/time/entries"),
-    ("timeStart <= [2024-03-31T12:00:00Z]", "/time/entries"),  # an instant, not a date
-    ("timeStart <= [2024-03-31]", None),  # no schema, and not named like a date
-    ("summary = [2024-03-31]", "/service/tickets"),  # not a date-time field
-])
-def test_the_linter_leaves_dates_that_mean_what_they_say(text: str, endpoint: str | None) -> None:
-    from cwql.lint._engine import Linter
-
-    assert Linter(["L008"]).problems(text, "conditions", endpoint) == []
-
-
-def test_check_warns_of_a_date_at_midnight_with_the_fix() -> None:
-    import subprocess
-    import sys
-
-    r = subprocess.run([sys.executable, "-m", "cwql", "check", "--endpoint", "/time/entries",
-                        "timeStart <= [2024-03-31]"], capture_output=True, text=True, timeout=60)
-    assert "L008" in r.stdout + r.stderr
-    assert "timeStart<[2024-04-01]" in r.stdout + r.stderr
-
-
 MOMENTS = st.datetimes(min_value=dt.datetime(2023, 12, 25), max_value=dt.datetime(2024, 1, 8),
                        timezones=st.just(UTC))
 DAYS = st.dates(min_value=dt.date(2023, 12, 28), max_value=dt.date(2024, 1, 4))

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from ... import _semantics as model
-from ..._printer import to_text
 from ...syntax import And, Boolean, DateTime, Literal, Null, Op, Or, Predicate, String
 from .._model import Context, Edit, Fix, Problem, Rule
 from .base import comparable, instant, literal_key, message, rule, source, span
@@ -242,28 +241,7 @@ def custom_field_in_conditions(node: Predicate, ctx: Context) -> Iterator[Proble
                   related=tuple(span(p.path) for p in group[1:]))
 
 
-@rule("L008", kinds=frozenset({"conditions", "childConditions"}), visits=(Predicate,))
-def date_at_midnight(node: Predicate, ctx: Context) -> Iterator[Problem]:
-    whole_day = model.day_range(node)  # None: the operator already meets the day at its edge
-    if whole_day is None:
-        return
-    from ...schema import holds_datetimes, load
-
-    schema = None if ctx.endpoint is None else (ctx.schema if ctx.schema is not None else load())
-    if not holds_datetimes(node.path.name, schema=schema, endpoint=ctx.endpoint, kind=ctx.kind):
-        return
-    values = node.value if isinstance(node.value, tuple) else (node.value,)
-    day = next(v for v in values if isinstance(v, DateTime) and v.is_date)
-    text = to_text(whole_day)
-    if isinstance(whole_day, (And, Or)) and not (ctx.nodes and ctx.nodes[0] is node):
-        text = f"({text})"  # it stands where one comparison stood
-    start, end = span(node)
-    yield Problem(start, end, message("L008", path=node.path.name, op=node.op.value, date=day),
-                  hint=f"for the whole UTC day, write {text}",
-                  fix=Fix("Compare with the whole UTC day", (Edit(start, end, text),), "unsafe"))
-
-
 RULES: tuple[Rule, ...] = (
     mixed_and_or, duplicate_condition, contradiction, ordering_on_boolean, in_not_documented,
-    custom_field_path, custom_field_in_conditions, date_at_midnight,
+    custom_field_path, custom_field_in_conditions,
 )
