@@ -85,7 +85,7 @@ def test_usage_errors_exit_2() -> None:
     (["check", "id=1"], 0), (["check", "id==1"], 1), (["check", 'summary like "x"'], 1),
     (["check", "--select", "X999", "id=1"], 2), (["check", "--config", "/no/such.toml", "id=1"], 2),
     (["parse", "id=1"], 0), (["parse", "id==1"], 1), (["encode", "id==1"], 1),
-    (["decode", "id%3D1"], 0), (["rule", "L008"], 0), (["rule", "L999"], 2), (["rules"], 0),
+    (["decode", "id%3D1"], 0), (["rule", "L001"], 0), (["rule", "L999"], 2), (["rules"], 0),
     (["lint", "/no/such/path"], 2), (["fmt", "/no/such/path"], 2),
     (["schema", "fields", "/service/tickets"], 0), (["schema", "fields", "/no/such"], 2),
     (["schema", "import", "/no/such.json", "-o", "/dev/null"], 2),
