@@ -1,7 +1,8 @@
 """This checkout against another one, interleaved: ``python benchmarks/compare.py OTHER [--rounds N]``.
 
 Measures the headline figures of the ``parse``, ``dsl`` and ``evaluate``
-suites for the cwql in ``OTHER`` (a checkout, e.g. the code before a
+suites (and with ``--suites ...,lint`` the lint run and ``cwql check``'s start-up)
+for the cwql in ``OTHER`` (a checkout, e.g. the code before a
 restructuring) and for this one, in alternating processes (``OTHER`` first in
 even rounds, this one first in odd rounds), with this checkout's measuring code
 and only public API on both sides. Each process reports CPU seconds and its
@@ -27,7 +28,12 @@ def measure(quick: bool, suites: list[str]) -> dict[str, float]:
     sys.path.insert(0, str(HERE))
     import suite_parse
 
+    import cwql
 
+    # PYTHONPATH names the checkout; an installed cwql must not stand in for it silently.
+    tree = Path.cwd().resolve()
+    if tree not in Path(cwql.__file__).resolve().parents:
+        raise SystemExit(f"measuring {cwql.__file__}, not the cwql in {tree}")
     out: dict[str, float] = {}
     if "parse" in suites:
         n = len(suite_parse.CORPUS)
@@ -38,6 +44,8 @@ def measure(quick: bool, suites: list[str]) -> dict[str, float]:
         out.update(_dsl(quick))
     if "evaluate" in suites:
         out.update(_evaluate(quick))
+    if "lint" in suites:
+        out.update(_lint(quick))
     return out
 
 
@@ -74,13 +82,30 @@ def _evaluate(quick: bool) -> dict[str, float]:
     return out
 
 
+def _lint(quick: bool) -> dict[str, float]:
+    """One ``cwql lint`` of the lint suite's tree, and ``cwql check 'a=1'``, each against ``python -c pass``.
+
+    One lint round per process (the compare's rounds repeat it); as
+    subprocesses of this interpreter, with PYTHONPATH naming the checkout.
+    """
+    import suite_lint
+
+    queries, lint = suite_lint.lint_figure(quick=True)
+    check = suite_lint.startup_figures(quick)["cwql check 'a=1'"]
+    return {
+        "lint: queries/s (higher is better)": queries / lint.seconds,
+        "lint: x python -c pass": lint.ratio,
+        "start-up: cwql check 'a=1', x python -c pass": check.ratio,
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("other", nargs="?", help="the checkout to compare with")
     parser.add_argument("--rounds", type=int, default=6)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--suites", default="parse,dsl,evaluate",
-                        help="comma-separated, of parse, dsl, evaluate (default: all three)")
+                        help="comma-separated, of parse, dsl, evaluate, lint (default: the first three)")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
@@ -96,8 +121,11 @@ def main() -> int:
             command = [sys.executable, str(HERE / "compare.py"), "--measure", "--suites", args.suites]
             if args.quick:
                 command.append("--quick")
-            done = subprocess.run(command, env=env, capture_output=True, text=True, check=True,
+            done = subprocess.run(command, env=env, capture_output=True, text=True, check=False,
                                   cwd=trees[side])
+            if done.returncode:
+                sys.stderr.write(done.stderr)
+                return done.returncode
             results[side].append(json.loads(done.stdout.splitlines()[-1]))
     keys = list(results["this"][0])
     width = max(map(len, keys))

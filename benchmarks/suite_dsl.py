@@ -2,14 +2,16 @@
 
 For context, in the same run: gluing the same text with an f-string (what
 hand-written builders do, with none of the checks; the floor), and parsing
-the printed text with cwql.parse.
+the printed text with cwql.parse. All interleaved with the floor
+(:func:`timing.interleave`): ratios are the median of the rounds' ratios and
+their middle half.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from timing import best_of, table
+from timing import interleave, table
 
 import cwql
 from cwql import F
@@ -27,7 +29,7 @@ def build() -> cwql.syntax.Expr:
         & (F._info.lastUpdated > SINCE)
         & F.priority.id.in_([1, 2, 3])
         & (F.company.identifier == "ACME")
-        & F.closedFlag.is_false()
+        & (F.closedFlag == False)  # noqa: E712  (not is_false(): compare.py runs this on older checkouts)
         & F.owner.id.is_not_null()
         & F.contactEmailAddress.like("*@example.com")
         & (F.budgetHours <= 10.5)
@@ -43,7 +45,7 @@ def build_all_of() -> cwql.syntax.Expr:
         F._info.lastUpdated > SINCE,
         F.priority.id.in_([1, 2, 3]),
         F.company.identifier == "ACME",
-        F.closedFlag.is_false(),
+        F.closedFlag == False,  # noqa: E712
         F.owner.id.is_not_null(),
         F.contactEmailAddress.like("*@example.com"),
         F.budgetHours <= 10.5,
@@ -62,35 +64,30 @@ def glue() -> str:
 
 
 def run(quick: bool) -> None:
-    repeat = 3 if quick else 7
-    number = 200 if quick else 3000
+    rounds = 5 if quick else 15
+    number = 200 if quick else 2000
     text = str(build())
     assert text == glue(), (text, glue())
     assert cwql.parse(text) == build() == build_all_of()
     query = cwql.Query(build(), order_by=F.id.desc(), page_size=100)
 
-    floor = best_of(glue, repeat=repeat, number=number)
-    t_build = best_of(build, repeat=repeat, number=number)
-    t_build_str = best_of(lambda: str(build()), repeat=repeat, number=number)
-    t_all_of_str = best_of(lambda: str(build_all_of()), repeat=repeat, number=number)
-    t_query = best_of(
-        lambda: cwql.Query(build(), order_by=F.id.desc(), page_size=100).url(BASE, "/service/tickets"),
-        repeat=repeat, number=number,
-    )
-    t_parse = best_of(lambda: cwql.parse(text), repeat=repeat, number=number)
-    t_parse_str = best_of(lambda: str(cwql.parse(text)), repeat=repeat, number=number)
-
-    def us(t: float) -> str:
-        return f"{t * 1e6:8.1f} us   {t / floor:6.1f}x the floor"
-
-    table([
+    figures = interleave(glue, {
+        "build with &": build,
+        "build with & and print": lambda: str(build()),
+        "build with all_of and print": lambda: str(build_all_of()),
+        "Query(...).url(...), built": lambda: cwql.Query(
+            build(), order_by=F.id.desc(), page_size=100).url(BASE, "/service/tickets"),
+        "cwql.parse of the same text": lambda: cwql.parse(text),
+        "cwql.parse and print": lambda: str(cwql.parse(text)),
+    }, rounds=rounds, number=number)
+    floor = figures["build with &"].floor_seconds
+    rows = [
         ("query", f"10 predicates, {len(text)} characters; URL {query.url_length(BASE, '/service/tickets')} characters"),
-        ("f-string glue (floor)", us(floor)),
-        ("build with &", us(t_build)),
-        ("build with & and print", us(t_build_str)),
-        ("build with all_of and print", us(t_all_of_str)),
-        ("Query(...).url(...), built", us(t_query)),
-        ("cwql.parse of the same text", us(t_parse)),
-        ("cwql.parse and print", us(t_parse_str)),
-        ("build and print / parse", f"{t_build_str / t_parse:8.2f}x"),
-    ])
+        ("f-string glue (floor)", f"{floor * 1e6:8.1f} us"),
+    ]
+    for name, figure in figures.items():
+        rows.append((name, f"{figure.seconds * 1e6:8.1f} us   {figure.shown()} the floor"))
+    # Build and print against parse, both to the same floor in the same rounds.
+    build_str, parse = figures["build with & and print"], figures["cwql.parse of the same text"]
+    rows.append(("build and print / parse", f"{build_str.ratio / parse.ratio:8.2f}x"))
+    table(rows)

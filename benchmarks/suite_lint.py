@@ -125,11 +125,18 @@ def lint_figure(quick: bool, python: str = sys.executable) -> tuple[int, Figure]
 
 
 def rate(queries: int, figure: Figure) -> str:
-    """Queries per second, median of the rounds, and the rounds' spread."""
+    """Queries per second, median of the rounds, and the rounds' spread; and the time as a ratio.
+
+    Queries per second is this machine's, under this load; the time of the run
+    in ``python -c pass`` units, measured in the same rounds, is the figure that
+    travels (divide a quiet machine's ``python -c pass`` into it to estimate
+    that machine's rate).
+    """
     # A higher ratio to the floor is a lower rate: the spread's ends swap.
     per_round = figure.seconds / figure.ratio
     return (f"{queries / figure.seconds:8,.0f} queries/s "
-            f"({queries / (figure.high * per_round):,.0f}-{queries / (figure.low * per_round):,.0f})")
+            f"({queries / (figure.high * per_round):,.0f}-{queries / (figure.low * per_round):,.0f}), "
+            f"{figure.ratio:,.0f}x python -c pass ({figure.low:,.0f}-{figure.high:,.0f})")
 
 
 HEAVY = {"lark", "httpx", "yaml", "difflib", "logging", "pickle", "argparse", "dataclasses",
