@@ -9,6 +9,8 @@ linter offers parses.
 
 from __future__ import annotations
 
+import datetime as _dt
+
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -106,3 +108,41 @@ def test_every_fix_offered_parses(text: str, kind: str) -> None:
     for finding in findings:
         if finding.fix is not None and finding.code.startswith("E"):
             parse_kind(apply_edits(text, finding.fix.edits), kind)
+
+
+# ---- V010: a date on a datetime field, one model with the DSL and the evaluator -------
+
+_DAY_OPS = {"=": "__eq__", "!=": "__ne__", "<=": "__le__", "in": "in_", "not in": "not_in"}
+
+
+@given(st.sampled_from(sorted(_DAY_OPS)),
+       st.lists(st.dates(min_value=_dt.date(1, 1, 2)), min_size=1, max_size=3, unique=True),
+       st.integers(0, 86_399))
+@examples(200)
+def test_date_as_midnight_fix_is_the_dsl_s_day_and_the_evaluator_agrees(
+        op: str, days: list[_dt.date], second: int) -> None:
+    """Issue 12: the linter flags `= [date]`, `<= [date]` (and `!=`, `in`, `not in`) on a
+    datetime field; its fix is the query the DSL builds for Python dates
+    (``cwql._semantics.day_range``), and it matches an instant inside the day exactly as
+    the whole-day reading says, in ``cwql.evaluate``."""
+    from cwql import F, evaluate
+
+    listed = op in ("in", "not in")
+    if not listed:
+        days = days[:1]
+    values = ", ".join(f"[{d.isoformat()}]" for d in days)
+    text = f"dateEntered {op} ({values})" if listed else f"dateEntered {op} {values}"
+    found = [f for f in check(text, select=["V010"]) if f.code == "V010"]
+    assert len(found) == 1, text
+    fix = found[0].fix
+    assert fix is not None
+    assert fix.applicability == "unsafe"  # it changes what the query matches
+    fixed = parse_kind(apply_edits(text, fix.edits), "conditions")
+    field = F.dateEntered
+    dsl = getattr(field, _DAY_OPS[op])(days if listed else days[0])
+    assert to_text(fixed) == to_text(dsl)
+    assert check(to_text(fixed), select=["V010"]) == []  # fixed for good
+    # An instant inside the first day: in the day for `=`, `<=`, `in`; outside for the others.
+    at = _dt.datetime.combine(days[0], _dt.time(), _dt.UTC) + _dt.timedelta(seconds=second)
+    record = {"dateEntered": at.isoformat().replace("+00:00", "Z")}
+    assert evaluate(fixed, record) is (op in ("=", "<=", "in"))
