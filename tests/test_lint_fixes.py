@@ -25,7 +25,12 @@ from .conftest import examples
 from .strategies import expressions, messy_text
 
 _MISTAKES = ("==", "&&", "||", "<>", "is null", "is not null", "=>", "=<", "bare date",
-             "smart quotes")
+             "smart quotes", "full-width")
+
+
+def _full_width(text: str) -> str:
+    """``text`` as an East Asian input method types it: each visible ASCII character full-width."""
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
 
 
 def _inject(text: str, mistake: str, which: int) -> str | None:
@@ -54,12 +59,21 @@ def _inject(text: str, mistake: str, which: int) -> str | None:
             elif mistake == "bare date" and isinstance(value, DateTime) and node.op.is_ordering \
                     and len(text[first.span[0]:first.span[1]]) == 12:  # [YYYY-MM-DD]
                 places.append((first.span[0], first.span[1], text[first.span[0] + 1:first.span[1] - 1]))
+            elif mistake == "full-width" and not isinstance(value, Null) \
+                    and node.op in (Op.EQ, Op.NE, Op.LT, Op.LE, Op.GT, Op.GE):
+                places.append((*gap, _full_width(written)))
             elif mistake == "smart quotes" and isinstance(value, String) \
                     and text[first.span[0]] == '"':
                 body = text[first.span[0] + 1:first.span[1] - 1]  # as written, escapes and all
                 if '"' not in body and "\u201c" not in body and "\u201d" not in body:
                     places.append((*first.span, f"\u201c{body}\u201d"))
-        elif isinstance(node, And | Or) and mistake in ("&&", "||"):
+        elif isinstance(node, And | Or) and mistake in ("&&", "||", "full-width"):
+            if mistake == "full-width":
+                for a, b in zip(node.operands, node.operands[1:], strict=False):
+                    assert a.span is not None
+                    assert b.span is not None
+                    places.append((a.span[1], b.span[0], _full_width(text[a.span[1]:b.span[0]])))
+                continue
             if (mistake == "&&") != isinstance(node, And):
                 continue
             for a, b in zip(node.operands, node.operands[1:], strict=False):
@@ -70,6 +84,21 @@ def _inject(text: str, mistake: str, which: int) -> str | None:
         return None
     start, end, content = places[which % len(places)]
     return text[:start] + content + text[end:]
+
+
+def test_full_width_operators_and_keywords_are_repaired_in_one_fix() -> None:
+    """Issue 13: full-width operators (and the keywords typed with them) get a safe fix."""
+    broken = "a ＝ 1 ａｎｄ b ＞＝ 2 ｏｒ c ！＝ 3"
+    [finding] = [f for f in check(broken) if f.code.startswith("E")]
+    assert finding.code == "E028"
+    assert finding.fix is not None
+    assert finding.fix.applicability == "safe"
+    assert apply_edits(broken, finding.fix.edits) == "a = 1 and b >= 2 or c != 3"
+    # What a quote opens is the value: it stays as written.
+    quoted = 'ｓｕｍｍａｒｙ ＝ ＂ＡＢ＂'
+    [finding] = [f for f in check(quoted) if f.code.startswith("E")]
+    assert finding.fix is not None
+    assert apply_edits(quoted, finding.fix.edits) == 'summary = "ＡＢ"'
 
 
 @given(expressions, st.sampled_from(_MISTAKES), st.integers(0, 10))

@@ -229,7 +229,8 @@ def date_as_midnight(node: Predicate, ctx: Context) -> Iterator[Problem]:
     if isinstance(whole_day, Predicate):
         # One comparison (`<= [d]` is `< [d+1]`): keep the spacing as written.
         path_end = span(node.path)[1]
-        assert isinstance(node.value, DateTime) and isinstance(whole_day.value, DateTime)
+        assert isinstance(node.value, DateTime)
+        assert isinstance(whole_day.value, DateTime)
         gap = ctx.text[path_end:span(node.value)[0]]
         replacement = (ctx.text[start:path_end] + gap.replace(gap.strip(), whole_day.op.value, 1)
                        + to_text(whole_day.value))
