@@ -128,3 +128,22 @@ def test_fmt_check_reports_json_and_yaml_queries_that_would_change(repo: Path) -
     assert 'defaults: &open "closedFlag=false"' in jobs
     assert cwql("fmt", "--isolated", "--check", "psa/export.json", "psa/jobs.yaml",
                 cwd=repo).returncode == 0
+
+
+def test_values_left_for_want_of_evidence_are_said_not_silent(repo: Path) -> None:
+    """No false green: a run over a JSON or YAML file whose `conditions`/`orderBy`/`fields` are
+    not read (nothing says the file is about ConnectWise) says so, per file with --verbose."""
+    r = cwql("lint", "--isolated", ".", cwd=repo)
+    assert ("cwql: 9 values under `conditions`, `orderBy` or `fields` in 3 JSON or YAML files not "
+            "read as queries") in r.stderr
+    listed = cwql("lint", "--isolated", "-v", ".", cwd=repo).stderr
+    for name, n in ((".github/workflows/ci.yml", 2), ("search/mapping.json", 4),
+                    ("search/queries.yaml", 3)):
+        assert f"cwql: {name}: {n} values under `conditions`, `orderBy` or `fields` not read" in listed
+    # The issue's example: fmt --check on such a file alone no longer passes in silence.
+    alone = cwql("fmt", "--isolated", "--check", "search/mapping.json", cwd=repo)
+    assert alone.returncode == 0
+    assert "4 values under `conditions`, `orderBy` or `fields` in 1 JSON or YAML file" in alone.stderr
+    assert "not read" not in cwql("lint", "--isolated", "-q", ".", cwd=repo).stderr
+    named = cwql("lint", "--isolated", "--config", 'connectwise-files = ["search/*"]', ".", cwd=repo)
+    assert "in 1 JSON or YAML file" in named.stderr  # only ci.yml is left
