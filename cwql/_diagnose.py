@@ -25,7 +25,7 @@ from lark import Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
 from ._lexer import strings_and_parentheses, token_before
-from ._spec import KEYWORDS, NUMBER, PARAMETERS, is_path
+from ._spec import KEYWORDS, NUMBER, PAGING_PARAMETERS, PARAMETERS, is_path
 from .errors import Diagnostic
 
 __all__ = ["Repair", "explain", "repair"]
@@ -80,11 +80,10 @@ _BETWEEN = re.compile(rf"between\s+({_VALUE})\s+and\s+({_VALUE})", re.IGNORECASE
 _WINDOW = 200
 
 # Query-string parameters (LANGUAGE.md section 1) by their lower-case names: the API's
-# spelling and the keyword of cwql.Query (None: Query has none). The paging
-# parameters are not values cwql parses, so the parameter table does not hold them.
+# spelling and the keyword of cwql.Query (None: Query has none).
 _QUERY_PARAMETERS: dict[str, tuple[str, str | None]] = {
     **{p.name.lower(): (p.name, p.python_name) for p in PARAMETERS},
-    "page": ("page", "page"), "pagesize": ("pageSize", "page_size"), "pageid": ("pageId", "page_id"),
+    **{name.lower(): (name, keyword) for name, keyword in PAGING_PARAMETERS.items()},
     "columns": ("columns", None),
 }
 _VALUE_PARAMETERS = "|".join(p.name for p in PARAMETERS)
@@ -657,7 +656,7 @@ def _split_hint(text: str, leading: str | None, first: str | None = None) -> str
 
 #: The parameter a start symbol of the grammar stands for, in a hint (the three
 #: condition parameters share one; a hint names the first).
-_START_NAMES = {"conditions": "conditions", "order_by": "orderBy", "fields": "fields"}
+_START_NAMES = {p.start: p.name for p in reversed(PARAMETERS)}
 
 
 class Repair(NamedTuple):

@@ -46,7 +46,9 @@ def attach(
     where = {name: module for module, names in table.items() for name in names}
     public_modules = frozenset(submodules)
     namespace = import_module(package).__dict__
-    eager = [name for name in namespace if not name.startswith("_")]
+    # Identifiers only: pytest's assertion rewriting (which rewrites cwql as the
+    # distribution of a pytest11 plugin) binds "@py_builtins" in every module.
+    eager = [name for name in namespace if name.isidentifier() and not name.startswith("_")]
     public = sorted({*where, *eager, *public_modules})
 
     def __getattr__(name: str) -> Any:

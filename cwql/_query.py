@@ -59,11 +59,9 @@ ConditionInput: TypeAlias = Expr | Empty | str | None
 SortInput: TypeAlias = "str | Field | SortKey | OrderBy"
 FieldInput: TypeAlias = "str | Field | Path | Fields"
 
-# Where each parameter lives on a Query: conditions under their Python names,
-# orderBy and fields under the names their builder methods leave free.
-_ATTRIBUTE: dict[str, str] = {
-    p.name: p.python_name for p in PARAMETERS if p.is_condition
-} | {"orderBy": "ordering", "fields": "selected_fields"}
+# Where each parameter lives on a Query (orderBy and fields under the names
+# their builder methods leave free).
+_ATTRIBUTE: dict[str, str] = {p.name: p.attribute for p in PARAMETERS}
 _SEARCH_KEYS = {p.name: p.search_key for p in PARAMETERS if p.search_key is not None}
 
 

@@ -33,6 +33,7 @@ __all__ = [
     "MAX_PAGE_SIZE",
     "MAX_URL_LENGTH",
     "NUMBER",
+    "PAGING_PARAMETERS",
     "PARAMETERS",
     "PATH",
     "SEGMENT",
@@ -114,17 +115,20 @@ class Parameter:
     ``POST .../search`` (None: it stays on the URL); ``start`` the grammar's
     start symbol for its value; ``is_condition`` whether it holds a condition
     expression; ``host_names`` the keys and keywords that hold it in code and
-    config files the linter reads.
+    config files the linter reads; ``attribute`` the :class:`cwql.Query`
+    attribute that holds its value (``order_by`` and ``fields`` are builder
+    methods there, so those two are ``ordering`` and ``selected_fields``).
     """
 
-    __slots__ = ("host_names", "is_condition", "name", "python_name", "search_key", "start")
+    __slots__ = ("attribute", "host_names", "is_condition", "name", "python_name", "search_key", "start")
 
     def __init__(
         self, name: str, python_name: str, search_key: str | None, start: str,
-        host_names: tuple[str, ...],
+        host_names: tuple[str, ...], attribute: str | None = None,
     ) -> None:
         self.name = name
         self.python_name = python_name
+        self.attribute = attribute or python_name
         self.search_key = search_key
         self.start = start
         self.is_condition = start == "conditions"
@@ -141,10 +145,14 @@ PARAMETERS: tuple[Parameter, ...] = (
               ("child_conditions", "childconditions")),
     Parameter("customFieldConditions", "custom_field_conditions", "customfieldconditions",
               "conditions", ("custom_field_conditions", "customfieldconditions")),
-    Parameter("orderBy", "order_by", "orderBy", "order_by", ("order_by",)),
-    Parameter("fields", "fields", None, "fields", ()),
+    Parameter("orderBy", "order_by", "orderBy", "order_by", ("order_by",), "ordering"),
+    Parameter("fields", "fields", None, "fields", (), "selected_fields"),
 )
 _BY_NAME = {p.name: p for p in PARAMETERS}
+
+#: The paging parameters (LANGUAGE.md §1), API name -> :class:`cwql.Query` keyword.
+#: Not values cwql parses, so :data:`PARAMETERS` does not hold them.
+PAGING_PARAMETERS: dict[str, str] = {"page": "page", "pageSize": "page_size", "pageId": "page_id"}
 
 #: The parameters that hold a condition expression (one grammar serves all three).
 CONDITION_KINDS: tuple[ConditionKind, ...] = tuple(

@@ -28,7 +28,7 @@ import httpx
 from .. import errors as _errors
 from .._encoding import encode, redact_url
 from .._query import WIDEST_ID, Query, check_base_url, paging_modes
-from .._spec import MAX_PAGE_SIZE, MAX_URL_LENGTH
+from .._spec import MAX_PAGE_SIZE, MAX_URL_LENGTH, PARAMETERS
 from .._typed import BoundQuery
 from ..errors import (
     ConfigurationError,
@@ -269,9 +269,7 @@ class _Base:
         if not self.schema_check:
             return
         present = [(kind, node) for kind, node in (
-            ("conditions", query.conditions), ("childConditions", query.child_conditions),
-            ("customFieldConditions", query.custom_field_conditions), ("orderBy", query.ordering),
-            ("fields", query.selected_fields),
+            (p.name, getattr(query, p.attribute)) for p in PARAMETERS
         ) if node is not None and node is not EMPTY]
         if not present:
             return

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, quote, urlencode
 
 from .._parser import parse_fields, parse_order_by
+from .._spec import PAGING_PARAMETERS, PARAMETERS
 from ..errors import CWQLError, ParseError
 from ._bodies import bad_request
 
@@ -40,10 +41,8 @@ INT32_MAX = 2_147_483_647
 MAX_ORDER_KEYS = 16
 
 # Parameter names as the server reads them (any case) -> Query attributes.
-_PARAMS = {
-    "conditions": "conditions", "childconditions": "child_conditions",
-    "customfieldconditions": "custom_field_conditions", "orderby": "order_by", "fields": "fields",
-    "page": "page", "pagesize": "page_size", "pageid": "page_id",
+_PARAMS = {p.name.lower(): p.python_name for p in PARAMETERS} | {
+    name.lower(): keyword for name, keyword in PAGING_PARAMETERS.items()
 }
 # Where a page starts and how long it is: a Link URL sets these itself, last.
 _POSITION = frozenset({"page", "pagesize", "pageid"})

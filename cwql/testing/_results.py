@@ -23,7 +23,7 @@ from typing import Any
 
 from .._evaluator import RecordPredicate, compile_predicate, getter
 from .._parser import parse
-from .._spec import ConditionKind
+from .._spec import PARAMETERS, ConditionKind
 from ..errors import CWQLError, ParseError, SchemaError
 from ..schema import Model, Schema, Unresolved
 from ..syntax import Path, walk
@@ -38,10 +38,9 @@ __all__ = ["Results", "page_response", "project"]
 _TESTS_KEPT = 256
 _RESULTS_KEPT = 16
 
-_KINDS: tuple[tuple[str, ConditionKind], ...] = (
-    ("conditions", "conditions"),
-    ("child_conditions", "childConditions"),
-    ("custom_field_conditions", "customFieldConditions"),
+# The fake's request carries each condition parameter under its Query keyword.
+_KINDS: tuple[tuple[str, ConditionKind], ...] = tuple(
+    (p.python_name, p.name) for p in PARAMETERS if p.is_condition  # type: ignore[misc]
 )
 
 
