@@ -257,6 +257,13 @@ class _Explainer:
             if m is not None and any(ch.isdigit() for ch in m.group()):
                 return self.bad_number(m.group(), pos)
         if c == "/":
+            after = text[pos + 1:pos + 2]
+            if after and not after.isascii() and after.isalnum():
+                # `company/ıd`: a letter (ı, İ, ſ, the Kelvin sign) that looks like ASCII but is not.
+                return self.diag(
+                    "E022", f"unexpected `{after}` (U+{ord(after):04X}) in a field path", pos + 1, pos + 2,
+                    "write ASCII letters, digits and _ joined by /, such as status/id",
+                )
             return self.diag(
                 "E022", "a path has an empty segment or a space around `/`", pos, pos + 1,
                 "write paths as segment/segment with no spaces, e.g. status/name",
@@ -628,6 +635,21 @@ def _split(text: str, leading: str | None) -> list[tuple[str, str]]:
     return parts
 
 
+def _merged(parts: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """``parts`` with a repeated list parameter given once: conditions joined by ``and``, keys by ``,``."""
+    out: list[tuple[str, str]] = []
+    for name, value in parts:
+        at = next((i for i, (n, _) in enumerate(out) if n == name), None)
+        if at is None or name not in ("conditions", "childConditions", "customFieldConditions",
+                                      "orderBy", "fields"):
+            out.append((name, value))
+        elif name in ("orderBy", "fields"):
+            out[at] = (name, f"{out[at][1]}, {value}")
+        else:
+            out[at] = (name, f"({out[at][1]}) and ({value})")
+    return out
+
+
 def _split_hint(text: str, leading: str | None, first: str | None = None) -> str:
     """Each parameter with its value, and the cwql.Query call that sends them so.
 
@@ -637,13 +659,18 @@ def _split_hint(text: str, leading: str | None, first: str | None = None) -> str
     parts = _split(text, leading)
     if first is not None:
         parts[0] = (first, parts[0][1])
+    given = len(parts)
+    parts = _merged(parts)
     if len(parts) == 1:
         name, value = parts[0]
-        hint = f"leave `{name}=` out: the {name} value is `{value}`"
+        hint = (f"leave `{name}=` out: the {name} value is `{value}`" if given == 1 else
+                f"send one {name} parameter, the parts joined: `{value}`")
     else:
         hint = "send each as its own query parameter: " + ", ".join(
             f"{name} `{value}`" for name, value in parts)
     names = dict(_QUERY_PARAMETERS.values())
+    if len({name for name, _ in parts}) < len(parts):
+        return hint  # a page or size given twice: which one is meant is the user's call
     args = []
     for name, value in parts:
         python = names[name]

@@ -40,7 +40,7 @@ from typing import NoReturn
 from ._invisible import describe, find_invisible
 from ._literals import needs_escape
 from ._patterns import literal_contains
-from ._semantics import day_range
+from ._semantics import day_range, model_instant
 from ._spec import KEYWORDS, MAX_DIGITS, SEGMENT, digit_count
 from .errors import CWQLTypeError, InvalidValueError, ParseError, UnsafeValueError
 from .syntax import (
@@ -334,7 +334,7 @@ def _text_value(method: str, value: object, *, literal_text: bool) -> Literal:
     return to_literal(value)
 
 
-def _identity_value(method: str, value: object) -> Literal:
+def _identity_value(method: str, value: object, field: object) -> Literal:
     if value is None:
         return Null()
     if isinstance(value, bool):
@@ -344,7 +344,7 @@ def _identity_value(method: str, value: object) -> Literal:
     equal = "==" if method == "is_" else "!="
     raise CWQLTypeError(
         f".{method}() takes None, True or False (it writes = null, = true, = false); "
-        f"to compare with {value!r} write F.x {equal} value"
+        f"to compare with {value!r} write {field!r} {equal} value"
     )
 
 
@@ -406,6 +406,12 @@ def _check_range(low: Literal, high: Literal) -> None:
         low.is_date == high.is_date and low.is_naive == high.is_naive
     ):
         wrong = low.value > high.value
+    elif isinstance(low, DateTime) and isinstance(high, DateTime) and not (low.is_naive or high.is_naive):
+        # A date and an instant: the date's day starts at midnight UTC (low) or runs to the
+        # next midnight (high), as the DSL writes it.
+        start = model_instant(low)
+        end = model_instant(high) + (_dt.timedelta(days=1) if high.is_date else _dt.timedelta())
+        wrong = start >= end if high.is_date else start > end
     else:
         return
     if wrong:
@@ -554,7 +560,7 @@ class _Comparable:
         E712), as in SQLAlchemy. Any other value raises
         :class:`~cwql.CWQLTypeError`: compare it with ``==``.
         """
-        return self._cwql_test(Op.EQ, _identity_value("is_", value))
+        return self._cwql_test(Op.EQ, _identity_value("is_", value, self))
 
     def is_not(self, value: bool | None) -> Expr:
         """``path != null``, ``path != true`` or ``path != false``.
@@ -562,7 +568,7 @@ class _Comparable:
         A null field matches neither ``path = true`` nor ``path != true``
         (SQL's three-valued logic), so ``is_not(True)`` is not ``is_false()``.
         """
-        return self._cwql_test(Op.NE, _identity_value("is_not", value))
+        return self._cwql_test(Op.NE, _identity_value("is_not", value, self))
 
     def is_true(self) -> Expr:
         """``path = true``."""

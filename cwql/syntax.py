@@ -639,6 +639,13 @@ class SortKey(Node):
         _set(self, "span", span)
 
 
+def _node_tuple(items: object, cls: str, node: str) -> tuple[Any, ...]:
+    """``items`` as a tuple; anything but a tuple or list is the caller's type error."""
+    if not isinstance(items, tuple | list):
+        raise CWQLTypeError(f"{cls} takes a non-empty tuple of {node} nodes, not {type(items).__name__}")
+    return tuple(items)
+
+
 class OrderBy(Node):
     """The ``orderBy`` parameter: one or more sort keys."""
 
@@ -648,7 +655,7 @@ class OrderBy(Node):
     keys: tuple[SortKey, ...]
 
     def __init__(self, keys: tuple[SortKey, ...], *, span: Span | None = None) -> None:
-        keys = tuple(keys)
+        keys = _node_tuple(keys, "OrderBy", "SortKey")
         if not keys or not all(isinstance(k, SortKey) for k in keys):
             raise CWQLTypeError("OrderBy takes a non-empty tuple of SortKey nodes")
         _set(self, "keys", keys)
@@ -664,7 +671,7 @@ class Fields(Node):
     paths: tuple[Path, ...]
 
     def __init__(self, paths: tuple[Path, ...], *, span: Span | None = None) -> None:
-        paths = tuple(paths)
+        paths = _node_tuple(paths, "Fields", "Path")
         if not paths or not all(isinstance(p, Path) for p in paths):
             raise CWQLTypeError("Fields takes a non-empty tuple of Path nodes")
         _set(self, "paths", paths)

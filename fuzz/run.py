@@ -32,6 +32,10 @@ MODULES = [
     "tests/test_end_user.py",
     "tests/test_http_paging.py",  # paging under inserts, removals and faults; splitting
     "tests/test_http_responses.py",  # only CWQLError leaves the executor, whatever the server says
+    "tests/test_fake_hostile.py",  # the fake answers any request below 500
+    # what a condition means (fuzz/semantics.py runs these on their own, on both cores)
+    "tests/test_oracle.py",  # evaluate and to_sql in SQLite agree
+    "tests/test_patterns.py",  # like matching stays within (|pattern|+1) x (|text|+1) steps
 ]
 
 

@@ -81,6 +81,23 @@ def test_usage_errors_exit_2() -> None:
     assert r.stdout.startswith("cwql ")
 
 
+@pytest.mark.parametrize(("args", "status"), [
+    (["check", "id=1"], 0), (["check", "id==1"], 1), (["check", 'summary like "x"'], 1),
+    (["check", "--select", "X999", "id=1"], 2), (["check", "--config", "/no/such.toml", "id=1"], 2),
+    (["parse", "id=1"], 0), (["parse", "id==1"], 1), (["encode", "id==1"], 1),
+    (["decode", "id%3D1"], 0), (["rule", "L001"], 0), (["rule", "L999"], 2), (["rules"], 0),
+    (["lint", "/no/such/path"], 2), (["fmt", "/no/such/path"], 2),
+    (["schema", "fields", "/service/tickets"], 0), (["schema", "fields", "/no/such"], 2),
+    (["schema", "import", "/no/such.json", "-o", "/dev/null"], 2),
+    (["serve", "--demo", "--port", "70000"], 2),
+])
+def test_each_command_exits_as_docs_cli_md_says(args: list[str], status: int) -> None:
+    """docs/cli.md, "Exit status of each command": 0 fine, 1 findings, 2 usage (ruff's convention)."""
+    r = cwql(*args)
+    assert r.returncode == status, r.stdout + r.stderr
+    assert "Traceback" not in r.stderr
+
+
 def test_garbage_never_prints_a_traceback() -> None:
     for text in ["\x00\x01", "(" * 200, "a" * 200_000, "\u201ca\u201d"]:
         r = cwql("check", "-", stdin=text)

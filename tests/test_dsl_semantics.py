@@ -67,6 +67,19 @@ def test_a_date_is_its_whole_utc_day_at_every_operator(build: Any, text: str) ->
     assert str(build(dt.date(2024, 3, 31))) == text
 
 
+@pytest.mark.parametrize(("low", "high"), [
+    (dt.date(2024, 4, 2), dt.datetime(2024, 4, 1, 12, tzinfo=UTC)),
+    (dt.datetime(2024, 4, 2, tzinfo=UTC), dt.date(2024, 4, 1)),  # the day ends before it starts
+])
+def test_between_a_date_and_an_instant_that_can_never_match_is_refused(low: Any, high: Any) -> None:
+    """A date at one end and a datetime at the other were not compared: an empty range passed silently."""
+    with pytest.raises(cwql.InvalidValueError, match="can never match"):
+        F.x.between(low, high)
+    # Ends that meet are a range of one instant, not a mistake.
+    touching = F.x.between(dt.date(2024, 4, 1), dt.datetime(2024, 4, 1, 0, tzinfo=UTC))
+    assert str(touching) == "x>=[2024-04-01] and x<=[2024-04-01T00:00:00Z]"
+
+
 def test_the_last_day_of_the_calendar_ends_at_its_last_instant() -> None:
     assert str(F.x <= dt.date.max) == "x<=[9999-12-31T23:59:59.9999999Z]"
     assert str(F.x == dt.date.max) == "x>=[9999-12-31] and x<=[9999-12-31T23:59:59.9999999Z]"
@@ -136,6 +149,10 @@ def test_is_takes_only_none_true_and_false() -> None:
         F.x.is_(5)  # type: ignore[arg-type]
     with pytest.raises(cwql.CWQLTypeError, match=r"F\.x != value"):
         F.x.is_not("a")  # type: ignore[arg-type]
+    with pytest.raises(cwql.CWQLTypeError, match=r"write F\.timeStart == value"):  # the field, not F.x
+        F.timeStart.is_(dt.date(2024, 3, 31))  # type: ignore[arg-type]
+    with pytest.raises(cwql.CWQLTypeError, match=r"write CF\('Due'\) != value"):
+        CF("Due").is_not(1)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(("text", "pattern"), [

@@ -333,22 +333,50 @@ def test_values_never_enter_generated_code() -> None:
 # ---- issue 11: nothing hangs, nothing changes, one string equality ------------------------
 
 
-def test_like_with_many_stars_is_linear() -> None:
-    """Was 42 s: the pattern compiled to a backtracking regular expression."""
-    assert not cwql.evaluate('summary like "*a*a*a*a*a*a*a*a*b"', {"summary": "a" * 60})
-    assert cwql.evaluate('summary like "*a*a*a*a*a*a*a*a*"', {"summary": "a" * 60})
+PATTERN = "*a*a*a*a*a*a*a*a*b"
 
 
-def test_the_fake_answers_the_backtracking_pattern_at_once() -> None:
-    """Was 5.7 s per GET: the fake runs the evaluator."""
+def _counting_steps(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Route every general like/contains match through the step counter; the counts, one per match."""
+    from cwql import _patterns
+
+    counts: list[int] = []
+    real = _patterns._run
+
+    def counted(items: Any, text: str, steps: Any) -> bool:
+        counter = _patterns._Steps()
+        try:
+            return real(items, text, counter)
+        finally:
+            counts.append(counter.n)
+
+    monkeypatch.setattr(_patterns, "_run", counted)
+    return counts
+
+
+def test_like_with_many_stars_is_linear(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Was 42 s: the pattern compiled to a backtracking regular expression. Counted, not timed."""
+    counts = _counting_steps(monkeypatch)
+    assert not cwql.evaluate(f'summary like "{PATTERN}"', {"summary": "a" * 600})
+    assert cwql.evaluate('summary like "*a*a*a*a*a*a*a*a*"', {"summary": "a" * 600})
+    assert len(counts) == 2  # both went through the linear matcher
+    assert max(counts) <= (len(PATTERN) + 1) * 601
+
+
+def test_the_fake_answers_the_backtracking_pattern_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Was 5.7 s per GET: the fake runs the evaluator, and so its linear matcher."""
     from urllib.parse import urlencode
 
     from cwql.testing import FakePSA
 
-    psa = FakePSA.from_records({"/service/tickets": [{"id": 1, "summary": "a" * 60}]})
-    query = urlencode({"conditions": 'summary like "*a*a*a*a*a*a*a*a*b"'})
+    counts = _counting_steps(monkeypatch)
+    rows = [{"id": i, "summary": "a" * 600} for i in range(1, 4)]
+    psa = FakePSA.from_records({"/service/tickets": rows})
+    query = urlencode({"conditions": f'summary like "{PATTERN}"'})
     response = psa.handle("GET", f"{psa.base_path}/service/tickets?{query}", psa.auth_headers())
     assert (response.status, response.json()) == (200, [])
+    assert len(counts) == 3  # one match per record, each through the linear matcher
+    assert max(counts) <= (len(PATTERN) + 1) * 601
 
 
 def test_evaluate_adds_no_key_to_a_defaultdict() -> None:

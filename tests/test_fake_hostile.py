@@ -20,6 +20,8 @@ from hypothesis import strategies as st
 
 from cwql.testing import FakePSA, Response, _results
 
+from .conftest import examples
+
 API = "https://h.example/v4_6_release/apis/3.0"
 
 
@@ -171,7 +173,7 @@ _TEXT = st.one_of(
 )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(examples(300), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     method=st.sampled_from(["GET", "POST", "DELETE", "HEAD"]),
     path=_PATHS,

@@ -321,6 +321,23 @@ def test_configuration_errors() -> None:
     assert api.base_url == "http://127.0.0.1:8123/x/apis/3.0/"
 
 
+
+@pytest.mark.parametrize("where", [{"site": "api-eu.myconnectwise.net"}, {"codebase": "v2025_1"}])
+def test_base_url_with_site_or_codebase_is_refused_not_ignored(where: dict[str, str]) -> None:
+    """site (or codebase) beside base_url was silently dropped."""
+    with pytest.raises(ConfigurationError, match="not both"):
+        Client(company_id="c", public_key="p", private_key="k", client_id="x",
+               base_url="https://h.example/v4_6_release/apis/3.0/", **where)  # type: ignore[arg-type]
+    env = {"CONNECTWISE_COMPANY_ID": "c", "CONNECTWISE_PUBLIC_KEY": "p", "CONNECTWISE_PRIVATE_KEY": "k",
+           "CONNECTWISE_CLIENT_ID": "x", "CONNECTWISE_BASE_URL": "https://env.example/v4_6_release/apis/3.0/"}
+    # An argument wins over the environment's way of saying where; a codebase needs a site.
+    if "site" in where:
+        assert Client.from_env(env, **where).base_url == "https://api-eu.myconnectwise.net/v4_6_release/apis/3.0/"
+    else:
+        with pytest.raises(ConfigurationError, match="needs site"):
+            Client.from_env(env, **where)  # type: ignore[arg-type]
+
+
 # ---- long queries ----------------------------------------------------------------------------
 
 def test_long_in_list_is_split_and_merged(demo: FakePSA) -> None:
@@ -850,6 +867,15 @@ def test_request_sends_params_encoded_and_returns_the_json() -> None:
         assert ids(got) == [1, 2]
         assert ids(api.request("GET", "/service/tickets", params=Query("id < 3"))) == [1, 2]
     assert psa.requests[0].query == {"conditions": "id in (1,2)", "pageSize": "5"}
+
+
+@pytest.mark.parametrize("params", [Query(page_id=20, page_size=3), {"pageId": 20, "pageSize": 3}])
+def test_request_honours_page_id(params: Any) -> None:
+    """pageId was sent without the forward-only header, so the server started over from id 1."""
+    psa = FakePSA.from_records({"/service/tickets": [{"id": i} for i in range(1, 41)]}, requests_per_minute=None)
+    with client(psa) as api:
+        assert ids(api.request("GET", "/service/tickets", params=params)) == [21, 22, 23]
+    assert psa.requests[0].headers["pagination-type"] == "forward-only"
 
 
 @pytest.mark.parametrize(("method", "status", "tries"), [

@@ -6,6 +6,7 @@ Exit status (docs/cli.md): 0 done, 1 a failed request, 2 usage or a bad query.
 from __future__ import annotations
 
 import csv
+import http.server
 import io
 import json
 import os
@@ -13,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 
 import pytest
 
@@ -93,6 +95,8 @@ def test_missing_credentials_say_which_variables_to_set_once() -> None:
         (["get", "/no/such/thing", "--demo"], 1, "404"),
         (["get", "/service/tickets/999999", "--demo"], 1, "404"),
         (["count", "/service/tickets", "--demo", "--limit", "3"], 2, "usage: cwql count"),
+        (["serve", "--demo", "--requests-per-minute", "-5"], 2, "give at least 1, or 0 for no limit"),
+        (["get", "/service/tickets", "--demo", "--requests-per-minute", "0"], 2, "--requests-per-minute: 0 is not"),
     ],
 )
 def test_errors_are_messages_with_the_documented_exit_status(args: list[str], status: int, message: str) -> None:
@@ -101,6 +105,7 @@ def test_errors_are_messages_with_the_documented_exit_status(args: list[str], st
     assert message in r.stderr
     assert "Traceback" not in r.stderr
     assert "internal error" not in r.stderr
+    assert "None" not in r.stderr  # the Python API's word for "no limit", not the CLI's
 
 
 def test_the_schema_refuses_a_bad_query_before_sending() -> None:
@@ -111,6 +116,10 @@ def test_the_schema_refuses_a_bad_query_before_sending() -> None:
     child = cwql("get", "/service/tickets", "--demo", "--child", 'value like "*@x*"')
     assert child.returncode == 2
     assert "S001" in child.stderr
+    assert "did you mean customFields/value?" in child.stderr  # the array missing from the path
+    custom = cwql("get", "/service/tickets", "--demo", "-c", 'customFields/value = "x"')
+    assert custom.returncode == 2
+    assert 'customFieldConditions: caption="<the custom field\'s name>" and value="x"' in custom.stderr
     typo = cwql("count", "/service/tickets", "--demo", "-c", "sumary = 1")
     assert typo.returncode == 2
     assert "did you mean summary" in typo.stderr
@@ -213,6 +222,43 @@ def test_json_output_stays_one_document_when_interrupted() -> None:
     assert "interrupted" in err
 
 
+class _FailsOnPageTwo(http.server.BaseHTTPRequestHandler):
+    """Page 1 with a next link, then a 400: a walk that fails midway."""
+
+    def do_GET(self) -> None:
+        if "pageId" not in self.path:
+            body = json.dumps([{"id": 1, "summary": "a"}, {"id": 2, "summary": "b"}]).encode()
+            self.send_response(200)
+            host = f"http://127.0.0.1:{self.server.server_address[1]}"
+            self.send_header("Link", f'<{host}/x/apis/3.0/service/tickets?pageSize=2&pageId=2>; rel="next"')
+        else:
+            body = json.dumps({"code": "InvalidObject", "message": "page two is broken"}).encode()
+            self.send_response(400)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_json_output_stays_one_document_when_a_request_fails_midway() -> None:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _FailsOnPageTwo)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/x/apis/3.0/"
+        r = cwql("get", "/service/tickets", "--base-url", url, "--format", "json", "--page-size", "2",
+                 "--no-progress", env={**ENV, **CREDENTIALS})
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert r.returncode == 1, r.stderr
+    assert "page two is broken" in r.stderr
+    assert [record["id"] for record in json.loads(r.stdout)] == [1, 2]  # what came, in one valid array
+
+
 # ---- encode and decode (issues 11 and 16) ----------------------------------------------------
 
 
@@ -222,6 +268,14 @@ def test_decode_prints_the_text_and_refuses_what_is_not_utf8() -> None:
     r = cwql("decode", 'summary like "%ab%"')
     assert r.returncode == 2
     assert "UTF-8" in r.stderr
+
+
+
+def test_decode_warns_that_the_server_reads_a_raw_plus_as_a_space() -> None:
+    r = cwql("decode", "email%3D%22a+b%40x.com%22")
+    assert (r.returncode, r.stdout) == (0, 'email="a+b@x.com"\n')
+    assert "reads a raw `+` in a query string as a space" in r.stderr
+    assert cwql("decode", "a%2Bb").stderr == ""  # an encoded + is a +
 
 
 def test_encode_of_bytes_that_are_not_utf8_is_a_usage_error() -> None:

@@ -40,8 +40,9 @@ QUERIES = {
     "filtered, ordered": Query("priority < 4", order_by="priority desc"),
 }
 ID_WALKS = ("auto", "forward", "keyset")
-# Every mode, and "split": a long id list, chunked and merged.
-MODES = ("auto", "forward", "keyset", "link", "page", "split")
+# Every mode, "search" (POST .../search, paged as "auto" is) and "split": a long id
+# list, chunked and merged.
+MODES = ("auto", "forward", "keyset", "link", "page", "search", "split")
 FAULTS = ("500", "502", "409", "cdn-429", "drop")
 
 
@@ -67,6 +68,8 @@ def run_walk(psa: FakePSA, mode: str, query: Query, page_size: int) -> list[int]
         with walk_client(psa, max_url_length=700) as api:
             return [r["id"] for r in api.iter(PATH, long_list, page_size=page_size)]
     with walk_client(psa) as api:
+        if mode == "search":
+            return [r["id"] for r in api.search(PATH, query, page_size=page_size)]
         return [r["id"] for r in api.iter(PATH, query, paging=mode, page_size=page_size)]
 
 

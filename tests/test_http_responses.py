@@ -11,6 +11,7 @@ import asyncio
 import gzip
 import json
 import logging
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -215,11 +216,29 @@ def test_records_whose_id_is_not_an_integer_are_a_response_error(ident: Any, mod
 
 
 @pytest.mark.parametrize("ident", ["abc", None, 1.9, "1", True])
-def test_get_one_refuses_an_id_that_is_not_an_int(ident: Any) -> None:
+@pytest.mark.parametrize("method", ["get_one", "get"])
+def test_get_one_refuses_an_id_that_is_not_an_int(ident: Any, method: str) -> None:
+    # Issue 11: Client.get(path, "abc"), get(path, None) and get(path, 1.9) fetched record 1.
     transport, seen = serve([])
-    with client(transport) as api, pytest.raises(cwql.CWQLTypeError, match="int"):
-        api.get_one("/service/tickets", ident)
-    assert seen == []  # 1.9 used to fetch record 1
+    with client(transport) as api, warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # get is get_one's old name
+        fetch = getattr(api, method)
+        with pytest.raises(cwql.CWQLTypeError, match="int"):
+            fetch("/service/tickets", ident)
+    assert seen == []
+
+
+def test_the_async_get_one_refuses_an_id_that_is_not_an_int() -> None:
+    transport, seen = serve([])
+
+    async def main() -> None:
+        async with AsyncClient(base_url=BASE, transport=transport, schema_check=False, **CREDENTIALS) as api:
+            for ident in ("abc", None, 1.9):
+                with pytest.raises(cwql.CWQLTypeError, match="int"):
+                    await api.get_one("/service/tickets", ident)  # type: ignore[arg-type]
+
+    asyncio.run(main())
+    assert seen == []
 
 
 def test_a_ratelimit_reset_far_away_ends_within_the_retry_budget() -> None:
@@ -238,6 +257,36 @@ def test_a_ratelimit_reset_far_away_ends_within_the_retry_budget() -> None:
     assert len(seen) == 1
 
 
+@pytest.mark.parametrize(("kwargs", "error"), [
+    ({"attempts": "3"}, cwql.CWQLTypeError), ({"attempts": 2.5}, cwql.CWQLTypeError),
+    ({"base": None}, cwql.CWQLTypeError), ({"total_seconds": "10"}, cwql.CWQLTypeError),
+    ({"total_seconds": float("nan")}, cwql.UsageError), ({"max_retry_after": float("nan")}, cwql.UsageError),
+    ({"max_retry_after": -1}, cwql.UsageError), ({"cap": float("inf")}, cwql.UsageError),
+])
+def test_a_retry_policy_that_bounds_nothing_is_refused(kwargs: dict[str, Any], error: type[Exception]) -> None:
+    # The kind of the reset above: a NaN budget compares false with everything and
+    # would bound no wait; a str raised TypeError from a comparison.
+    with pytest.raises(error, match="RetryPolicy"):
+        RetryPolicy(**kwargs)
+
+
+@pytest.mark.parametrize("rate", ["60", None, True, float("nan"), 0, -1])
+def test_a_request_rate_that_is_not_a_positive_number_is_refused(rate: Any) -> None:
+    with pytest.raises((cwql.CWQLTypeError, cwql.UsageError), match="requests_per_minute"):
+        RateLimiter(rate)
+    with pytest.raises((cwql.CWQLTypeError, cwql.UsageError), match="requests_per_minute"):
+        Client(base_url=BASE, requests_per_minute=rate, **CREDENTIALS)
+
+
+@pytest.mark.parametrize("env", [5, "CONNECTWISE_SITE=x", b"x", ["CONNECTWISE_SITE"]])
+def test_from_env_of_what_is_not_a_mapping_is_a_cwql_type_error(env: Any) -> None:
+    # It raised AttributeError ('int' object has no attribute 'get').
+    with pytest.raises(cwql.CWQLTypeError, match="env is a mapping"):
+        Client.from_env(env)
+    with pytest.raises(cwql.CWQLTypeError, match="env is a mapping"):
+        AsyncClient.from_env(env)
+
+
 def test_error_for_a_hostile_html_page_reads_its_start_once() -> None:
     # Issue 11: "<title" * n took quadratic time (1.8 s at 96 KB, on every retry).
     # At 6 MB a quadratic reading would take hours; the suite would time out.
@@ -247,6 +296,39 @@ def test_error_for_a_hostile_html_page_reads_its_start_once() -> None:
     assert error.message == "HTTP 502"
     late = error_for(502, b"x" * 100_000 + b"<title>Late</title>", "text/html")
     assert "Late" not in late.message  # only the start of a body is read
+
+
+class _CountingText(str):
+    """Text that counts the characters its ``find`` and slices go through."""
+
+    scanned = 0
+
+    def find(self, sub: Any, start: Any = None, end: Any = None) -> int:  # type: ignore[override]
+        found = super().find(sub, start, end)
+        first, last, _ = slice(start, end).indices(len(self))
+        _CountingText.scanned += (last if found < 0 else found) - first
+        return found
+
+    def __getitem__(self, key: Any) -> str:
+        found = super().__getitem__(key)
+        _CountingText.scanned += len(found)
+        return found
+
+
+@pytest.mark.parametrize("make", [
+    lambda n: "<title" * n, lambda n: "<title>" * n, lambda n: "<" * n, lambda n: "<a>" * n, lambda n: "<a" * n,
+    lambda n: "a<b>" * n, lambda n: ">" * n, lambda n: "<title>" + "x" * n, lambda n: "<title>x</title" * n,
+    lambda n: "<TITLE " * n + ">",
+], ids=["title-open", "title", "lt", "tag", "tag-open", "text-tag", "gt", "long-title", "title-close", "title-attrs"])
+def test_an_html_message_is_read_in_linear_work(make: Callable[[int], str]) -> None:
+    """A timing-free bound on error_for's HTML reading: the characters its searches go through."""
+    from cwql.http._errors import _html_message
+
+    for n in (100, 10_000):
+        text = make(n)
+        _CountingText.scanned = 0
+        _html_message(_CountingText(text))
+        assert _CountingText.scanned <= 3 * len(text) + 2000, (n, _CountingText.scanned)
 
 
 def test_no_secret_in_reprs_errors_or_httpx_log_lines(caplog: pytest.LogCaptureFixture) -> None:

@@ -62,6 +62,18 @@ def test_no_spelling_of_a_denied_field_passes(text: str) -> None:
     assert info.value.diagnostics
 
 
+@pytest.mark.parametrize("text", ["company/ıd = 5", "company/\u212ad = 5", "company/\uff49d = 5", "a/é = 1"])
+def test_a_non_ascii_letter_after_a_slash_is_named(text: str) -> None:
+    # It used to be reported as "an empty segment or a space around `/`".
+    with pytest.raises(cwql.ParseError) as info:
+        cwql.parse(text)
+    (d,) = info.value.diagnostics
+    at = text.index("/") + 1
+    assert (d.code, d.start, d.end) == ("E022", at, at + 1)
+    assert f"U+{ord(text[at]):04X}" in d.message
+    assert "ASCII" in (d.hint or "")
+
+
 @pytest.mark.parametrize(
     "text",
     ["company/name = 'x'", "summary = 'x'", "company = null", "company/_info/lastUpdated > [2024-01-01]"],

@@ -374,3 +374,40 @@ def test_check_names_the_enum_value_and_validate_accepts_another_case() -> None:
         cwql.validate('chargeToType = "Project"', endpoint="/time/entries")
     assert [d.code for d in info.value.diagnostics] == ["S014"]
     assert '"ProjectTicket"' in (info.value.diagnostics[0].hint or "")
+
+
+# ---- a condition in the right parameter (issue 12) -------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "hint"), [
+    ('customFields/value = "x"',
+     'customFieldConditions: caption="<the custom field\'s name>" and value="x"'),
+    ('customfields/caption = "Region"', 'customFieldConditions: caption="Region" and value ...'),
+])
+def test_a_custom_field_path_in_conditions_points_to_custom_field_conditions(text: str, hint: str) -> None:
+    """The executor's check said 'filter its members with childConditions', which the server refuses too."""
+    found = check(cwql.parse(text), schema=load(), endpoint="/service/tickets", kind="conditions", text=text)
+    s004 = [d for d in found if d.code == "S004"]
+    assert len(s004) == 1
+    assert s004[0].hint is not None
+    assert hint in s004[0].hint
+    assert "childConditions" not in s004[0].hint
+
+
+def test_a_child_condition_without_its_array_suggests_the_array_path() -> None:
+    text = 'value like "*@x*"'
+    found = check(cwql.parse(text), schema=load(), endpoint="/service/tickets", kind="childConditions", text=text)
+    assert [d.code for d in found] == ["S001"]
+    assert found[0].hint is not None
+    assert found[0].hint.startswith("did you mean customFields/value?")
+
+
+def test_a_custom_field_condition_in_conditions_points_to_custom_field_conditions() -> None:
+    """`caption="Region" and value="West"` in conditions was answered 'did you mean location or duration?'."""
+    text = 'caption="Region" and value="West"'
+    found = check(cwql.parse(text), schema=load(), endpoint="/service/tickets", kind="conditions", text=text)
+    assert [d.code for d in found] == ["S001", "S001"]
+    for d in found:
+        assert d.hint is not None
+        assert "send the condition as customFieldConditions" in d.hint
+        assert "location" not in d.hint

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as dt
 import inspect
@@ -219,6 +220,30 @@ def test_constructors_refuse_what_the_grammar_would(build: Any) -> None:
     # `summary=1 or id>0` from a Number an app built out of user text.
     with pytest.raises((cwql.ParseError, cwql.CWQLTypeError)):
         build()
+
+
+_WRONG = ["2024", None, 2024, 1.5, b"x", True, dt.date(2024, 1, 1), Path("a"), Number("1"), Op.EQ, object(),
+          ["a"], ()]
+_NODES = [Path, String, Number, Boolean, DateTime, And, Or, syntax.OrderBy, syntax.Fields]
+
+
+def test_datetime_of_text_is_a_cwql_type_error() -> None:
+    # Issue 11: DateTime("2024") escaped as a TypeError/AttributeError.
+    with pytest.raises(cwql.CWQLTypeError, match=r"cwql\.parse"):
+        DateTime("2024")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("cls", _NODES, ids=lambda c: c.__name__)
+def test_a_node_given_a_value_of_the_wrong_type_raises_a_cwql_error(cls: type) -> None:
+    """The kind of DateTime("2024"): OrderBy(None) and Fields(5) raised 'not iterable'."""
+    for value in _WRONG:
+        with contextlib.suppress(cwql.CWQLError):
+            cls(value)
+    for a in _WRONG:
+        for b in _WRONG:
+            for c in _WRONG:
+                with contextlib.suppress(cwql.CWQLError):
+                    Predicate(a, b, c)
 
 
 def test_hand_built_trees_print_what_they_mean() -> None:

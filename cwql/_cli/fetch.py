@@ -38,6 +38,17 @@ _PAGING_HELP = (
 _ONE = re.compile(r"^(?P<collection>.*[^/0-9].*?)/(?P<id>[0-9]+)/?$")
 
 
+def _per_minute(text: str) -> float:
+    # In the CLI's words, before the client's (which name the Python argument).
+    try:
+        rate = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of requests") from None
+    if not 0 < rate < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text} is not a rate: give a number of requests above 0")
+    return rate
+
+
 def _common(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("-c", "--conditions", metavar="EXPR", help="the conditions parameter")
     sub.add_argument("--child", dest="child_conditions", metavar="EXPR",
@@ -50,7 +61,7 @@ def _common(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--demo", action="store_true",
                      help="query the embedded fake PSA with its demo data (no credentials needed)")
     sub.add_argument("--base-url", metavar="URL", help="the API root, e.g. https://host/v4_6_release/apis/3.0/")
-    sub.add_argument("--requests-per-minute", type=float, default=None, metavar="N",
+    sub.add_argument("--requests-per-minute", type=_per_minute, default=None, metavar="N",
                      help="client-side rate limit (default: 60, the documented per-member limit)")
 
 
@@ -91,7 +102,7 @@ class _Usage(Exception):
 
 def _client(args: argparse.Namespace) -> Any:
     from ..http import Client
-    from ..http._client import ENVIRONMENT, missing_settings
+    from ..http._client import ENVIRONMENT, missing_settings, with_overrides
 
     options: dict[str, Any] = {"schema_check": args.schema_check}
     if args.requests_per_minute is not None:
@@ -100,7 +111,7 @@ def _client(args: argparse.Namespace) -> Any:
         from ..testing import FakePSA
 
         return FakePSA.demo().client(**options)
-    settings = {**Client.env_arguments(), **({"base_url": args.base_url} if args.base_url else {})}
+    settings = with_overrides(Client.env_arguments(), {"base_url": args.base_url} if args.base_url else {})
     missing = missing_settings(settings)
     if missing:
         names = [ENVIRONMENT[name] for name in missing]
@@ -183,7 +194,8 @@ def run_get(args: argparse.Namespace) -> int:
                 ("--limit", args.limit), ("--page-size", args.page_size),
             ) if value is not None] + (["--paging"] if args.paging != "auto" else [])
             if given:
-                raise _Usage(f"{args.path} names one record; {', '.join(given)} apply to lists only")
+                verb = "applies" if len(given) == 1 else "apply"
+                raise _Usage(f"{args.path} names one record; {', '.join(given)} {verb} to lists only")
             record = client.get_one(one["collection"], int(one["id"]), fields=args.fields)
             if args.format == "json":
                 sys.stdout.write(json.dumps(record, ensure_ascii=False, indent=2) + "\n")

@@ -82,10 +82,14 @@ def run_decode(args: argparse.Namespace) -> int:
     from ..errors import EncodingError
 
     try:
-        print(decode(read_expr(args, "text")))
+        text = read_expr(args, "text")
+        print(decode(text))
     except EncodingError as e:
         print(f"cwql decode: {e}", file=sys.stderr)
         return 2
+    if "+" in text:  # decode() keeps it, as the inverse of encode(); the server does not
+        print("cwql decode: warning: the server reads a raw `+` in a query string as a space; "
+              "it is printed as `+` here (a `+` meant as itself is sent as %2B)", file=sys.stderr)
     return 0
 
 

@@ -43,7 +43,7 @@ def register(subs: Any) -> None:
         help="close a connection that sends nothing for this long (default: 30)",
     )
     serve.add_argument(
-        "--requests-per-minute", type=int, default=1000, metavar="N",
+        "--requests-per-minute", type=_rate, default=1000, metavar="N",
         help="rate limit per API member (default: 1000; 0: no limit)",
     )
     serve.add_argument(
@@ -63,6 +63,17 @@ def _port(text: str) -> int:
     if not 0 <= port <= 65535:
         raise argparse.ArgumentTypeError(f"{port} is not a port: ports run 0-65535")
     return port
+
+
+def _rate(text: str) -> int:
+    # Checked here, in the CLI's words: the library's message speaks of None.
+    try:
+        rate = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of requests") from None
+    if rate < 0:
+        raise argparse.ArgumentTypeError(f"{rate} is not a rate: give at least 1, or 0 for no limit")
+    return rate
 
 
 def _schema(value: str) -> Any:

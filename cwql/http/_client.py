@@ -75,6 +75,7 @@ ENVIRONMENT = {
     "base_url": "CONNECTWISE_BASE_URL",
 }
 _REQUIRED = ("company_id", "public_key", "private_key", "client_id")
+_CODEBASE = "v4_6_release"  # the codebase a site's API answers under by default
 
 
 class SchemaWarning(UserWarning):
@@ -98,6 +99,21 @@ class ClientOptions(TypedDict, total=False):
     limiter: RateLimiter
     schema_check: bool
     schema: Schema
+
+
+def with_overrides(found: Mapping[str, str], overrides: Mapping[str, Any]) -> dict[str, Any]:
+    """Settings from the environment with ``overrides`` on top; a given ``base_url``
+    replaces the environment's ``site`` and ``codebase``, a given ``site`` or
+    ``codebase`` its ``base_url`` (the client takes one way of saying where).
+    Within the environment, ``CONNECTWISE_BASE_URL`` wins (docs/executor.md)."""
+    settings: dict[str, Any] = dict(found)
+    if overrides.get("base_url") is not None or settings.get("base_url"):
+        settings.pop("site", None)
+        settings.pop("codebase", None)
+    if overrides.get("site") is not None or overrides.get("codebase") is not None:
+        settings.pop("base_url", None)
+    settings.update(overrides)
+    return settings
 
 
 def missing_settings(settings: Mapping[str, object]) -> list[str]:
@@ -184,7 +200,7 @@ class _Base:
         private_key: str | None = None,
         client_id: str | None = None,
         site: str | None = None,
-        codebase: str = "v4_6_release",
+        codebase: str = _CODEBASE,
         base_url: str | None = None,
         requests_per_minute: float = 60,
         max_url_length: int = MAX_URL_LENGTH,
@@ -204,6 +220,12 @@ class _Base:
             raise ConfigurationError(
                 f"Client needs {', '.join(missing)}: pass them as keyword arguments, or use "
                 f"Client.from_env() with {', '.join(ENVIRONMENT[n] for n in missing)} set"
+            )
+        if base_url is not None and (site is not None or codebase != _CODEBASE):
+            ignored = "site" if site is not None else f"codebase={codebase!r}"
+            raise ConfigurationError(
+                f"Client takes base_url or site (with codebase), not both: base_url is the whole API "
+                f"root (https://host/v4_6_release/apis/3.0/), so {ignored} would be ignored; give one"
             )
         assert company_id is not None
         assert public_key is not None
@@ -254,6 +276,8 @@ class _Base:
     def env_arguments(env: Mapping[str, str] | None = None) -> dict[str, str]:
         """The settings found in ``CONNECTWISE_*`` variables of ``env`` (default ``os.environ``)."""
         source = os.environ if env is None else env
+        if not isinstance(source, Mapping):
+            raise CWQLTypeError(f"env is a mapping of variable names to values, not {type(source).__name__}")
         return {name: source[variable] for name, variable in ENVIRONMENT.items() if source.get(variable)}
 
     def __repr__(self) -> str:
@@ -381,18 +405,22 @@ class _Base:
         if not isinstance(method, str) or method.upper() not in _METHODS:
             raise _errors.UsageError(f"method must be one of {', '.join(sorted(_METHODS))}, not {method!r}")
         path = _normal_path(path)
+        headers: dict[str, str] = {}
         if params is None:
             url = Query().url(self.base_url, path)
             query_string = ""
         elif isinstance(params, Query):
             url = params.url(self.base_url, path)
             query_string = ""
+            headers.update(params.headers())  # pageId means nothing to the server without it
         elif isinstance(params, Mapping):
             pairs = []
             for name, value in params.items():
                 if not isinstance(name, str) or isinstance(value, bool) or not isinstance(value, (str, int, float)):
                     raise CWQLTypeError("params maps names (str) to str, int or float values")
                 pairs.append(f"{encode(name)}={encode(str(value))}")
+                if name.lower() == "pageid":  # the server ignores pageId without forward-only paging
+                    headers.update(Query(page_id=0).headers())
             url = Query().url(self.base_url, path)
             query_string = "&".join(pairs)
         else:
@@ -400,7 +428,6 @@ class _Base:
         if query_string:
             url += "?" + query_string
         content = None
-        headers: dict[str, str] = {}
         if body is not None:
             try:
                 content = _json.dumps(body, ensure_ascii=False, allow_nan=False).encode("utf-8")
@@ -579,7 +606,7 @@ class Client(_Base):
         private_key: str | None = None,
         client_id: str | None = None,
         site: str | None = None,
-        codebase: str = "v4_6_release",
+        codebase: str = _CODEBASE,
         base_url: str | None = None,
         requests_per_minute: float = 60,
         max_url_length: int = MAX_URL_LENGTH,
@@ -603,7 +630,7 @@ class Client(_Base):
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Unpack[ClientOptions]) -> Client:
         """A client configured from ``CONNECTWISE_*`` environment variables (and overrides)."""
-        return cls(**{**cls.env_arguments(env), **overrides})  # type: ignore[arg-type]
+        return cls(**with_overrides(cls.env_arguments(env), overrides))
 
     def __enter__(self) -> Client:
         return self
@@ -728,7 +755,9 @@ class Client(_Base):
 
         ``path`` is relative to ``base_url`` (``/service/tickets/1``);
         ``params`` a mapping of query parameters (each value percent-encoded)
-        or a :class:`~cwql.Query`; ``json`` a body sent as JSON. Returns the
+        or a :class:`~cwql.Query` (a ``pageId`` in either is sent with the
+        ``pagination-type: forward-only`` header, without which the server
+        ignores it); ``json`` a body sent as JSON. Returns the
         answer's JSON, or None for an empty body. Only idempotent methods
         (GET, HEAD, OPTIONS, PUT, DELETE) are retried after any transient
         failure; POST and PATCH only after a 429 or a refused connection,
@@ -765,7 +794,7 @@ class AsyncClient(_Base):
         private_key: str | None = None,
         client_id: str | None = None,
         site: str | None = None,
-        codebase: str = "v4_6_release",
+        codebase: str = _CODEBASE,
         base_url: str | None = None,
         requests_per_minute: float = 60,
         max_url_length: int = MAX_URL_LENGTH,
@@ -789,7 +818,7 @@ class AsyncClient(_Base):
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Unpack[ClientOptions]) -> AsyncClient:
         """An async client configured from ``CONNECTWISE_*`` environment variables (and overrides)."""
-        return cls(**{**cls.env_arguments(env), **overrides})  # type: ignore[arg-type]
+        return cls(**with_overrides(cls.env_arguments(env), overrides))
 
     async def __aenter__(self) -> AsyncClient:
         return self

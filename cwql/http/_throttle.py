@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from ..errors import UsageError
+from ..errors import CWQLTypeError, UsageError
 
 __all__ = ["RateLimiter", "RetryPolicy", "parse_retry_after"]
 
@@ -36,6 +36,7 @@ class RateLimiter:
     def __init__(self, requests_per_minute: float = 60, *, clock: Callable[[], float] = time.monotonic,
                  wall: Callable[[], float] = time.time,
                  sleep: Callable[[float], None] = time.sleep) -> None:
+        _check_number("requests_per_minute", requests_per_minute)
         if not requests_per_minute > 0:
             raise UsageError(f"requests_per_minute must be positive, not {requests_per_minute!r}")
         self.requests_per_minute = float(requests_per_minute)
@@ -104,6 +105,14 @@ class RateLimiter:
                 self.pause(min(max(seconds, 0.0), max_pause))
 
 
+def _check_number(name: str, value: object) -> None:
+    """``value`` is a real number of seconds (or a rate): not a bool, text or NaN."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise CWQLTypeError(f"{name} is a number, not {type(value).__name__}")
+    if math.isnan(value):
+        raise UsageError(f"{name} must be a number, not NaN")
+
+
 def _number(value: object) -> float | None:
     if not isinstance(value, str) or len(value) > 64:
         return None
@@ -159,6 +168,14 @@ class RetryPolicy:
     rng: random.Random = field(default_factory=random.Random, compare=False, repr=False)
 
     def __post_init__(self) -> None:
+        if isinstance(self.attempts, bool) or not isinstance(self.attempts, int):
+            raise CWQLTypeError(f"RetryPolicy.attempts is an int, not {type(self.attempts).__name__}")
+        for name in ("total_seconds", "base", "cap", "max_retry_after"):
+            _check_number(f"RetryPolicy.{name}", getattr(self, name))
+        if not math.isfinite(self.base) or not math.isfinite(self.cap):
+            raise UsageError("RetryPolicy.base and cap are finite numbers of seconds")
+        if self.max_retry_after < 0:
+            raise UsageError("RetryPolicy.max_retry_after must not be negative")
         if self.attempts < 1:
             raise UsageError("RetryPolicy.attempts counts the first try too, so it must be at least 1")
         if self.base < 0 or self.cap < 0 or self.total_seconds < 0:

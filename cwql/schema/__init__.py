@@ -12,6 +12,7 @@ from .. import _lazy
 
 if _typing.TYPE_CHECKING:
     from ._checker import check as check
+    from ._checker import holds_datetimes as holds_datetimes
     from ._core import INFO_KEYS as INFO_KEYS
     from ._core import Field as Field
     from ._core import Model as Model
@@ -27,7 +28,7 @@ if _typing.TYPE_CHECKING:
     from ._types import Scalar as Scalar
 
 __getattr__, __dir__, __all__ = _lazy.attach(__name__, {
-    "_checker": ["check"],
+    "_checker": ["check", "holds_datetimes"],
     "_core": ["INFO_KEYS", "Field", "Model", "Resolved", "Schema", "Unresolved"],
     "_loader": ["BUNDLED_VERSION", "load"],
     "_openapi": ["from_openapi"],

@@ -22,7 +22,7 @@ from .._codes import CODES
 from .._evaluator import compile_predicate
 from .._printer import to_text
 from .._semantics import text_key
-from ..errors import Diagnostic
+from ..errors import Diagnostic, SchemaError
 from ..syntax import (
     Boolean,
     DateTime,
@@ -38,10 +38,18 @@ from ..syntax import (
     String,
     walk,
 )
-from ._core import CUSTOM_FIELD_MODEL, Model, Resolved, Schema, Unresolved, _close_matches
+from ._core import (
+    CUSTOM_FIELD_MODEL,
+    INFO_KEYS,
+    Model,
+    Resolved,
+    Schema,
+    Unresolved,
+    _close_matches,
+)
 from ._types import ArrayOf, Ref, Scalar
 
-__all__ = ["check"]
+__all__ = ["check", "holds_datetimes"]
 
 
 _TEXTUAL = frozenset({"string", "object", "any"})
@@ -62,6 +70,34 @@ def check(
     """
     _, model = schema.endpoint(endpoint)
     return list(_Checker(schema, model, kind, text or "").run(node))
+
+
+def holds_datetimes(path: str, *, schema: Schema | None = None, endpoint: str | None = None,
+                    kind: str = "conditions") -> bool:
+    """Whether ``path`` names a field that holds date-times, where a ``[date]`` is only midnight.
+
+    By ``schema`` when it lists ``endpoint``: a ``datetime`` field, or a
+    ``string`` one named like a date (the spec types ``closedDate`` as text).
+    Otherwise by name: a last segment named like a date (``dateEntered``,
+    ``closedDate``) or an ``_info`` datetime (``lastUpdated``).
+    """
+    last = path.rsplit("/", 1)[-1]
+    named = _NAMED_LIKE_A_DATE.search(last) is not None
+    if schema is not None and endpoint is not None:
+        try:
+            _, model = schema.endpoint(endpoint)
+        except SchemaError:
+            model = None
+        if model is not None:
+            found = schema.resolve(model, path, kind=kind)
+            if isinstance(found, Unresolved):
+                return False
+            return found.type == _DATETIME or (found.type == _STRING and named)
+    return named or INFO_KEYS.get(last) == _DATETIME
+
+
+_DATETIME = Scalar("datetime")
+_STRING = Scalar("string")
 
 
 class _Checker:
@@ -98,8 +134,8 @@ class _Checker:
 
     # ---- paths ---------------------------------------------------------------
 
-    def path(self, path: Path, *, sorting: bool = False) -> Iterator[Diagnostic]:
-        """Findings about the path alone; yields nothing more when it does not resolve."""
+    def path(self, path: Path, *, sorting: bool = False, pred: Predicate | None = None) -> Iterator[Diagnostic]:
+        """Findings about the path alone (``pred``: the condition it is tested in, for hints)."""
         found = self.resolve(path.name)
         if isinstance(found, Unresolved):
             yield self.unknown(path, found)
@@ -109,12 +145,13 @@ class _Checker:
                             path.span, f"write {found.canonical}", found.canonical)
         if (found.array_at is not None and self.kind == "conditions") or (sorting and found.array_at is not None):
             array = "/".join(path.name.split("/")[: found.array_at + 1])
-            yield self.diag(
-                "S004", f"`{array}` is an array; conditions cannot look inside it",
-                path.span,
-                "sort by a field that is not in an array" if sorting else
-                f"filter its members with childConditions: {path.name} ...",
-            )
+            if sorting:
+                hint = "sort by a field that is not in an array"
+            elif found.array_at == 0 and found.fields[0].type == ArrayOf(Ref(CUSTOM_FIELD_MODEL)):
+                hint = f"send it as customFieldConditions: {_custom_field_condition(path, pred)}"
+            else:
+                hint = f"filter its members with childConditions: {path.name} ..."
+            yield self.diag("S004", f"`{array}` is an array; conditions cannot look inside it", path.span, hint)
         if self.kind == "childConditions" and found.array_at is None:
             arrays = [f.name for f in self.model.fields.values() if isinstance(f.type, ArrayOf)]
             listed = ", ".join(arrays[:5]) if arrays else "none"
@@ -132,13 +169,36 @@ class _Checker:
             fields = ", ".join(self.schema.model(CUSTOM_FIELD_MODEL).fields)
             return self.diag("S010", f"`{found.name}` is not a column of a custom-field row", span,
                              f"customFieldConditions filter on {fields}; e.g. caption=\"Region\" and value=\"West\"")
-        hint = f"did you mean {' or '.join(found.suggestions)}?" if found.suggestions else None
+        suggestions = found.suggestions
+        if self.kind == "childConditions" and found.index == 0:
+            # A member's field without its array (`value` for customFields/value).
+            suggestions = (*self._in_arrays(found.name), *suggestions)
+        hint = f"did you mean {' or '.join(suggestions)}?" if suggestions else None
+        if self.kind in ("conditions", "childConditions") and found.index == 0 and \
+                "customFields" in self.model.fields and \
+                self.schema.model(CUSTOM_FIELD_MODEL).field(found.name) is not None:
+            # `caption="Region" and value="West"`, in the wrong parameter.
+            custom = (f"`{found.name}` is a column of custom-field rows, which customFieldConditions "
+                      'filter: for a custom field, send the condition as customFieldConditions, e.g. '
+                      'caption="Region" and value="West" (with cwql: CF("Region") == "West")')
+            hint = custom if self.kind == "conditions" or hint is None else f"{hint} {custom[0].upper()}{custom[1:]}"
         return self.diag("S001", f"{found.reason}", span, hint)
+
+    def _in_arrays(self, name: str) -> list[str]:
+        """``array/name`` for each array field of the endpoint's model whose members have ``name``."""
+        out = []
+        for field in self.model.fields.values():
+            item = field.type.item if isinstance(field.type, ArrayOf) else None
+            if isinstance(item, Ref):
+                member = self.schema.model(item.model).field(name)
+                if member is not None:
+                    out.append(f"{field.name}/{member.name}")
+        return out
 
     # ---- predicates ------------------------------------------------------------
 
     def predicate(self, pred: Predicate) -> Iterator[Diagnostic]:
-        findings = list(self.path(pred.path))
+        findings = list(self.path(pred.path, pred=pred))
         yield from findings
         found = self.resolve(pred.path.name)
         if isinstance(found, Unresolved) or any(d.code in ("S004",) for d in findings):
@@ -303,3 +363,11 @@ def _compare_hint(kind: str) -> str:
 def _is_number(text: str) -> bool:
     return re.fullmatch(r"\s*-?(\d+(\.\d*)?|\.\d+)\s*", text) is not None
 
+
+def _custom_field_condition(path: Path, pred: Predicate | None) -> str:
+    """``customFields/value = "x"`` as customFieldConditions: ``caption="<...>" and value="x"``."""
+    column = path.name.split("/", 1)[1] if "/" in path.name else "value"
+    test = f"{column} ..." if pred is None else to_text(Predicate(Path(column), pred.op, pred.value))
+    if column.lower() == "caption":
+        return f"{test} and value ... (with cwql: CF(caption) and a comparison)"
+    return f'caption="<the custom field\'s name>" and {test} (with cwql: CF(name) and a comparison)'
