@@ -197,24 +197,12 @@ _MIDNIGHT_EFFECT = {
 def _holds_datetimes(path: str, ctx: Context) -> bool:
     """Whether the field at ``path`` holds date-times: by the schema, else by its name."""
     # Imported here: only a date at one of these operators gets this far.
-    from ...errors import SchemaError
-    from ...schema import Resolved, Scalar, load
-    from ...schema._checker import _NAMED_LIKE_A_DATE
+    from ...schema import holds_datetimes, load
 
-    named = _NAMED_LIKE_A_DATE.search(path.rsplit("/", 1)[-1]) is not None
-    if ctx.endpoint is None:
-        return named
-    try:
+    schema = None
+    if ctx.endpoint is not None:
         schema = ctx.schema if ctx.schema is not None else load()
-        _, model = schema.endpoint(ctx.endpoint)
-    except SchemaError:
-        return named  # S013 says the endpoint is unknown; the name still tells
-    found = schema.resolve(model, path, kind=ctx.kind)
-    if not isinstance(found, Resolved):
-        return named
-    kind = found.type.name if isinstance(found.type, Scalar) else None
-    # The spec types some date fields as strings (closedDate, dateResolved).
-    return kind == "datetime" or (kind == "string" and named)
+    return holds_datetimes(path, schema=schema, endpoint=ctx.endpoint, kind=ctx.kind)
 
 
 @rule("V010", kinds=frozenset({"conditions", "childConditions"}), visits=(Predicate,))
