@@ -585,6 +585,23 @@ _CODES = (
         fix='summary contains "[[]urgent]"',
         fixable="unsafe",
     ),
+    _c("V010", "date-as-midnight", "warning",
+        summary="`= [date]` or `<= [date]` on a datetime field: the date is one instant, midnight UTC.",
+        message="a date on a datetime field is midnight UTC: `{condition}` {effect}",
+        what=("A bracketed date (no time) compared with `=`, `!=`, `<=`, `in` or `not in` to a "
+              "field that holds date-times: the schema's type when the endpoint is known, else a "
+              "field named like a date (`dateEntered`, `closedDate`). `<` and `>=` are left alone "
+              "(midnight is the day's edge), and so is `>`, which reads either way. The fix writes "
+              "the whole UTC day, as the DSL does for a Python `date` (see the date table in "
+              "docs/language.md); to mean midnight itself, write the time: `[2024-03-31T00:00:00Z]`."),
+        why=("The server reads a bracketed date as midnight (cwql models it as UTC), so "
+             "`dateEntered <= [2024-03-31]` leaves out every record of 31 March after midnight, and "
+             "`dateEntered = [2024-03-31]` matches almost nothing: a result that looks right and is "
+             "not. The fix changes what the query matches, so it is unsafe."),
+        example="dateEntered <= [2024-03-31]",
+        fix="dateEntered < [2024-04-01]",
+        fixable="unsafe",
+    ),
     _c("L001", "mixed-and-or", "warning",
         summary="`and` and `or` mixed without parentheses.",
         message="`and` inside `or` without parentheses: the server's precedence is not documented",

@@ -110,6 +110,13 @@ _LOOKALIKES = {
     "\u3000": "a plain space", "\u200b": "nothing (it is invisible)",
     "\ufeff": "nothing (it is invisible)", "\u2044": "/", "\u2215": "/", "\uff0f": "/",
 }
+# The full-width forms of ASCII (U+FF01-U+FF5E), which an East Asian input method types for
+# every key: `ａｎｄ`, `！＝`, `ｉｄ`. Each stands for one ASCII character, and a run of them
+# is repaired at once.
+_FULL_WIDTH = range(0xFF01, 0xFF5F)
+for _code in _FULL_WIDTH:
+    _LOOKALIKES.setdefault(chr(_code), chr(_code - 0xFEE0))
+del _code
 
 
 def explain(text: str, error: UnexpectedInput, start: str) -> Diagnostic:
@@ -755,6 +762,14 @@ def _lookalike(text: str, at: int, c: str) -> Repair | None:
     if ascii_.startswith("nothing"):
         return Repair("Remove the invisible character", ((at, at + 1, ""),))
     edits = [(at, at + 1, ascii_)]
+    if ascii_ not in ("'", '"') and ord(c) in _FULL_WIDTH:
+        # The run of full-width characters it starts (`ａｎｄ`, `＞＝`), up to a quote: what a
+        # quote opens is the value, left as written.
+        end = at + 1
+        while end < len(text) and ord(text[end]) in _FULL_WIDTH and text[end] not in "\uff02\uff07":
+            end += 1
+        run = "".join(chr(ord(x) - 0xFEE0) for x in text[at:end])
+        return Repair(f"Write `{run}`", ((at, end, run),))
     if ascii_ in ("'", '"'):
         # The closing quote of the pair, on the same line: both become ASCII.
         line_end = text.find("\n", at)

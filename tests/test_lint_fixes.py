@@ -9,6 +9,8 @@ linter offers parses.
 
 from __future__ import annotations
 
+import datetime as _dt
+
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -23,7 +25,12 @@ from .conftest import examples
 from .strategies import expressions, messy_text
 
 _MISTAKES = ("==", "&&", "||", "<>", "is null", "is not null", "=>", "=<", "bare date",
-             "smart quotes")
+             "smart quotes", "full-width")
+
+
+def _full_width(text: str) -> str:
+    """``text`` as an East Asian input method types it: each visible ASCII character full-width."""
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
 
 
 def _inject(text: str, mistake: str, which: int) -> str | None:
@@ -52,12 +59,21 @@ def _inject(text: str, mistake: str, which: int) -> str | None:
             elif mistake == "bare date" and isinstance(value, DateTime) and node.op.is_ordering \
                     and len(text[first.span[0]:first.span[1]]) == 12:  # [YYYY-MM-DD]
                 places.append((first.span[0], first.span[1], text[first.span[0] + 1:first.span[1] - 1]))
+            elif mistake == "full-width" and not isinstance(value, Null) \
+                    and node.op in (Op.EQ, Op.NE, Op.LT, Op.LE, Op.GT, Op.GE):
+                places.append((*gap, _full_width(written)))
             elif mistake == "smart quotes" and isinstance(value, String) \
                     and text[first.span[0]] == '"':
                 body = text[first.span[0] + 1:first.span[1] - 1]  # as written, escapes and all
                 if '"' not in body and "\u201c" not in body and "\u201d" not in body:
                     places.append((*first.span, f"\u201c{body}\u201d"))
-        elif isinstance(node, And | Or) and mistake in ("&&", "||"):
+        elif isinstance(node, And | Or) and mistake in ("&&", "||", "full-width"):
+            if mistake == "full-width":
+                for a, b in zip(node.operands, node.operands[1:], strict=False):
+                    assert a.span is not None
+                    assert b.span is not None
+                    places.append((a.span[1], b.span[0], _full_width(text[a.span[1]:b.span[0]])))
+                continue
             if (mistake == "&&") != isinstance(node, And):
                 continue
             for a, b in zip(node.operands, node.operands[1:], strict=False):
@@ -68,6 +84,21 @@ def _inject(text: str, mistake: str, which: int) -> str | None:
         return None
     start, end, content = places[which % len(places)]
     return text[:start] + content + text[end:]
+
+
+def test_full_width_operators_and_keywords_are_repaired_in_one_fix() -> None:
+    """Issue 13: full-width operators (and the keywords typed with them) get a safe fix."""
+    broken = "a ＝ 1 ａｎｄ b ＞＝ 2 ｏｒ c ！＝ 3"
+    [finding] = [f for f in check(broken) if f.code.startswith("E")]
+    assert finding.code == "E028"
+    assert finding.fix is not None
+    assert finding.fix.applicability == "safe"
+    assert apply_edits(broken, finding.fix.edits) == "a = 1 and b >= 2 or c != 3"
+    # What a quote opens is the value: it stays as written.
+    quoted = 'ｓｕｍｍａｒｙ ＝ ＂ＡＢ＂'
+    [finding] = [f for f in check(quoted) if f.code.startswith("E")]
+    assert finding.fix is not None
+    assert apply_edits(quoted, finding.fix.edits) == 'summary = "ＡＢ"'
 
 
 @given(expressions, st.sampled_from(_MISTAKES), st.integers(0, 10))
@@ -106,3 +137,41 @@ def test_every_fix_offered_parses(text: str, kind: str) -> None:
     for finding in findings:
         if finding.fix is not None and finding.code.startswith("E"):
             parse_kind(apply_edits(text, finding.fix.edits), kind)
+
+
+# ---- V010: a date on a datetime field, one model with the DSL and the evaluator -------
+
+_DAY_OPS = {"=": "__eq__", "!=": "__ne__", "<=": "__le__", "in": "in_", "not in": "not_in"}
+
+
+@given(st.sampled_from(sorted(_DAY_OPS)),
+       st.lists(st.dates(min_value=_dt.date(1, 1, 2)), min_size=1, max_size=3, unique=True),
+       st.integers(0, 86_399))
+@examples(200)
+def test_date_as_midnight_fix_is_the_dsl_s_day_and_the_evaluator_agrees(
+        op: str, days: list[_dt.date], second: int) -> None:
+    """Issue 12: the linter flags `= [date]`, `<= [date]` (and `!=`, `in`, `not in`) on a
+    datetime field; its fix is the query the DSL builds for Python dates
+    (``cwql._semantics.day_range``), and it matches an instant inside the day exactly as
+    the whole-day reading says, in ``cwql.evaluate``."""
+    from cwql import F, evaluate
+
+    listed = op in ("in", "not in")
+    if not listed:
+        days = days[:1]
+    values = ", ".join(f"[{d.isoformat()}]" for d in days)
+    text = f"dateEntered {op} ({values})" if listed else f"dateEntered {op} {values}"
+    found = [f for f in check(text, select=["V010"]) if f.code == "V010"]
+    assert len(found) == 1, text
+    fix = found[0].fix
+    assert fix is not None
+    assert fix.applicability == "unsafe"  # it changes what the query matches
+    fixed = parse_kind(apply_edits(text, fix.edits), "conditions")
+    field = F.dateEntered
+    dsl = getattr(field, _DAY_OPS[op])(days if listed else days[0])
+    assert to_text(fixed) == to_text(dsl)
+    assert check(to_text(fixed), select=["V010"]) == []  # fixed for good
+    # An instant inside the first day: in the day for `=`, `<=`, `in`; outside for the others.
+    at = _dt.datetime.combine(days[0], _dt.time(), _dt.UTC) + _dt.timedelta(seconds=second)
+    record = {"dateEntered": at.isoformat().replace("+00:00", "Z")}
+    assert evaluate(fixed, record) is (op in ("=", "<=", "in"))

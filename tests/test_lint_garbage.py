@@ -167,8 +167,9 @@ def test_symlink_loops_and_unreadable_paths(tmp_path: Path) -> None:
 
 
 def test_hostile_gitignore_patterns(tmp_path: Path) -> None:
-    # Each pattern took exponential (or high-polynomial) time as a backtracking
-    # regex on the paths below; the command's timeout turns a hang into a failure.
+    # Each pattern took exponential (or high-polynomial) time as a backtracking regex on
+    # the paths below. The bound is not timed: test_lint_globs.py checks that a compiled
+    # segment has one star the engine can return into; here the answers on real paths.
     (tmp_path / ".gitignore").write_text(
         "**/" * 12 + "x.cwql\n"
         + "*a" * 14 + "*b.cwql\n"
@@ -184,3 +185,45 @@ def test_hostile_gitignore_patterns(tmp_path: Path) -> None:
 
     linted = sorted(Path(item["filename"]).name for item in json.loads(r.stdout))
     assert linted == sorted(["y.cwql", "a" * 200 + ".cwql"])
+
+
+def test_a_folder_that_cannot_be_listed_is_a_finding(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """No false green: os.walk skips a folder it cannot list unless told; the walk reports it
+    as an F001 finding (exit 1), as ruff reports E902, and the rest is still linted."""
+    from cwql.lint._config import Config
+    from cwql.lint._engine import Linter
+    from cwql.lint._files import discover
+    from cwql.lint._runner import Runner
+
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "locked" / "q.cwql").write_text("a == 1\n", encoding="utf-8")
+    (tmp_path / "open.cwql").write_text("a = 1\n", encoding="utf-8")
+    locked = str(tmp_path / "locked")
+    real_scandir = os.scandir
+
+    def scandir(path: object = ".") -> object:  # os.walk lists each folder with os.scandir
+        if os.path.realpath(path) == os.path.realpath(locked):  # type: ignore[type-var]
+            raise PermissionError(13, "Permission denied", os.fspath(path))  # type: ignore[type-var]
+        return real_scandir(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    monkeypatch.chdir(tmp_path)
+    config = Config(root=tmp_path)
+    targets, _ = discover(["."], config)
+    assert sorted(t.relative for t in targets) == ["locked", "open.cwql"]
+    runner = Runner(config, Linter(config.enabled()))
+    [result] = [runner.load(t) for t in targets if t.relative == "locked"]
+    assert not isinstance(result, str)
+    assert [(f.code, f.message) for f in result.findings] == [  # type: ignore[union-attr]
+        ("F001", "cannot read the file: a folder cwql cannot list (Permission denied)")]
+    # Through the command, where the machine lets a folder be locked (not as root).
+    if os.geteuid() != 0:
+        monkeypatch.undo()
+        os.chmod(locked, 0)
+        try:
+            r = lint(tmp_path)
+        finally:
+            os.chmod(locked, 0o755)
+        assert r.returncode == 1
+        assert "locked:1:1: F001 error: cannot read the file: a folder cwql cannot list" in r.stdout

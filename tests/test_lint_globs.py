@@ -102,3 +102,21 @@ def test_agrees_with_the_reference(units: list[str], anchored: bool, dir_only: b
     except ValueError:
         return  # a class such as [b-a]
     assert compiled.matches(path, is_dir) == reference(pattern, path, is_dir)
+
+
+@given(st.lists(st.one_of(_segment, st.just("**")), min_size=1, max_size=6))
+@examples(300)
+def test_a_segment_has_one_star_the_engine_can_return_into(units: list[str]) -> None:
+    """The timing-free bound behind the hostile patterns of test_lint_garbage.py: every star
+    of a compiled segment but the last sits in an atomic group, so the regex engine never
+    backtracks into it and a match costs O(len(pattern) * len(path)); `**` is matched by a
+    set of states (at most one per unit), never by backtracking."""
+    try:
+        compiled = compile_pattern("/".join(units))
+    except ValueError:
+        return
+    for unit in compiled._units:
+        if unit is None:  # `**`
+            continue
+        regex = unit.pattern
+        assert regex.count(".*") - regex.count("(?>.*?") <= 1, regex

@@ -61,7 +61,7 @@ def repo(tmp_path: Path) -> Path:
 
 def test_every_seeded_mistake_is_found_and_nothing_else(repo: Path) -> None:
     seeded = _seeded()
-    assert len(seeded) == 25  # the marks themselves are read
+    assert len(seeded) == 31  # the marks themselves are read
     found = _findings(repo)
     assert sorted(found) == sorted(seeded)  # each once, none more
 
@@ -89,13 +89,18 @@ def test_fix_leaves_only_the_findings_with_no_obvious_repair(repo: Path) -> None
     before = Counter(code for _, _, code in _findings(repo))
     r = cwql("lint", "--isolated", "--fix", ".", cwd=repo)
     assert r.returncode == 1
-    assert "fixed 17 problems" in r.stderr
+    assert "fixed 21 problems" in r.stderr
     after = Counter(code for _, _, code in _findings(repo))
-    # 25 findings before, 8 after: the syntax errors with one obvious repair are gone.
-    assert (sum(before.values()), sum(after.values())) == (25, 8)
-    assert after == Counter({"V001": 2, "L003": 2, "E031": 1, "L007": 1, "V002": 1, "E014": 1})
-    # With --unsafe-fixes, V001 (a string literal) and V002 go too; the DSL's V001 cannot be
-    # written back into a Python expression.
+    # 31 findings before, 10 after: the syntax errors with one obvious repair are gone (`==`,
+    # `&&`, `||`, `<>`, `is null`, `is not null`, bare dates, smart quotes, full-width `＝`,
+    # `=<`, `=>`, dotted paths, a leading `conditions=`). What is left has no repair that keeps
+    # the meaning: a contradiction, an impossible date, parameters to split or move, and the
+    # unsafe fixes of V001, V002 and V010.
+    assert (sum(before.values()), sum(after.values())) == (31, 10)
+    assert after == Counter({"V001": 2, "L003": 2, "V010": 2, "E031": 1, "L007": 1, "V002": 1,
+                             "E014": 1})
+    # With --unsafe-fixes, V001 (a string literal), V002 and V010 go too; the DSL's V001 cannot
+    # be written back into a Python expression.
     cwql("lint", "--isolated", "--fix", "--unsafe-fixes", ".", cwd=repo)
     rest = Counter(code for _, _, code in _findings(repo))
     assert rest == Counter({"L003": 2, "E031": 1, "L007": 1, "V001": 1, "E014": 1})
@@ -123,3 +128,22 @@ def test_fmt_check_reports_json_and_yaml_queries_that_would_change(repo: Path) -
     assert 'defaults: &open "closedFlag=false"' in jobs
     assert cwql("fmt", "--isolated", "--check", "psa/export.json", "psa/jobs.yaml",
                 cwd=repo).returncode == 0
+
+
+def test_values_left_for_want_of_evidence_are_said_not_silent(repo: Path) -> None:
+    """No false green: a run over a JSON or YAML file whose `conditions`/`orderBy`/`fields` are
+    not read (nothing says the file is about ConnectWise) says so, per file with --verbose."""
+    r = cwql("lint", "--isolated", ".", cwd=repo)
+    assert ("cwql: 9 values under `conditions`, `orderBy` or `fields` in 3 JSON or YAML files not "
+            "read as queries") in r.stderr
+    listed = cwql("lint", "--isolated", "-v", ".", cwd=repo).stderr
+    for name, n in ((".github/workflows/ci.yml", 2), ("search/mapping.json", 4),
+                    ("search/queries.yaml", 3)):
+        assert f"cwql: {name}: {n} values under `conditions`, `orderBy` or `fields` not read" in listed
+    # The issue's example: fmt --check on such a file alone no longer passes in silence.
+    alone = cwql("fmt", "--isolated", "--check", "search/mapping.json", cwd=repo)
+    assert alone.returncode == 0
+    assert "4 values under `conditions`, `orderBy` or `fields` in 1 JSON or YAML file" in alone.stderr
+    assert "not read" not in cwql("lint", "--isolated", "-q", ".", cwd=repo).stderr
+    named = cwql("lint", "--isolated", "--config", 'connectwise-files = ["search/*"]', ".", cwd=repo)
+    assert "in 1 JSON or YAML file" in named.stderr  # only ci.yml is left

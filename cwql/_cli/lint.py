@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 from .._spec import ALL_KINDS as KINDS
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from ..lint._config import Config
     from ..lint._engine import FileResult
     from ..lint._files import Source, Target
@@ -176,6 +178,31 @@ def _notice(args: argparse.Namespace, message: str) -> None:
         print(f"cwql: {message}", file=sys.stderr)
 
 
+def _unclaimed(args: argparse.Namespace, results: Iterable[tuple[str, int]]) -> None:
+    """Say which JSON and YAML values under the generic keys were not read as queries.
+
+    Without evidence that a file is about ConnectWise, its ``conditions``, ``orderBy`` and
+    ``fields`` may be another tool's (Elasticsearch, GitHub Actions); they are left alone,
+    but never silently: a run over such a file alone would otherwise pass, checking nothing.
+    """
+    files = [(path, n) for path, n in results if n]
+    if not files:
+        return
+    why = ("nothing in the file says it is about ConnectWise (a URL with /apis/3.0, or "
+           "`connectwise-files` in the config)")
+    if getattr(args, "verbose", False):  # fmt has no --verbose
+        for path, n in files:
+            _notice(args, f"{path}: {n} value{'s' if n != 1 else ''} under `conditions`, "
+                          f"`orderBy` or `fields` not read as queries: {why}")
+        return
+    total = sum(n for _, n in files)
+    _notice(args, f"{total} value{'s' if total != 1 else ''} under `conditions`, `orderBy` or "
+                  f"`fields` in {len(files)} JSON or YAML file{'s' if len(files) != 1 else ''} "
+                  "not read as queries: nothing says the file is about ConnectWise "
+                  f"({'--verbose lists them; ' if hasattr(args, 'verbose') else ''}"
+                  "`connectwise-files` in the config names such files)")
+
+
 def _color(args: argparse.Namespace, stream: TextIO) -> bool:
     if args.color:
         return True
@@ -304,6 +331,7 @@ def run_lint(args: argparse.Namespace) -> int:
     if dynamic and not args.verbose:
         _notice(args, f"{dynamic} quer{'y' if dynamic == 1 else 'ies'} built at run time could "
                       "not be checked (--verbose lists them)")
+    _unclaimed(args, ((r.path, r.unclaimed) for r in results))
     if fixed:
         _notice(args, f"fixed {fixed} problem{'s' if fixed != 1 else ''}")
     try:
@@ -390,9 +418,11 @@ def run_fmt(args: argparse.Namespace) -> int:
                 continue
             jobs.append((t.display, t.relative, t.filetype, source, t))
     would_change = 0
+    unclaimed: list[tuple[str, int]] = []
     for display, relative, filetype, held, where in jobs:
         text = held if isinstance(held, str) else held.text
         done = runner.format_text(display, relative, filetype, text)
+        unclaimed.append((display, done.result.unclaimed))
         if done.result.skipped:
             cannot(display, done.result.skipped.message)
         for f in done.result.findings:
@@ -421,6 +451,7 @@ def run_fmt(args: argparse.Namespace) -> int:
             except (OSError, UnicodeEncodeError) as e:
                 print(f"cwql: {display}: cannot write: {e}", file=sys.stderr)
                 return 2
+    _unclaimed(args, unclaimed)
     if not args.quiet and not use_stdin:
         verb = "would be reformatted" if args.check or args.diff else "reformatted"
         print(f"{would_change} file{'s' if would_change != 1 else ''} {verb}, "

@@ -57,6 +57,8 @@ class FileResult:
     skipped: Unchecked | None = None
     #: Sites that fmt may rewrite, kept for it.
     sites: list[Site] = field(default_factory=list)
+    #: Values under generic keys not read as queries, for want of ConnectWise evidence.
+    unclaimed: int = 0
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -220,7 +222,7 @@ class Linter:
         enabled = self.enabled if enabled is None else enabled
         lines = LineIndex(text)
         result = FileResult(path, text, queries=len(extraction.sites), skipped=extraction.skipped,
-                            sites=extraction.sites)
+                            sites=extraction.sites, unclaimed=extraction.unclaimed)
         result.dynamic = [(lines.line(at), why) for at, why in extraction.dynamic]
         raw: list[tuple[Finding, Site | None]] = []
         for site in extraction.sites:

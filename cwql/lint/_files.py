@@ -8,7 +8,8 @@ the folder walked: as ruff does, the linter leaves the project only for a path
 named on the command line, so ``cwql lint .`` never prints, and ``cwql fmt .``
 never rewrites, a file elsewhere. A symlink to nothing is skipped with a
 notice. Files that cannot be read as text (a NUL byte, invalid UTF-8, larger
-than ``max-file-size``) are reported by the runner as F001 findings.
+than ``max-file-size``) and folders the walk cannot list are reported by the
+runner as F001 findings.
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ class Target:
     relative: str
     #: The reader: a value of ``sources.SUFFIXES``.
     filetype: str
+    #: Why the walk could not list this folder: then it is reported as an F001 finding.
+    unlistable: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +146,9 @@ def _walk(top: Path, config: Config, notices: list[str]) -> Iterator[Target]:
             ignores += _gitignore(root, "")
             for step in between:
                 ignores += _gitignore(root / step, step.as_posix())
-    for folder, dirs, files in os.walk(top):
+    # A folder that cannot be listed is a finding, as ruff's E902: never a silent gap in the walk.
+    unlistable: list[OSError] = []
+    for folder, dirs, files in os.walk(top, onerror=unlistable.append):
         here = Path(folder)
         rel = _relative(here, config.root)
         rel = "" if rel == "." else rel
@@ -157,6 +162,11 @@ def _walk(top: Path, config: Config, notices: list[str]) -> Iterator[Target]:
                 t = target(here / name, config, prefix + name)
                 if t is not None and (not t.path.is_symlink() or _followed(t, top, config, notices)):
                     yield t
+    for error in unlistable:
+        path = Path(error.filename) if error.filename else top
+        why = error.strerror or type(error).__name__
+        yield Target(path, _display(path), _relative(path, config.root), "cwql",
+                     f"a folder cwql cannot list ({why})")
 
 
 def _followed(t: Target, top: Path, config: Config, notices: list[str]) -> bool:

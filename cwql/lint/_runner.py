@@ -68,6 +68,8 @@ class Runner:
     def load(self, target: Target) -> Source | FileResult:
         """The file's text, or the result for a file that cannot be read (an F001 finding)."""
         try:
+            if target.unlistable is not None:
+                raise Unreadable(target.unlistable)
             return load(target.path, target.filetype, self.config.max_file_size)
         except Unreadable as e:
             enabled = self.config.enabled_for(target.relative, self.linter.enabled)

@@ -6,6 +6,8 @@ from collections.abc import Iterator
 
 from ..._literals import format_datetime, quote_string, string_escapes
 from ..._patterns import ANY, ONE, CharClass, escape_brackets, mask_escapes, parse_like
+from ..._printer import to_text
+from ..._semantics import day_range
 from ...syntax import DateTime, Literal, Op, Predicate, String
 from .._model import Context, Edit, Fix, Problem, Rule
 from .base import literal_key, literal_type, message, requote, rule, source, span
@@ -181,7 +183,61 @@ def unescaped_bracket(node: Predicate, ctx: Context) -> Iterator[Problem]:
         )
 
 
+# What a date at each operator misses of the day (`<`, `>=` and `>` are not reported:
+# midnight is the day's edge for the first two, and `> [date]` reads either way).
+_MIDNIGHT_EFFECT = {
+    Op.EQ: "matches that instant only, not the day",
+    Op.NE: "leaves out that instant only, not the day",
+    Op.LE: "stops at the day's first instant and leaves out the rest of the day",
+    Op.IN: "matches those instants only, not the days",
+    Op.NOT_IN: "leaves out those instants only, not the days",
+}
+
+
+def _holds_datetimes(path: str, ctx: Context) -> bool:
+    """Whether the field at ``path`` holds date-times: by the schema, else by its name."""
+    # Imported here: only a date at one of these operators gets this far.
+    from ...schema import holds_datetimes, load
+
+    schema = None
+    if ctx.endpoint is not None:
+        schema = ctx.schema if ctx.schema is not None else load()
+    return holds_datetimes(path, schema=schema, endpoint=ctx.endpoint, kind=ctx.kind)
+
+
+@rule("V010", kinds=frozenset({"conditions", "childConditions"}), visits=(Predicate,))
+def date_as_midnight(node: Predicate, ctx: Context) -> Iterator[Problem]:
+    effect = _MIDNIGHT_EFFECT.get(node.op)
+    if effect is None:
+        return
+    whole_day = day_range(node)  # cwql._semantics' model: the DSL writes the same for a `date`
+    if whole_day is None or not _holds_datetimes(node.path.name, ctx):
+        return
+    start, end = span(node)
+    if isinstance(whole_day, Predicate):
+        # One comparison (`<= [d]` is `< [d+1]`): keep the spacing as written.
+        path_end = span(node.path)[1]
+        assert isinstance(node.value, DateTime)
+        assert isinstance(whole_day.value, DateTime)
+        gap = ctx.text[path_end:span(node.value)[0]]
+        replacement = (ctx.text[start:path_end] + gap.replace(gap.strip(), whole_day.op.value, 1)
+                       + to_text(whole_day.value))
+        said = replacement
+    else:
+        said = to_text(whole_day)
+        # Inside `and`/`or` it stays one operand (`or` binds looser than `and`).
+        replacement = said if ctx.nodes and ctx.nodes[0] is node else f"({said})"
+    days = "days" if isinstance(node.value, tuple) and len(node.value) > 1 else "day"
+    yield Problem(
+        start, end, message("V010", condition=to_text(node), effect=effect),
+        hint=f"for the whole UTC {days} write `{said}`; for midnight itself, write the time "
+        "(`T00:00:00Z`)",
+        fix=Fix(f"Cover the whole UTC {days}", (Edit(start, end, replacement),), "unsafe"),
+    )
+
+
 RULES: tuple[Rule, ...] = (
     like_without_wildcard, contains_with_wildcard, naive_datetime, non_canonical_datetime,
     single_value_in, duplicate_in_value, mixed_in_list_types, escaped_quote, unescaped_bracket,
+    date_as_midnight,
 )

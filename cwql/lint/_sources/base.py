@@ -186,3 +186,6 @@ class Extraction:
     skipped: Unchecked | None = None
     #: Units of work the reader did (YAML: nodes walked), which hostile input must not inflate.
     work: int = 0
+    #: Values under the generic keys (``conditions``, ``orderBy``, ``fields``) not read as
+    #: queries because nothing says the file is about ConnectWise (JSON and YAML): said, not silent.
+    unclaimed: int = 0

@@ -123,5 +123,7 @@ def read(text: str, endpoint: str | None, connectwise: bool = False) -> Extracti
                 out.sites.append(Site(value, kind, endpoint, OffsetMap(segs), line, line, _write,
                                       quote="'"))
     if not connectwise and API_MARK not in text:
-        out.sites = [site for site in out.sites if site.kind not in GENERIC_KINDS]
+        kept = [site for site in out.sites if site.kind not in GENERIC_KINDS]
+        out.unclaimed = len(out.sites) - len(kept)
+        out.sites = kept
     return out

@@ -227,7 +227,9 @@ def read(text: str, endpoint: str | None, connectwise: bool = False) -> Extracti
         out.comments = _comments(text, sorted(scalars), trusted)
     if not (connectwise or out.comments or API_MARK in text
             or any(site.kind not in GENERIC_KINDS for site in out.sites)):
-        out.sites = [site for site in out.sites if site.kind not in GENERIC_KINDS]
+        kept = [site for site in out.sites if site.kind not in GENERIC_KINDS]
+        out.unclaimed = len(out.sites) - len(kept)
+        out.sites = kept
     return out
 
 
