@@ -27,6 +27,8 @@ from cwql.http import (
 )
 from cwql.testing import FakePSA
 
+from .clock import VirtualTime
+
 FAST_RETRY = RetryPolicy(attempts=4, base=0.001, cap=0.005, max_retry_after=0.05)
 MODES = ["auto", "forward", "keyset", "link", "page"]
 OPEN = "closedFlag = false"
@@ -202,19 +204,6 @@ def test_a_429_that_outlasts_the_retries() -> None:
         with pytest.raises(cwql.http.RateLimitError) as info:
             api.count("/service/tickets")
     assert (info.value.attempts, info.value.retry_after, info.value.code) == (4, 0.0, "TooMany")
-
-
-class VirtualTime:
-    """A clock the fake and the client share; sleeping advances it instead of waiting."""
-
-    def __init__(self) -> None:
-        self.now = 1_700_000_000.0
-
-    def time(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += max(seconds, 0.0)
 
 
 def test_paging_at_the_servers_rate_never_draws_a_429() -> None:

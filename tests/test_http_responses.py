@@ -25,6 +25,7 @@ from cwql import F, Query
 from cwql.http import AsyncClient, Client, RateLimiter, RateLimitError, ResponseError, RetryPolicy
 from cwql.http._errors import error_for
 
+from .clock import VirtualTime
 from .conftest import examples
 
 BASE = "https://h.invalid/v4_6_release/apis/3.0/"
@@ -33,15 +34,6 @@ POLICY = RetryPolicy(attempts=3, base=0.01, cap=0.1, max_retry_after=5, total_se
 MOST_REQUESTS = 300
 
 
-class VirtualTime:
-    def __init__(self) -> None:
-        self.now = 1_700_000_000.0
-
-    def time(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += max(seconds, 0.0)
 
 
 class Runaway(Exception):
