@@ -155,16 +155,19 @@ def _describe(tok: Token) -> str:
     return f"`{shown}`"
 
 
+def _token_before(text: str, pos: int) -> Token | None:
+    """The token that ends before ``pos``, as a Lark ``Token`` (the explainer's currency)."""
+    before = token_before(text, pos)
+    return None if before is None else Token(before[0], before[1], start_pos=before[2], end_pos=before[3])
+
+
 class _Explainer:
     def __init__(
         self, text: str, start: str, expected: frozenset[str], pos: int
     ) -> None:
         self.text = text
         self.start = start
-        before = token_before(text, pos)
-        self.prev = None if before is None else Token(
-            before[0], before[1], start_pos=before[2], end_pos=before[3]
-        )
+        self.prev = _token_before(text, pos)
         # LALR merges look-aheads, so `)` can be "expected" with nothing open
         # and the end of the text with a `(` still open.
         if expected & {"RPAR", "$END"}:
@@ -503,12 +506,7 @@ class _Explainer:
         """SQL's `field [not] between low and high`: the two comparisons it stands for."""
         prev = self.prev
         negated = prev is not None and prev.type == "NOT"
-        field_token = prev
-        if negated and prev is not None:
-            before = token_before(self.text, prev.start_pos or 0)
-            field_token = None if before is None else Token(
-                before[0], before[1], start_pos=before[2], end_pos=before[3]
-            )
+        field_token = _token_before(self.text, prev.start_pos or 0) if negated and prev else prev
         if field_token is None or field_token.type != "PATH":
             return self.diag("E024", "`between` is not an operator", pos, end,
                              "write field>=low and field<=high")
