@@ -604,6 +604,7 @@ class _Names:
                     if item.optional_vars is not None:
                         bind(item.optional_vars, item.context_expr)
         self.origins = {k: v for k, v in origins.items() if v is not None and k not in self.imports}
+        self._known: dict[ast.expr, str | None] = {}
 
     def _qualify(self, expr: ast.expr | None, origins: dict[str, str]) -> str | None:
         parts: list[str] = []
@@ -626,7 +627,13 @@ class _Names:
                 return None
 
     def qualify(self, expr: ast.expr) -> str | None:
-        return self._qualify(expr, self.origins)
+        # A call is asked about several times (is it foreign, cwql's, a Query, a method of
+        # one); the answer is kept per node, which the dict holds alive, so no id is reused.
+        try:
+            return self._known[expr]
+        except KeyError:
+            found = self._known[expr] = self._qualify(expr, self.origins)
+            return found
 
     def root(self, expr: ast.expr) -> str | None:
         found = self.qualify(expr)
@@ -674,8 +681,35 @@ def _syntax_error_offset(text: str, e: SyntaxError) -> int:
 
 
 def _has_api_url(nodes: list[ast.AST]) -> bool:
-    return any(isinstance(node, ast.Constant) and isinstance(node.value, str)
+    return any(type(node) is ast.Constant and isinstance(node.value, str)
                and API_MARK in node.value for node in nodes)
+
+
+def _walk(root: ast.AST) -> list[ast.AST]:
+    """Every node under ``root``, breadth first, in :func:`ast.walk`'s order.
+
+    A list built in one loop: ``ast.walk``'s generators (``iter_child_nodes``,
+    ``iter_fields``) were a fifth of the Python reader's time, and every caller
+    wants all the nodes anyway.
+    """
+    nodes = [root]
+    append, extend, AST = nodes.append, nodes.extend, ast.AST
+    for node in nodes:  # grows while it is read: breadth first
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, AST):
+                append(value)
+            elif isinstance(value, list):
+                extend([item for item in value if isinstance(item, AST)])
+    return nodes
+
+
+# The nodes each pass looks at; every other node is passed over by one set lookup.
+_BINDING_NODES = frozenset({ast.Import, ast.ImportFrom, ast.Assign, ast.AnnAssign, ast.arg,
+                            ast.With, ast.AsyncWith})
+_QUERY_NODES = frozenset({ast.Call, ast.Dict, ast.Assign, ast.AnnAssign, ast.Compare, ast.BinOp,
+                          ast.UnaryOp})
+_DSL_NODES = frozenset({ast.Compare, ast.BinOp, ast.UnaryOp, ast.Call})
 
 
 def read(text: str, endpoint: str | None, connectwise: bool = False) -> Extraction:
@@ -722,8 +756,8 @@ class _Finder:
         )
         # Every node, breadth first, walked once: a call comes before the dicts and calls in
         # its arguments.
-        self.nodes: list[ast.AST] = list(ast.walk(tree))
-        self.names = _Names(self.nodes)
+        self.nodes: list[ast.AST] = _walk(tree)
+        self.names = _Names([node for node in self.nodes if type(node) in _BINDING_NODES])
         modules = {q.split(".")[0] for q in self.names.imports.values()}
         self.uses_cwql = "cwql" in modules
         self.connectwise = (connectwise or bool(modules & CONNECTWISE_MODULES)
@@ -795,8 +829,7 @@ class _Finder:
         """
         if not dsl.mentions_f(expr, self.names.qualify):
             return False
-        for node in ast.walk(expr):
-            self.built.add(id(node))
+        self.built.update(map(id, _walk(expr)))
         # `order_by=F.id.desc()` builds a sort key, which has nothing to lint.
         condition = dsl.build(expr, self.names.qualify) if kind in CONDITION_KINDS else None
         if condition is None:
@@ -823,9 +856,9 @@ class _Finder:
     def run(self) -> Extraction:
         reader = self.reader
         for node in self.nodes:
-            if id(node) in self.built:
+            if type(node) not in _QUERY_NODES or id(node) in self.built:
                 continue
-            if self.dsl and isinstance(node, ast.Compare | ast.BinOp | ast.UnaryOp | ast.Call) \
+            if self.dsl and type(node) in _DSL_NODES and isinstance(node, ast.expr) \
                     and self.dsl_site(node):
                 continue
             if isinstance(node, ast.Call):
@@ -857,7 +890,7 @@ class _Finder:
         if self._foreign(node):
             # Another library's call: its `fields=`, `order_by=`, dict keys are its own.
             for arg in [*node.args, *(kw.value for kw in node.keywords)]:
-                self.foreign.update(id(n) for n in ast.walk(arg))
+                self.foreign.update(map(id, _walk(arg)))
             for kw in node.keywords:
                 if kw.arg in NAMES and NAMES[kw.arg] not in GENERIC_KINDS:
                     self.site(kw.value, NAMES[kw.arg], node)
