@@ -8,12 +8,13 @@ with it everywhere. Hostile patterns on real paths are in test_lint_garbage.py.
 from __future__ import annotations
 
 import fnmatch
+import re
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cwql.lint._globs import compile_pattern
+from cwql.lint._globs import PatternSet, compile_pattern
 
 from .conftest import examples
 
@@ -116,7 +117,44 @@ def test_a_segment_has_one_star_the_engine_can_return_into(units: list[str]) -> 
     except ValueError:
         return
     for unit in compiled._units:
-        if unit is None:  # `**`
+        if unit is None or not isinstance(unit, re.Pattern):  # `**`, or a plain name: no regex
             continue
         regex = unit.pattern
         assert regex.count(".*") - regex.count("(?>.*?") <= 1, regex
+
+
+_PLAIN = ["build", "build/", "/build", ".git", "a", "a/", "*.egg-info", "b*", "a/b", "**/a"]
+
+
+@given(
+    st.lists(st.sampled_from(_PLAIN) | _segment, min_size=0, max_size=5),
+    st.lists(st.sampled_from(["a", "b", "build", ".git", "x.egg-info", "ab"]), min_size=1,
+             max_size=5),
+    st.booleans(),
+)
+@examples(500)
+def test_a_pattern_set_matches_when_one_of_its_patterns_does(
+        patterns: list[str], segments: list[str], is_dir: bool) -> None:
+    """Excludes are matched as a set, plain names by one lookup: never an answer any one of
+    them would not give (`build/` only for folders, `/build` only at the top)."""
+    compiled = []
+    for p in patterns:
+        try:
+            compiled.append(compile_pattern(p))
+        except ValueError:
+            continue
+    path = "/".join(segments)
+    assert PatternSet(tuple(compiled)).matches(path, is_dir) == any(
+        p.matches(path, is_dir) for p in compiled)
+
+
+def test_plain_names_are_told_apart_from_globs() -> None:
+    assert compile_pattern("node_modules").name == "node_modules"
+    assert compile_pattern(".git/").name == ".git"
+    for glob in ("/build", "a/b", "*.egg-info", "b?", "[ab]", "\\*x", "**"):
+        assert compile_pattern(glob).name is None, glob
+    excluded = PatternSet((compile_pattern("build/"), compile_pattern("*.egg-info")))
+    assert excluded.matches("src/build/x.py")
+    assert not excluded.matches("src/build")  # a file named build: the pattern is folders only
+    assert excluded.matches("src/build", is_dir=True)
+    assert excluded.matches("x.egg-info/PKG-INFO")

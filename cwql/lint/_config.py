@@ -23,6 +23,7 @@ paths in it are relative to its folder. Keys are kebab-case, as in ruff::
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -30,7 +31,7 @@ from typing import Any
 
 from .._spec import ALL_KINDS as KINDS
 from ..errors import ConfigurationError
-from ._globs import Pattern, compile_pattern
+from ._globs import Pattern, PatternSet, compile_pattern
 from ._model import SEVERITIES, Settings
 from ._rules import RULES
 
@@ -102,7 +103,13 @@ class Config:
             p.matches(relative) for p, _ in self.per_file_settings)
 
     def excluded(self, relative: str, is_dir: bool = False) -> bool:
-        return any(p.matches(relative, is_dir) for p in (*self.exclude, *self.extend_exclude))
+        return _pattern_set((*self.exclude, *self.extend_exclude)).matches(relative, is_dir)
+
+
+@functools.lru_cache(maxsize=16)
+def _pattern_set(patterns: tuple[Pattern, ...]) -> PatternSet:
+    """The patterns matched as one, made once per config (patterns hash by identity)."""
+    return PatternSet(patterns)
 
 
 def _matches(code: str, selector: str) -> bool:

@@ -21,10 +21,23 @@ from __future__ import annotations
 import functools
 import re
 
-__all__ = ["Pattern", "compile_pattern"]
+__all__ = ["Pattern", "PatternSet", "compile_pattern"]
 
-# A pattern segment: a compiled regex for one path segment, or _MANY for `**`.
-_Unit = re.Pattern[str] | None
+class _Name:
+    """A segment with no wildcard: matched by comparison, no regex to compile (``cwql check``
+    starts with the default excludes, every one a plain name)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def fullmatch(self, segment: str) -> bool:
+        return segment == self.text
+
+
+# A pattern segment: a compiled regex or a plain name for one path segment, or _MANY for `**`.
+_Unit = re.Pattern[str] | _Name | None
 _MANY = None
 _ANY_SEGMENT = re.compile(r".*", re.DOTALL)
 
@@ -32,12 +45,15 @@ _ANY_SEGMENT = re.compile(r".*", re.DOTALL)
 class Pattern:
     """One compiled pattern."""
 
-    __slots__ = ("_units", "dir_only", "text")
+    __slots__ = ("_units", "dir_only", "name", "text")
 
-    def __init__(self, text: str, units: tuple[_Unit, ...], dir_only: bool) -> None:
+    def __init__(self, text: str, units: tuple[_Unit, ...], dir_only: bool,
+                 name: str | None = None) -> None:
         self.text = text
         self._units = units
         self.dir_only = dir_only
+        #: For a pattern that is one plain name at any depth (``build``, ``.git/``): that name.
+        self.name = name
 
     def matches(self, path: str, is_dir: bool = False) -> bool:
         """Whether ``path`` (relative, ``/``-separated) or a folder above it matches."""
@@ -184,10 +200,39 @@ def compile_pattern(text: str) -> Pattern:
                 if not units or units[-1] is not _MANY:  # `**/**` is one `**`
                     units.append(_MANY)
             elif segment:
-                units.append(_segment(segment))
+                plain = not any(c in segment for c in "*?[\\")
+                units.append(_Name(segment) if plain else _segment(segment))
     except re.error as e:
         raise ValueError(f"cannot read the pattern {text!r}: {e}") from None
     if units[-1] is _MANY:
         # A trailing `**` matches what is inside, at least one segment.
         units.insert(len(units) - 1, _ANY_SEGMENT)
-    return Pattern(text, tuple(units), dir_only)
+    plain = not anchored and not any(c in glob for c in "*?[\\")
+    return Pattern(text, tuple(units), dir_only, glob if plain else None)
+
+
+class PatternSet:
+    """Several patterns, matched as one: whether any matches.
+
+    A file is tested against every exclude pattern; most of them are plain names
+    (``.git``, ``node_modules``), which are answered together by one set lookup
+    per path segment, and only the others are matched one by one.
+    """
+
+    __slots__ = ("_dir_names", "_names", "_others")
+
+    def __init__(self, patterns: tuple[Pattern, ...]) -> None:
+        self._names = frozenset(p.name for p in patterns if p.name is not None and not p.dir_only)
+        self._dir_names = frozenset(p.name for p in patterns if p.name is not None and p.dir_only)
+        self._others = tuple(p for p in patterns if p.name is None)
+
+    def matches(self, path: str, is_dir: bool = False) -> bool:
+        """Whether one of the patterns matches ``path`` (as :meth:`Pattern.matches`)."""
+        segments = path.split("/")
+        if not self._names.isdisjoint(segments):
+            return True
+        # A folder-only name matches a segment that is a folder: all but a file's last one.
+        if self._dir_names and not self._dir_names.isdisjoint(
+                segments if is_dir else segments[:-1]):
+            return True
+        return any(p.matches(path, is_dir) for p in self._others)
