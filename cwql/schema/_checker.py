@@ -19,7 +19,6 @@ import re
 from collections.abc import Iterator
 
 from .._codes import CODES
-from .._evaluator import compile_predicate
 from .._printer import to_text
 from .._semantics import text_key
 from ..errors import Diagnostic, SchemaError
@@ -255,6 +254,10 @@ class _Checker:
 
     def enum_pattern(self, pred: Predicate, value: String, members: tuple[str, ...], name: str) -> Iterator[Diagnostic]:
         """S016 for a ``like``/``contains`` pattern that none of the enum values match."""
+        # Imported here: only a pattern on an enum field needs the evaluator, and linting
+        # a project should not pay for loading it.
+        from .._evaluator import compile_predicate
+
         positive = pred.op if pred.op in (Op.LIKE, Op.CONTAINS) else pred.op.negated
         test = compile_predicate(Predicate(Path("v"), positive, value))
         if any(test({"v": member}) for member in members):

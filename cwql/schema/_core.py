@@ -152,16 +152,29 @@ class Schema:
         self._models: dict[str, Model] = {}
         self._resolved: dict[tuple[str, str, str], Resolved | Unresolved] = {}
         self.endpoints: Mapping[str, str] = MappingProxyType(dict(endpoints))
-        # Endpoint templates as regexes: `{parentId}` matches one segment.
-        self._templates: list[tuple[re.Pattern[str], str]] = []
         self._exact: dict[str, str] = {}
         for path in endpoints:
-            key = path.rstrip("/").casefold()
-            if "{" in path:
-                pattern = _TEMPLATE.sub("[^/]+", re.escape(key).replace(r"\{", "{").replace(r"\}", "}"))
-                self._templates.append((re.compile(pattern + "$"), path))
-            else:
-                self._exact[key] = path
+            if "{" not in path:
+                self._exact[path.rstrip("/").casefold()] = path
+        self._compiled_templates: list[tuple[re.Pattern[str], str]] | None = None
+
+    @property
+    def _templates(self) -> list[tuple[re.Pattern[str], str]]:
+        """Endpoint templates as regexes (``{parentId}`` matches one segment), in schema order.
+
+        Compiled on the first path that is not a plain endpoint: the bundled
+        schema has over 300 of them, and compiling them was most of the cost of
+        loading it, which every ``cwql lint`` with an endpoint paid.
+        """
+        if self._compiled_templates is None:
+            self._compiled_templates = []
+            for path in self.endpoints:
+                if "{" in path:
+                    key = path.rstrip("/").casefold()
+                    pattern = _TEMPLATE.sub(
+                        "[^/]+", re.escape(key).replace(r"\{", "{").replace(r"\}", "}"))
+                    self._compiled_templates.append((re.compile(pattern + "$"), path))
+        return self._compiled_templates
 
     def __repr__(self) -> str:
         return f"<Schema {self.version or '?'} from {self.source}: {len(self.endpoints)} endpoints>"
