@@ -296,6 +296,8 @@ def render_diagnostic(text: str, diag: Diagnostic) -> str:
 def _printable(source: str) -> str:
     # Control characters would break the caret's alignment (or the terminal);
     # show each as one visible character so columns still line up.
+    if source.isprintable():  # nearly always: one C loop instead of one per character
+        return source
     return "".join(c if c.isprintable() else "\N{REPLACEMENT CHARACTER}" for c in source)
 
 
