@@ -11,8 +11,6 @@ because both word errors that show a URL, and neither may show a secret.
 
 from __future__ import annotations
 
-from urllib.parse import quote, unquote, urlsplit, urlunsplit
-
 from .errors import CWQLTypeError, EncodingError
 
 __all__ = ["decode", "encode", "redact_url"]
@@ -26,6 +24,10 @@ def encode(text: str) -> str:
     """
     if not isinstance(text, str):
         raise CWQLTypeError(f"encode() takes text (str), not {type(text).__name__}")
+    # urllib.parse (with ipaddress) is imported on first use: the linter only encodes a
+    # query long enough to risk the URL budget, and `cwql check` should not pay for it.
+    from urllib.parse import quote
+
     try:
         return quote(text, safe="/", encoding="utf-8", errors="strict")
     except UnicodeEncodeError as e:
@@ -44,6 +46,8 @@ def decode(text: str) -> str:
     """
     if not isinstance(text, str):
         raise CWQLTypeError(f"decode() takes text (str), not {type(text).__name__}")
+    from urllib.parse import unquote
+
     try:
         return unquote(text, encoding="utf-8", errors="strict")
     except UnicodeDecodeError as e:
@@ -69,6 +73,8 @@ def redact_url(url: str) -> str:
     """
     if not isinstance(url, str):
         return f"<{type(url).__name__}>"
+    from urllib.parse import unquote, urlsplit, urlunsplit
+
     try:
         parts = urlsplit(url)
     except ValueError:  # "https://[::1/x": not a URL; show its start only

@@ -30,8 +30,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import sys
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any
 
 from ._spec import MAX_DIGITS, digit_count
@@ -93,7 +93,9 @@ def as_number(v: Any) -> Any:
         return None
     if t is bool:
         return None
-    if isinstance(v, Decimal):
+    # A Decimal can only exist once its module is loaded; not importing it saves start-up.
+    decimal = sys.modules.get("decimal") or sys.modules.get("_decimal")
+    if decimal is not None and isinstance(v, decimal.Decimal):
         return float(v) if v.is_finite() else None
     if isinstance(v, int | float) and not isinstance(v, bool):  # subclasses (numpy registers as these)
         return v

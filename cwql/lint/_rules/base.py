@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Callable, Hashable
-from decimal import Decimal
 
 from ... import _semantics as model
 from ..._codes import CODES
@@ -13,6 +12,10 @@ from ..._literals import quote_string
 from ..._spec import CONDITION_KINDS
 from ...syntax import Boolean, DateTime, Literal, Node, Null, Number, String
 from .._model import Check, Context, Rule
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing's cost for it
+if TYPE_CHECKING:
+    from decimal import Decimal
 
 __all__ = [
     "FAMILIES", "comparable", "instant", "literal_key", "literal_type", "message", "requote", "rule",
@@ -70,6 +73,8 @@ def requote(ctx: Context, node: String, value: str) -> str:
 def literal_key(value: Literal) -> Hashable:
     """What makes two literals the same value (``1`` and ``1.0`` are; ``"a"`` and ``"A"`` are not)."""
     if isinstance(value, Number):
+        from decimal import Decimal  # only queries with numbers to compare load it
+
         return ("number", Decimal(value.text).normalize())
     if isinstance(value, String):
         return ("string", value.value)
@@ -104,6 +109,8 @@ def comparable(value: Literal) -> tuple[str, Decimal | tuple[_dt.datetime, int]]
     midnight UTC; naive times are left out, their zone is unknown).
     """
     if isinstance(value, Number):
+        from decimal import Decimal
+
         return ("number", Decimal(value.text))
     if isinstance(value, DateTime):
         at = instant(value)
