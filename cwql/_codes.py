@@ -21,8 +21,9 @@ This module is data only and imports nothing from cwql, so the lowest layer
 from __future__ import annotations
 
 import string
-from dataclasses import dataclass
 from typing import Literal
+
+from ._record import Record
 
 __all__ = [
     "CODES",
@@ -43,20 +44,34 @@ Applicability = Literal["safe", "unsafe"]
 DOCS_URL = "https://cwql.readthedocs.io/en/latest/rules/"
 
 
-@dataclass(frozen=True, slots=True)
-class Family:
+class Family(Record):
     """A group of codes sharing their first letter."""
 
+    __slots__ = ("description", "letter", "linted", "name", "title")
     letter: str
     name: str
     title: str
     description: str
     #: Whether the linter reports the family's codes (the policy family it does not).
-    linted: bool = True
+    linted: bool
+
+    def __init__(
+        self,
+        letter: str,
+        name: str,
+        title: str,
+        description: str,
+        linted: bool = True,
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "letter", letter)
+        _set(self, "name", name)
+        _set(self, "title", title)
+        _set(self, "description", description)
+        _set(self, "linted", linted)
 
 
-@dataclass(frozen=True, slots=True)
-class Code:
+class Code(Record):
     """One code cwql can report, and its documentation.
 
     ``message`` is the template the reporting site formats, one ``{name}``
@@ -74,6 +89,26 @@ class Code:
     content the example is, for the files family.
     """
 
+    __slots__ = (
+        "code",
+        "endpoint",
+        "example",
+        "family",
+        "file",
+        "fix",
+        "fix_endpoint",
+        "fix_kind",
+        "fixable",
+        "kind",
+        "limits",
+        "message",
+        "name",
+        "policy",
+        "severity",
+        "summary",
+        "what",
+        "why",
+    )
     code: str
     name: str
     family: Family
@@ -84,16 +119,57 @@ class Code:
     why: str
     example: str
     fix: str
-    fixable: Applicability | None = None
-    kind: str = "conditions"
-    endpoint: str | None = None
-    fix_endpoint: str | None = None
-    limits: tuple[tuple[str, object], ...] = ()
-    policy: tuple[tuple[str, object], ...] = ()
+    fixable: Applicability | None
+    kind: str
+    endpoint: str | None
+    fix_endpoint: str | None
+    limits: tuple[tuple[str, object], ...]
+    policy: tuple[tuple[str, object], ...]
     #: For the files family: the name of the file whose whole content ``example`` and ``fix`` are.
-    file: str | None = None
+    file: str | None
     #: The parameter the fix is for, when the fix moves the query to another one.
-    fix_kind: str | None = None
+    fix_kind: str | None
+
+    def __init__(
+        self,
+        code: str,
+        name: str,
+        family: Family,
+        severity: Severity,
+        summary: str,
+        message: str,
+        what: str,
+        why: str,
+        example: str,
+        fix: str,
+        fixable: Applicability | None = None,
+        kind: str = "conditions",
+        endpoint: str | None = None,
+        fix_endpoint: str | None = None,
+        limits: tuple[tuple[str, object], ...] = (),
+        policy: tuple[tuple[str, object], ...] = (),
+        file: str | None = None,
+        fix_kind: str | None = None,
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "code", code)
+        _set(self, "name", name)
+        _set(self, "family", family)
+        _set(self, "severity", severity)
+        _set(self, "summary", summary)
+        _set(self, "message", message)
+        _set(self, "what", what)
+        _set(self, "why", why)
+        _set(self, "example", example)
+        _set(self, "fix", fix)
+        _set(self, "fixable", fixable)
+        _set(self, "kind", kind)
+        _set(self, "endpoint", endpoint)
+        _set(self, "fix_endpoint", fix_endpoint)
+        _set(self, "limits", limits)
+        _set(self, "policy", policy)
+        _set(self, "file", file)
+        _set(self, "fix_kind", fix_kind)
 
     @property
     def default(self) -> bool:

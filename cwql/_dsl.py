@@ -33,7 +33,6 @@ import numbers
 import operator
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
 from decimal import Decimal
 from typing import NoReturn
 
@@ -445,7 +444,7 @@ def _predicate(path: Path, op: Op, value: Literal | tuple[Literal, ...]) -> Pred
         if hint is None:
             raise
         first = e.diagnostics[0]
-        raise ParseError(e.text, [replace(first, hint=hint), *e.diagnostics[1:]]) from None
+        raise ParseError(e.text, [first.replace(hint=hint), *e.diagnostics[1:]]) from None
 
 
 def _whole_days(node: Predicate) -> Expr:

@@ -22,13 +22,13 @@ import operator
 import re
 from collections.abc import Callable
 from contextvars import ContextVar
-from dataclasses import dataclass
 from typing import Any, NoReturn
 
 from . import _tables
 from ._lexer import KIND, TOKEN, WORDS, strings_and_parentheses
 from ._literals import LiteralError, read_datetime, read_string
 from ._printer import to_text
+from ._record import Record
 from ._spec import (
     MAX_DEPTH,
     MAX_DIGITS,
@@ -67,8 +67,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class Limits:
+class Limits(Record):
     """Bounds on the work one parse may do; hostile input fails fast at these.
 
     ``max_length`` counts characters; ``max_depth`` bounds nested parentheses;
@@ -77,9 +76,22 @@ class Limits:
     bounded by ``max_length``, and takes time linear in it.
     """
 
-    max_length: int = MAX_LENGTH
-    max_depth: int = MAX_DEPTH
-    max_nodes: int = MAX_NODES
+    __slots__ = ("max_depth", "max_length", "max_nodes")
+    max_length: int
+    max_depth: int
+    max_nodes: int
+
+    def __init__(
+        self,
+        max_length: int = MAX_LENGTH,
+        max_depth: int = MAX_DEPTH,
+        max_nodes: int = MAX_NODES,
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "max_length", max_length)
+        _set(self, "max_depth", max_depth)
+        _set(self, "max_nodes", max_nodes)
+        self.__post_init__()
 
     def __post_init__(self) -> None:
         for name in ("max_length", "max_depth", "max_nodes"):

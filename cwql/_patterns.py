@@ -36,8 +36,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Literal, TypeAlias
+
+from ._record import Record
 
 __all__ = [
     "ANY",
@@ -75,17 +76,23 @@ ANY = _Wildcard("ANY")
 ONE = _Wildcard("ONE")
 
 
-@dataclass(frozen=True, slots=True)
-class CharClass:
+class CharClass(Record):
     """``[...]`` with other than one character: single characters and ranges.
 
     An empty, non-negated class matches no character (``[]``, and a ``[``
     that never closes).
     """
 
+    __slots__ = ("chars", "negated", "ranges")
     chars: str
     ranges: tuple[tuple[str, str], ...]
     negated: bool
+
+    def __init__(self, chars: str, ranges: tuple[tuple[str, str], ...], negated: bool) -> None:
+        _set = object.__setattr__
+        _set(self, "chars", chars)
+        _set(self, "ranges", ranges)
+        _set(self, "negated", negated)
 
     def test(self, c: str) -> bool:
         """Whether the class matches the one character ``c``."""
@@ -107,8 +114,7 @@ Item: TypeAlias = str | _Wildcard | CharClass
 TokenKind: TypeAlias = Literal["text", "any", "one", "escape", "class", "unclosed"]
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(Record):
     """A piece of a pattern as the reader sees it: ``text[start:end]`` is ``kind``.
 
     ``escape`` is a one-character bracket (``[[]``, ``[%]``); ``class`` a
@@ -116,9 +122,16 @@ class Token:
     ``]`` after it, running to the end of the text.
     """
 
+    __slots__ = ("end", "kind", "start")
     start: int
     end: int
     kind: TokenKind
+
+    def __init__(self, start: int, end: int, kind: TokenKind) -> None:
+        _set = object.__setattr__
+        _set(self, "start", start)
+        _set(self, "end", end)
+        _set(self, "kind", kind)
 
 
 def scan(pattern: str, *, wildcards: bool = True) -> list[Token]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import NoReturn
 
 from ._codes import CODES
@@ -376,7 +376,7 @@ def _policy_limit_hint(diagnostic: Diagnostic, policy: Policy) -> Diagnostic:
                 "(Policy(max_depth=...))",
         "E021": "split the filter; it holds more conditions and values than cwql parses at once",
     }.get(diagnostic.code)
-    return diagnostic if hint is None else replace(diagnostic, hint=hint)
+    return diagnostic if hint is None else diagnostic.replace(hint=hint)
 
 
 def is_valid(
@@ -525,8 +525,8 @@ def for_end_users(problems: DiagnosticError | Iterable[Diagnostic]) -> list[Diag
     for d in diagnostics:
         if not isinstance(d, Diagnostic):
             raise CWQLTypeError(f"for_end_users takes diagnostics, not {type(d).__name__}")
-        out.append(replace(
-            d, message=_plain(d.message), hint=_plain_hint(d),
+        out.append(d.replace(
+            message=_plain(d.message), hint=_plain_hint(d),
             expected=tuple(_plain(label) for label in d.expected if not _DEVELOPER.search(label)),
         ))
     return out

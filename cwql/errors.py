@@ -41,8 +41,9 @@ what it means, an example and its fix (``cwql rule CODE`` prints it).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Self
+
+from ._record import Record
 
 if TYPE_CHECKING:
     from ._codes import CODES as CODES
@@ -112,14 +113,27 @@ class SchemaError(CWQLError, ValueError):
 class EncodingError(CWQLError, ValueError):
     """Text that cannot be percent-encoded or decoded without losing data."""
 
-@dataclass(frozen=True, slots=True)
-class Diagnostic:
-    """One problem in a piece of text.
+class Diagnostic(Record):
+    """One problem in a piece of text; immutable, compared and hashed by its fields.
 
     Offsets are 0-based code-point indices into the text (``end`` exclusive);
     ``line`` and ``column`` are 1-based, as editors show them.
+    :meth:`~cwql._record.Record.replace` gives a copy with fields changed.
     """
 
+    __slots__ = (
+        "code",
+        "column",
+        "end",
+        "end_column",
+        "end_line",
+        "expected",
+        "hint",
+        "line",
+        "message",
+        "severity",
+        "start",
+    )
     code: str
     message: str
     start: int
@@ -128,9 +142,25 @@ class Diagnostic:
     column: int
     end_line: int
     end_column: int
-    expected: tuple[str, ...] = ()
-    hint: str | None = None
-    severity: str = "error"
+    expected: tuple[str, ...]
+    hint: str | None
+    severity: str
+
+    def __init__(self, code: str, message: str, start: int, end: int, line: int, column: int,
+                 end_line: int, end_column: int, expected: tuple[str, ...] = (),
+                 hint: str | None = None, severity: str = "error") -> None:
+        _set = object.__setattr__
+        _set(self, "code", code)
+        _set(self, "message", message)
+        _set(self, "start", start)
+        _set(self, "end", end)
+        _set(self, "line", line)
+        _set(self, "column", column)
+        _set(self, "end_line", end_line)
+        _set(self, "end_column", end_column)
+        _set(self, "expected", expected)
+        _set(self, "hint", hint)
+        _set(self, "severity", severity)
 
     @property
     def name(self) -> str:
@@ -367,14 +397,21 @@ class ResponseError(CWQLError):
     """An answer cwql cannot use: a body that is not JSON, not a list, or a link elsewhere."""
 
 
-@dataclass(frozen=True, slots=True)
-class FieldError:
-    """One entry of an API error body's ``errors`` list (LANGUAGE.md §5)."""
+class FieldError(Record):
+    """One entry of an API error body's ``errors`` list (LANGUAGE.md §5); immutable."""
 
+    __slots__ = ("code", "field", "message", "resource")
     code: str
     message: str
-    resource: str = ""
-    field: str = ""
+    resource: str
+    field: str
+
+    def __init__(self, code: str, message: str, resource: str = "", field: str = "") -> None:
+        _set = object.__setattr__
+        _set(self, "code", code)
+        _set(self, "message", message)
+        _set(self, "resource", resource)
+        _set(self, "field", field)
 
 
 class APIError(CWQLError):

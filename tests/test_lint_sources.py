@@ -310,8 +310,6 @@ def test_yaml_fixes_are_written_in_the_scalars_own_style() -> None:
 
 
 def test_fixing_stops_when_a_round_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
-    from dataclasses import replace
-
     from cwql.lint import _engine as engine
     from cwql.lint._model import Edit, Fix, Problem
     from cwql.syntax import Predicate
@@ -331,7 +329,7 @@ def test_fixing_stops_when_a_round_changes_nothing(monkeypatch: pytest.MonkeyPat
     base = engine.RULES["V005"]
 
     def made_up(code: str, check: object) -> object:
-        return replace(base, entry=replace(base.entry, code=code), check=check, visits=(Predicate,))
+        return base.replace(entry=base.entry.replace(code=code), check=check, visits=(Predicate,))
 
     rules = {
         "X001": made_up("X001", same),

@@ -90,7 +90,6 @@ def load_config(args: argparse.Namespace, start: str | None) -> Config:
         raise ConfigurationError(f"--endpoint must be a path such as /service/tickets, not {args.endpoint!r}")
     config = load(Path(start) if start else None, isolated=args.isolated, path=path,
                   overrides=overrides)
-    from dataclasses import replace
 
     changes: dict[str, Any] = {}
     if args.select is not None:
@@ -101,7 +100,7 @@ def load_config(args: argparse.Namespace, start: str | None) -> Config:
         changes["extend_ignore"] = config.extend_ignore + check_selectors(args.ignore, "--ignore")
     if args.schema is not None:
         changes["schema"] = str(Path(args.schema).resolve())
-    return replace(config, **changes) if changes else config
+    return config.replace(**changes) if changes else config
 
 
 def load_schema(config: Config) -> Any:

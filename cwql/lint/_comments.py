@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
+from .._record import Record
 from .._spec import ALL_KINDS as KINDS
 
 __all__ = ["Directive", "Noqa", "parse_comment"]
@@ -16,18 +16,26 @@ _SETTING = re.compile(r"(?P<key>[A-Za-z_-]+)=(?P<value>\S*)")
 _CODE = re.compile(r"[A-Za-z]+[0-9]*")
 
 
-@dataclass(frozen=True, slots=True)
-class Noqa:
+class Noqa(Record):
     """Suppress every finding on the line (``codes`` None) or those codes."""
 
+    __slots__ = ("codes",)
     codes: tuple[str, ...] | None
 
+    def __init__(self, codes: tuple[str, ...] | None) -> None:
+        _set = object.__setattr__
+        _set(self, "codes", codes)
 
-@dataclass(frozen=True, slots=True)
-class Directive:
+
+class Directive(Record):
     """Settings for the queries below: ``kind`` and/or ``endpoint``."""
 
+    __slots__ = ("settings",)
     settings: dict[str, str]
+
+    def __init__(self, settings: dict[str, str]) -> None:
+        _set = object.__setattr__
+        _set(self, "settings", settings)
 
 
 def parse_comment(body: str) -> Noqa | Directive | str:

@@ -25,10 +25,10 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from .._record import Record
 from .._spec import ALL_KINDS as KINDS
 from ..errors import ConfigurationError
 from ._globs import Pattern, PatternSet, compile_pattern
@@ -46,35 +46,97 @@ DEFAULT_EXCLUDE = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Config:
+class Config(Record):
     """Everything that decides what is linted and how."""
 
-    root: Path = field(default_factory=Path.cwd)
-    source: Path | None = None
-    select: tuple[str, ...] | None = None
-    extend_select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-    extend_ignore: tuple[str, ...] = ()
-    per_file_ignores: tuple[tuple[Pattern, tuple[str, ...]], ...] = ()
-    exclude: tuple[Pattern, ...] = field(
-        default_factory=lambda: tuple(compile_pattern(p) for p in DEFAULT_EXCLUDE))
-    extend_exclude: tuple[Pattern, ...] = ()
-    respect_gitignore: bool = True
-    kind: str = "conditions"
-    endpoint: str | None = None
+    __slots__ = (
+        "connectwise_files",
+        "endpoint",
+        "exclude",
+        "extend_exclude",
+        "extend_ignore",
+        "extend_select",
+        "fail_on",
+        "generic_keys",
+        "ignore",
+        "kind",
+        "max_file_size",
+        "per_file_ignores",
+        "per_file_settings",
+        "respect_gitignore",
+        "root",
+        "schema",
+        "select",
+        "settings",
+        "source",
+    )
+    root: Path
+    source: Path | None
+    select: tuple[str, ...] | None
+    extend_select: tuple[str, ...]
+    ignore: tuple[str, ...]
+    extend_ignore: tuple[str, ...]
+    per_file_ignores: tuple[tuple[Pattern, tuple[str, ...]], ...]
+    exclude: tuple[Pattern, ...]
+    extend_exclude: tuple[Pattern, ...]
+    respect_gitignore: bool
+    kind: str
+    endpoint: str | None
     #: A schema file for the schema rules (relative paths from the config's folder).
-    schema: str | None = None
-    per_file_settings: tuple[tuple[Pattern, Mapping[str, str]], ...] = ()
-    settings: Settings = field(default_factory=Settings)
-    max_file_size: int = 10 * 1024 * 1024
+    schema: str | None
+    per_file_settings: tuple[tuple[Pattern, Mapping[str, str]], ...]
+    settings: Settings
+    max_file_size: int
     #: The lowest severity whose findings make the exit status 1.
-    fail_on: str = "info"
+    fail_on: str
     #: Files about ConnectWise whatever they hold: their generic keys hold queries.
-    connectwise_files: tuple[Pattern, ...] = ()
+    connectwise_files: tuple[Pattern, ...]
     #: Where the generic keys (conditions, orderBy, fields) hold queries: "evidence" (in
     #: files about ConnectWise) or "everywhere".
-    generic_keys: str = "evidence"
+    generic_keys: str
+
+    def __init__(
+        self,
+        root: Path | None = None,
+        source: Path | None = None,
+        select: tuple[str, ...] | None = None,
+        extend_select: tuple[str, ...] = (),
+        ignore: tuple[str, ...] = (),
+        extend_ignore: tuple[str, ...] = (),
+        per_file_ignores: tuple[tuple[Pattern, tuple[str, ...]], ...] = (),
+        exclude: tuple[Pattern, ...] | None = None,
+        extend_exclude: tuple[Pattern, ...] = (),
+        respect_gitignore: bool = True,
+        kind: str = "conditions",
+        endpoint: str | None = None,
+        schema: str | None = None,
+        per_file_settings: tuple[tuple[Pattern, Mapping[str, str]], ...] = (),
+        settings: Settings | None = None,
+        max_file_size: int = 10 * 1024 * 1024,
+        fail_on: str = "info",
+        connectwise_files: tuple[Pattern, ...] = (),
+        generic_keys: str = "evidence",
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "root", Path.cwd() if root is None else root)
+        _set(self, "source", source)
+        _set(self, "select", select)
+        _set(self, "extend_select", extend_select)
+        _set(self, "ignore", ignore)
+        _set(self, "extend_ignore", extend_ignore)
+        _set(self, "per_file_ignores", per_file_ignores)
+        _set(self, "exclude", (lambda: tuple(compile_pattern(p) for p in DEFAULT_EXCLUDE))() if exclude is None else exclude)
+        _set(self, "extend_exclude", extend_exclude)
+        _set(self, "respect_gitignore", respect_gitignore)
+        _set(self, "kind", kind)
+        _set(self, "endpoint", endpoint)
+        _set(self, "schema", schema)
+        _set(self, "per_file_settings", per_file_settings)
+        _set(self, "settings", Settings() if settings is None else settings)
+        _set(self, "max_file_size", max_file_size)
+        _set(self, "fail_on", fail_on)
+        _set(self, "connectwise_files", connectwise_files)
+        _set(self, "generic_keys", generic_keys)
 
     def enabled(self) -> frozenset[str]:
         """The codes of the rules that run."""
@@ -260,7 +322,7 @@ def apply(config: Config, data: Mapping[str, Any], where: str) -> Config:
             if key == "max-file-size":
                 changes["max_file_size"] = value
             else:
-                settings = replace(settings, max_url_length=value)
+                settings = settings.replace(max_url_length=value)
         elif key == "fail-on":
             if value not in SEVERITIES:
                 raise ConfigurationError(f"{at} must be one of {', '.join(SEVERITIES)}, not {value!r}")
@@ -268,10 +330,10 @@ def apply(config: Config, data: Mapping[str, Any], where: str) -> Config:
         elif key == "base-url":
             if not isinstance(value, str) or not value.startswith(("http://", "https://")):
                 raise ConfigurationError(f"{at} must be an http(s) URL")
-            settings = replace(settings, base_url=value.rstrip("/"))
+            settings = settings.replace(base_url=value.rstrip("/"))
         else:
             raise ConfigurationError(f"{where}: unknown key {key!r}")
-    return replace(config, settings=settings, **changes)
+    return config.replace(settings=settings, **changes)
 
 
 def load(start: Path | None = None, *, isolated: bool = False, path: Path | None = None,
@@ -284,12 +346,12 @@ def load(start: Path | None = None, *, isolated: bool = False, path: Path | None
         data = _read_toml(path)
         if path.name == "pyproject.toml":
             data = data.get("tool", {}).get("cwql", {})
-        config = apply(replace(config, root=path.resolve().parent, source=path), data, str(path))
+        config = apply(config.replace(root=path.resolve().parent, source=path), data, str(path))
     elif not isolated:
         found = find_config((start or Path.cwd()).resolve())
         if found is not None:
             where, data = found
-            config = apply(replace(config, root=where.parent, source=where), data, str(where))
+            config = apply(config.replace(root=where.parent, source=where), data, str(where))
     for item in overrides:
         import tomllib
 

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 from .._parser import parse_kind
+from .._record import Record
 from ..errors import CWQLError, Diagnostic, ParseError
 from ..syntax import Node, walk
 from ._comments import Noqa, parse_comment
@@ -43,22 +43,51 @@ def _schema_fix(d: Diagnostic) -> Fix:
     return Fix(f"write {d.expected[0]}", (Edit(d.start, d.end, d.expected[0]),))
 
 
-@dataclass(slots=True)
-class FileResult:
+class FileResult(Record, frozen=False):
     """What linting one file found."""
 
+    __slots__ = (
+        "dynamic",
+        "findings",
+        "path",
+        "queries",
+        "sites",
+        "skipped",
+        "text",
+        "unclaimed",
+    )
     path: str
     text: str
-    findings: list[Finding] = field(default_factory=list)
-    queries: int = 0
+    findings: list[Finding]
+    queries: int
     #: Queries built at run time that could not be checked: (line, why).
-    dynamic: list[tuple[int, str]] = field(default_factory=list)
+    dynamic: list[tuple[int, str]]
     #: Why the file was not checked (or not completely); reported as a finding when its code is on.
-    skipped: Unchecked | None = None
+    skipped: Unchecked | None
     #: Sites that fmt may rewrite, kept for it.
-    sites: list[Site] = field(default_factory=list)
+    sites: list[Site]
     #: Values under generic keys not read as queries, for want of ConnectWise evidence.
-    unclaimed: int = 0
+    unclaimed: int
+
+    def __init__(
+        self,
+        path: str,
+        text: str,
+        findings: list[Finding] | None = None,
+        queries: int = 0,
+        dynamic: list[tuple[int, str]] | None = None,
+        skipped: Unchecked | None = None,
+        sites: list[Site] | None = None,
+        unclaimed: int = 0,
+    ) -> None:
+        self.path = path
+        self.text = text
+        self.findings = [] if findings is None else findings
+        self.queries = queries
+        self.dynamic = [] if dynamic is None else dynamic
+        self.skipped = skipped
+        self.sites = [] if sites is None else sites
+        self.unclaimed = unclaimed
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:

@@ -9,10 +9,10 @@ literal, a YAML or JSON value), which is what every output format prints.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 from .._codes import DOCS_URL, Applicability, Code, Family, Severity
+from .._record import Record
 from ..errors import Diagnostic
 from ..syntax import Node
 
@@ -42,18 +42,26 @@ def at_least(severity: str, threshold: str) -> bool:
     return order.index(severity) >= order.index(threshold)
 
 
-@dataclass(frozen=True, slots=True)
-class Settings:
+class Settings(Record):
     """What rules may be configured with (``[tool.cwql]`` keys in brackets)."""
 
     #: The URL budget the server documents [max-url-length].
-    max_url_length: int = 2000
+    __slots__ = ("base_url", "max_url_length")
+    max_url_length: int
     #: The base URL a request is built on, for the length budget [base-url].
-    base_url: str = "https://api-na.myconnectwise.net/v4_6_release/apis/3.0"
+    base_url: str
+
+    def __init__(
+        self,
+        max_url_length: int = 2000,
+        base_url: str = "https://api-na.myconnectwise.net/v4_6_release/apis/3.0",
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "max_url_length", max_url_length)
+        _set(self, "base_url", base_url)
 
 
-@dataclass(frozen=True, slots=True)
-class Context:
+class Context(Record):
     """What a rule knows about the query it checks.
 
     ``kind`` is the parameter (``conditions``, ``childConditions``,
@@ -63,35 +71,69 @@ class Context:
     when it is None). ``text`` is the query as written, for fixes.
     """
 
+    __slots__ = ("endpoint", "kind", "nodes", "schema", "settings", "text")
     text: str
     kind: str
-    endpoint: str | None = None
-    schema: Any = None
-    settings: Settings = field(default_factory=Settings)
+    endpoint: str | None
+    schema: Any
+    settings: Settings
     #: Every node of the query in source order (the engine walks the tree once).
-    nodes: tuple[Node, ...] = ()
+    nodes: tuple[Node, ...]
+
+    def __init__(
+        self,
+        text: str,
+        kind: str,
+        endpoint: str | None = None,
+        schema: Any = None,
+        settings: Settings | None = None,
+        nodes: tuple[Node, ...] = (),
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "text", text)
+        _set(self, "kind", kind)
+        _set(self, "endpoint", endpoint)
+        _set(self, "schema", schema)
+        _set(self, "settings", Settings() if settings is None else settings)
+        _set(self, "nodes", nodes)
 
 
-@dataclass(frozen=True, slots=True)
-class Edit:
+class Edit(Record):
     """Replace ``[start, end)`` with ``content`` (offsets into the query or the host file)."""
 
+    __slots__ = ("content", "end", "start")
     start: int
     end: int
     content: str
 
+    def __init__(self, start: int, end: int, content: str) -> None:
+        _set = object.__setattr__
+        _set(self, "start", start)
+        _set(self, "end", end)
+        _set(self, "content", content)
 
-@dataclass(frozen=True, slots=True)
-class Fix:
+
+class Fix(Record):
     """A change that resolves a problem; ``safe`` fixes keep the query's meaning."""
 
+    __slots__ = ("applicability", "edits", "message")
     message: str
     edits: tuple[Edit, ...]
-    applicability: Applicability = "safe"
+    applicability: Applicability
+
+    def __init__(
+        self,
+        message: str,
+        edits: tuple[Edit, ...],
+        applicability: Applicability = "safe",
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "message", message)
+        _set(self, "edits", edits)
+        _set(self, "applicability", applicability)
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(Record):
     """What a rule reports, in the query's offsets.
 
     ``related`` lists other spans the finding depends on (the first of two
@@ -99,19 +141,36 @@ class Problem:
     only known at run time (an f-string hole) is dropped, not guessed at.
     """
 
+    __slots__ = ("end", "fix", "hint", "message", "related", "start")
     start: int
     end: int
     message: str
-    hint: str | None = None
-    fix: Fix | None = None
-    related: tuple[tuple[int, int], ...] = ()
+    hint: str | None
+    fix: Fix | None
+    related: tuple[tuple[int, int], ...]
+
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        message: str,
+        hint: str | None = None,
+        fix: Fix | None = None,
+        related: tuple[tuple[int, int], ...] = (),
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "start", start)
+        _set(self, "end", end)
+        _set(self, "message", message)
+        _set(self, "hint", hint)
+        _set(self, "fix", fix)
+        _set(self, "related", related)
 
 
 Check = Callable[[Any, Context], Iterable[Problem]]
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
+class Rule(Record):
     """A lint rule: its code's entry in the registry, where it applies, and the check itself.
 
     Everything documented about the rule (name, family, severity, texts,
@@ -123,10 +182,24 @@ class Rule:
     findings, noqa and directives) or by the runner (files it cannot read).
     """
 
+    __slots__ = ("check", "entry", "kinds", "visits")
     entry: Code
-    kinds: frozenset[str] = frozenset()
-    visits: tuple[type[Node], ...] = ()
-    check: Check | None = None
+    kinds: frozenset[str]
+    visits: tuple[type[Node], ...]
+    check: Check | None
+
+    def __init__(
+        self,
+        entry: Code,
+        kinds: frozenset[str] = frozenset(),
+        visits: tuple[type[Node], ...] = (),
+        check: Check | None = None,
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "entry", entry)
+        _set(self, "kinds", kinds)
+        _set(self, "visits", visits)
+        _set(self, "check", check)
 
     @property
     def default(self) -> bool:
@@ -185,8 +258,7 @@ class Rule:
         return not self.kinds or kind in self.kinds
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(Record):
     """A problem in a file: the rule, a diagnostic in the host file's coordinates, a fix.
 
     ``diagnostic`` offsets, lines and columns are the host file's; ``fix``
@@ -194,10 +266,24 @@ class Finding:
     written back into the host literal.
     """
 
+    __slots__ = ("diagnostic", "fix", "path", "rule")
     path: str
     rule: Rule
     diagnostic: Diagnostic
-    fix: Fix | None = None
+    fix: Fix | None
+
+    def __init__(
+        self,
+        path: str,
+        rule: Rule,
+        diagnostic: Diagnostic,
+        fix: Fix | None = None,
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "path", path)
+        _set(self, "rule", rule)
+        _set(self, "diagnostic", diagnostic)
+        _set(self, "fix", fix)
 
     @property
     def code(self) -> str:

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
+
+from ..._record import Record
 
 __all__ = [
     "API_MARK", "GENERIC_KINDS", "Comment", "Extraction", "LineIndex", "OffsetMap", "Segment", "Site", "Unchecked", "Writer",
@@ -33,15 +34,23 @@ GENERIC_KINDS = frozenset({"conditions", "orderBy", "fields"})
 API_MARK = "/apis/3.0"
 
 
-@dataclass(frozen=True, slots=True)
-class Segment:
+class Segment(Record):
+    __slots__ = ("h_end", "h_start", "part", "q_end", "q_start")
     q_start: int
     q_end: int
     h_start: int
     h_end: int
     #: Which literal part of the host the segment is in (implicit concatenation
     #: has several); HOLE for text only known at run time.
-    part: int = 0
+    part: int
+
+    def __init__(self, q_start: int, q_end: int, h_start: int, h_end: int, part: int = 0) -> None:
+        _set = object.__setattr__
+        _set(self, "q_start", q_start)
+        _set(self, "q_end", q_end)
+        _set(self, "h_start", h_start)
+        _set(self, "h_end", h_end)
+        _set(self, "part", part)
 
 
 class OffsetMap:
@@ -121,10 +130,22 @@ class LineIndex:
         return self._breaks[line - 2] + 1 if line > 1 else 0
 
 
-@dataclass(slots=True)
-class Site:
+class Site(Record, frozen=False):
     """One query in a host file."""
 
+    __slots__ = (
+        "endpoint",
+        "first_line",
+        "holes",
+        "kind",
+        "last_line",
+        "map",
+        "quote",
+        "read_only",
+        "text",
+        "verify",
+        "writer",
+    )
     text: str
     kind: str
     endpoint: str | None
@@ -133,38 +154,78 @@ class Site:
     first_line: int
     last_line: int
     #: Encodes replacement text for the host; None when the host is read-only here.
-    writer: Writer | None = None
+    writer: Writer | None
     #: Query spans only known at run time (f-string holes), filled with placeholders.
-    holes: tuple[tuple[int, int], ...] = ()
+    holes: tuple[tuple[int, int], ...]
     #: The quote character a query string can use without an escape in the host.
-    quote: str = '"'
+    quote: str
     #: For hosts whose syntax the writer alone cannot guarantee (YAML): given the host
     #: edits and the query they should produce, whether the host reads it back so.
-    verify: Callable[[list[Any], str], bool] | None = None
+    verify: Callable[[list[Any], str], bool] | None
     #: Why the host cannot be written here (``writer`` is None), in words for ``cwql fmt``.
-    read_only: str = "this file is read-only to cwql"
+    read_only: str
+
+    def __init__(
+        self,
+        text: str,
+        kind: str,
+        endpoint: str | None,
+        map: OffsetMap,
+        first_line: int,
+        last_line: int,
+        writer: Writer | None = None,
+        holes: tuple[tuple[int, int], ...] = (),
+        quote: str = '"',
+        verify: Callable[[list[Any], str], bool] | None = None,
+        read_only: str = "this file is read-only to cwql",
+    ) -> None:
+        self.text = text
+        self.kind = kind
+        self.endpoint = endpoint
+        self.map = map
+        self.first_line = first_line
+        self.last_line = last_line
+        self.writer = writer
+        self.holes = holes
+        self.quote = quote
+        self.verify = verify
+        self.read_only = read_only
 
 
-@dataclass(frozen=True, slots=True)
-class Comment:
+class Comment(Record):
     """A ``# cwql:`` comment: ``body`` is the text after ``cwql:``."""
 
+    __slots__ = ("body", "end", "line", "own_line", "start")
     line: int
     start: int
     end: int
     body: str
     own_line: bool
 
+    def __init__(self, line: int, start: int, end: int, body: str, own_line: bool) -> None:
+        _set = object.__setattr__
+        _set(self, "line", line)
+        _set(self, "start", start)
+        _set(self, "end", end)
+        _set(self, "body", body)
+        _set(self, "own_line", own_line)
 
-@dataclass(frozen=True, slots=True)
-class Unchecked:
+
+class Unchecked(Record):
     """Why a file (or the rest of it, from ``at``) was not checked: a finding of the files family."""
 
     #: F001 (the file cannot be read as text) or F002 (it does not parse).
+    __slots__ = ("at", "code", "message")
     code: str
     message: str
     #: The host offset where reading stopped.
-    at: int = 0
+    at: int
+
+    def __init__(self, code: str, message: str, at: int = 0) -> None:
+        _set = object.__setattr__
+        _set(self, "code", code)
+        _set(self, "message", message)
+        _set(self, "at", at)
 
 
 def unparsable(language: str, reason: str, at: int = 0) -> Unchecked:
@@ -174,18 +235,34 @@ def unparsable(language: str, reason: str, at: int = 0) -> Unchecked:
     return Unchecked("F002", CODES["F002"].format(language=language, reason=reason), at)
 
 
-@dataclass(slots=True)
-class Extraction:
+class Extraction(Record, frozen=False):
     """What a reader found in one file."""
 
-    sites: list[Site] = field(default_factory=list)
-    comments: list[Comment] = field(default_factory=list)
+    __slots__ = ("comments", "dynamic", "sites", "skipped", "unclaimed", "work")
+    sites: list[Site]
+    comments: list[Comment]
     #: Queries built at run time that could not be checked: (host offset, why).
-    dynamic: list[tuple[int, str]] = field(default_factory=list)
+    dynamic: list[tuple[int, str]]
     #: Why the file, or the rest of it, was not checked.
-    skipped: Unchecked | None = None
+    skipped: Unchecked | None
     #: Units of work the reader did (YAML: nodes walked), which hostile input must not inflate.
-    work: int = 0
+    work: int
     #: Values under the generic keys (``conditions``, ``orderBy``, ``fields``) not read as
     #: queries because nothing says the file is about ConnectWise (JSON and YAML): said, not silent.
-    unclaimed: int = 0
+    unclaimed: int
+
+    def __init__(
+        self,
+        sites: list[Site] | None = None,
+        comments: list[Comment] | None = None,
+        dynamic: list[tuple[int, str]] | None = None,
+        skipped: Unchecked | None = None,
+        work: int = 0,
+        unclaimed: int = 0,
+    ) -> None:
+        self.sites = [] if sites is None else sites
+        self.comments = [] if comments is None else comments
+        self.dynamic = [] if dynamic is None else dynamic
+        self.skipped = skipped
+        self.work = work
+        self.unclaimed = unclaimed
