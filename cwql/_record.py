@@ -53,9 +53,12 @@ class Record:
                             "__init__, none of them keyword-only")
         cls._fields = fields
         setattr(cls, "__match_args__", fields)  # noqa: B010 (mypy will not let it be assigned)
-        if not frozen:
-            cls.__setattr__ = object.__setattr__  # type: ignore[method-assign,assignment]
-            cls.__delattr__ = object.__delattr__  # type: ignore[method-assign]
+        if frozen:
+            # Set here, not defined on Record: a mutable record then keeps object's own
+            # attribute setter, where an inherited Python-level one would slow every assignment.
+            cls.__setattr__ = _refuse_assignment  # type: ignore[method-assign,assignment]
+            cls.__delattr__ = _refuse_deletion  # type: ignore[method-assign,assignment]
+        else:
             cls.__hash__ = None  # type: ignore[method-assign,assignment]
 
     def _values(self) -> tuple[Any, ...]:
@@ -73,12 +76,6 @@ class Record:
         shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields)
         return f"{self.__class__.__qualname__}({shown})"
 
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"cannot assign to field {name!r}: a {type(self).__name__} is immutable")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"cannot delete field {name!r}: a {type(self).__name__} is immutable")
-
     def __reduce__(self) -> tuple[Any, ...]:
         return self.__class__, self._values()
 
@@ -90,3 +87,11 @@ class Record:
             raise TypeError(f"{type(self).__name__} has no field {', '.join(sorted(unknown))}")
         values.update(changes)
         return self.__class__(**values)
+
+
+def _refuse_assignment(self: Record, name: str, value: object) -> None:
+    raise AttributeError(f"cannot assign to field {name!r}: a {type(self).__name__} is immutable")
+
+
+def _refuse_deletion(self: Record, name: str) -> None:
+    raise AttributeError(f"cannot delete field {name!r}: a {type(self).__name__} is immutable")
