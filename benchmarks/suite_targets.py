@@ -15,15 +15,14 @@ gives the median of the rounds and, in brackets, the middle half of them.
 
 from __future__ import annotations
 
-import json
-import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import suite_fake
 import suite_lint
 import suite_parse
-from timing import Figure, interleave
+from timing import Figure
 
 import cwql
 
@@ -57,48 +56,6 @@ def evaluate_figure(quick: bool) -> Figure:
     return suite_evaluate.all_four_figure(records, rounds=3 if quick else 9)
 
 
-_NEXT = re.compile(r'<([^>]*)>;\s*rel="next"')
-
-
-def _forward_walk(n: int) -> Callable[[], int]:
-    """A walk over ``n`` tickets with forward-only paging through the fake's handler."""
-    from cwql.testing import FakePSA
-
-    psa = FakePSA.from_records(
-        {"/service/tickets": [{"id": i, "summary": f"ticket {i}"} for i in range(1, n + 1)]},
-        requests_per_minute=None, log_limit=10,
-    )
-    headers = {**psa.auth_headers(), "pagination-type": "forward-only"}
-    first = f"{psa.base_url}service/tickets?pageSize=1000"
-
-    def walk() -> int:
-        url: str | None = first
-        seen = 0
-        while url:
-            response = psa.handle("GET", url, headers)
-            assert response.status == 200, response.body[:200]
-            seen += len(json.loads(response.body))
-            link = _NEXT.search(response.header("Link") or "")
-            url = link.group(1) if link else None
-        assert seen == n, (seen, n)
-        return seen
-
-    return walk
-
-
-def fake_figure(quick: bool) -> tuple[int, int, Figure]:
-    """(small n, large n, the large walk's time against the small one's)."""
-    small, large = (5_000, 50_000) if quick else (50_000, 500_000)
-    figure = interleave(_forward_walk(small), {"large": _forward_walk(large)},
-                        rounds=1 if quick else 3)["large"]
-    return small, large, figure
-
-
-def _rate_ratio(scale: float, figure: Figure) -> str:
-    """records/s at the large size over records/s at the small one, with its spread."""
-    return f"{scale / figure.ratio:5.2f} ({scale / figure.high:.2f}-{scale / figure.low:.2f})"
-
-
 def measure(quick: bool, python: str = sys.executable) -> dict[str, tuple[str, float]]:
     """Every target's figure: as shown (median and spread), and the median."""
     out: dict[str, tuple[str, float]] = {}
@@ -111,10 +68,9 @@ def measure(quick: bool, python: str = sys.executable) -> dict[str, tuple[str, f
     out["lint"] = suite_lint.rate(queries, lint).strip(), queries / lint.seconds
     evaluate = evaluate_figure(quick)
     out["evaluate"] = evaluate.shown(), evaluate.ratio
-    small, large, walk = fake_figure(quick)
-    out["fake"] = (_rate_ratio(large / small, walk)
-                   + ("" if not quick else f"  ({large // 1000}k vs {small // 1000}k)"),
-                   large / small / walk.ratio)
+    small, large = suite_fake.sizes(quick)
+    shown, ratio = suite_fake.rate_ratio(quick, suite_fake.streaming_figures(quick, True)[True])
+    out["fake"] = shown + ("" if not quick else f"  ({large // 1000}k vs {small // 1000}k)"), ratio
     return out
 
 
