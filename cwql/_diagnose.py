@@ -769,9 +769,9 @@ def _lookalike(text: str, at: int, c: str) -> Repair | None:
         run = "".join(chr(ord(x) - 0xFEE0) for x in text[at:end])
         return Repair(f"Write `{run}`", ((at, end, run),))
     if ascii_ in ("'", '"'):
-        # The closing quote of the pair, on the same line: both become ASCII.
-        line_end = text.find("\n", at)
-        for i in range(at + 1, len(text) if line_end < 0 else line_end):
+        # The closing quote of the pair, the next quote of its kind: both become ASCII. It may
+        # be on a later line: a string can hold a line break.
+        for i in range(at + 1, len(text)):
             if _lookalike_quote(text[i]) == ascii_:
                 edits.append((i, i + 1, ascii_))
                 break

@@ -175,3 +175,12 @@ def test_date_as_midnight_fix_is_the_dsl_s_day_and_the_evaluator_agrees(
     at = _dt.datetime.combine(days[0], _dt.time(), _dt.UTC) + _dt.timedelta(seconds=second)
     record = {"dateEntered": at.isoformat().replace("+00:00", "Z")}
     assert evaluate(fixed, record) is (op in ("=", "<=", "in"))
+
+
+def test_smart_quotes_around_a_line_break_are_repaired_as_a_pair() -> None:
+    """Found by the injected-mistake property: the closing quote was only looked for on the
+    opening one's line, so a string holding a line break got no fix."""
+    broken = "A=\u201c\n\u201d and A=null"
+    [finding] = [f for f in check(broken) if f.code == "E028"]
+    assert finding.fix is not None
+    assert apply_edits(broken, finding.fix.edits) == 'A="\n" and A=null'
