@@ -11,7 +11,9 @@ time (issue 15). Modules on the light commands' start-up path use
 
 A record writes its ``__init__``, whose parameters are its fields, in order
 (positional or keyword, none keyword-only), and lists the same names in
-``__slots__`` (in any order: ruff sorts them); a frozen record (the default)
+``__slots__`` (in any order: ruff sorts them), with any private state its
+``__init__`` derives (a slot named ``_...`` that is not a parameter: a cache,
+an index; it is not compared, shown or copied); a frozen record (the default)
 sets its fields with ``object.__setattr__``, and a mutable one is declared
 with ``class X(Record, frozen=False)``. The rest follows dataclass
 semantics, derived from the fields:
@@ -48,9 +50,12 @@ class Record:
         code = cls.__init__.__code__
         fields = code.co_varnames[1:code.co_argcount]
         # A mistake here would make equality or copies quietly wrong: refuse it at import.
-        if code.co_kwonlyargcount or set(fields) != set(cls.__dict__.get("__slots__", ())):
+        slots = set(cls.__dict__.get("__slots__", ()))
+        private = slots - set(fields)
+        if code.co_kwonlyargcount or not slots >= set(fields) \
+                or any(not name.startswith("_") for name in private):
             raise TypeError(f"{cls.__name__}: __slots__ must name exactly the parameters of "
-                            "__init__, none of them keyword-only")
+                            "__init__ (none keyword-only), and private state as _names")
         cls._fields = fields
         setattr(cls, "__match_args__", fields)  # noqa: B010 (mypy will not let it be assigned)
         if frozen:

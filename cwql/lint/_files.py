@@ -20,9 +20,9 @@ import os
 import shutil
 import tokenize
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
+from .._record import Record
 from ._config import Config
 from ._globs import Pattern, compile_pattern
 from ._sources import SUFFIXES
@@ -30,10 +30,10 @@ from ._sources import SUFFIXES
 __all__ = ["Source", "Target", "discover", "load", "save"]
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
+class Target(Record):
     """A file to lint."""
 
+    __slots__ = ("display", "filetype", "path", "relative", "unlistable")
     path: Path
     #: How the file is shown in output: relative to the working directory when under it.
     display: str
@@ -42,16 +42,37 @@ class Target:
     #: The reader: a value of ``sources.SUFFIXES``.
     filetype: str
     #: Why the walk could not list this folder: then it is reported as an F001 finding.
-    unlistable: str | None = None
+    unlistable: str | None
+
+    def __init__(
+        self,
+        path: Path,
+        display: str,
+        relative: str,
+        filetype: str,
+        unlistable: str | None = None,
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "path", path)
+        _set(self, "display", display)
+        _set(self, "relative", relative)
+        _set(self, "filetype", filetype)
+        _set(self, "unlistable", unlistable)
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+class Source(Record):
     """A file's text, and how to write it back the same way."""
 
+    __slots__ = ("bom", "encoding", "text")
     text: str
-    encoding: str = "utf-8"
-    bom: bool = False
+    encoding: str
+    bom: bool
+
+    def __init__(self, text: str, encoding: str = "utf-8", bom: bool = False) -> None:
+        _set = object.__setattr__
+        _set(self, "text", text)
+        _set(self, "encoding", encoding)
+        _set(self, "bom", bom)
 
 
 def _display(path: Path) -> str:

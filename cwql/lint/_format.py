@@ -10,9 +10,8 @@ were wherever the text does not change.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from .._parser import parse_kind
+from .._record import Record
 from ..syntax import String, walk
 from ._engine import diff_edits, host_edits
 from ._model import Edit
@@ -21,13 +20,24 @@ from ._sources.base import Site
 __all__ = ["Formatted", "format_site"]
 
 
-@dataclass(frozen=True, slots=True)
-class Formatted:
+class Formatted(Record):
     """The canonical text of a site, and the host edits that write it (None: cannot)."""
 
+    __slots__ = ("edits", "reason", "text")
     text: str
     edits: tuple[Edit, ...] | None
-    reason: str | None = None
+    reason: str | None
+
+    def __init__(
+        self,
+        text: str,
+        edits: tuple[Edit, ...] | None,
+        reason: str | None = None,
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "text", text)
+        _set(self, "edits", edits)
+        _set(self, "reason", reason)
 
 
 def canonical(text: str, kind: str, quote: str = '"') -> str:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
+from .._record import Record
 from ..errors import CWQLError
 from ._config import Config
 from ._engine import FileResult, Linter, apply_edits
@@ -26,27 +26,48 @@ __all__ = ["FormattedFile", "Runner"]
 _FIX_ROUNDS = 10
 
 
-@dataclass(slots=True)
-class FormattedFile:
+class FormattedFile(Record, frozen=False):
     """What ``cwql fmt`` did to one file."""
 
+    __slots__ = ("changed", "refused", "result", "text")
     result: FileResult
     text: str
-    changed: int = 0
+    changed: int
     #: Queries that could not be written back: (line, column, why).
-    refused: list[tuple[int, int, str]] = field(default_factory=list)
+    refused: list[tuple[int, int, str]]
+
+    def __init__(
+        self,
+        result: FileResult,
+        text: str,
+        changed: int = 0,
+        refused: list[tuple[int, int, str]] | None = None,
+    ) -> None:
+        self.result = result
+        self.text = text
+        self.changed = changed
+        self.refused = [] if refused is None else refused
 
 
-@dataclass(slots=True)
-class Runner:
+class Runner(Record, frozen=False):
+    """The config and the linter that lint, fix and format files, one at a time."""
+
+    __slots__ = ("_fixing", "_syntax", "config", "endpoint", "kind", "linter")
     config: Config
     linter: Linter
-    kind: str | None = None
-    endpoint: str | None = None
-    # Made on first use and kept: the same runner verifying fixes, and one with the syntax
-    # rules, whose fixes fmt applies.
-    _fixing: Runner | None = field(default=None, init=False, repr=False, compare=False)
-    _syntax: Runner | None = field(default=None, init=False, repr=False, compare=False)
+    kind: str | None
+    endpoint: str | None
+
+    def __init__(self, config: Config, linter: Linter, kind: str | None = None,
+                 endpoint: str | None = None) -> None:
+        self.config = config
+        self.linter = linter
+        self.kind = kind
+        self.endpoint = endpoint
+        # Made on first use and kept: the same runner verifying fixes, and one with the syntax
+        # rules, whose fixes fmt applies.
+        self._fixing: Runner | None = None
+        self._syntax: Runner | None = None
 
     @property
     def fixing(self) -> Runner:

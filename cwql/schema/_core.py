@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from .._record import Record
 from ..errors import SchemaError
 from ._types import ArrayOf, FieldType, Ref, Scalar, parse_type, type_to_data
 
@@ -32,25 +32,47 @@ _INFO = Scalar("info")
 CUSTOM_FIELD_MODEL = "CustomFieldValue"
 
 
-@dataclass(frozen=True, slots=True)
-class Field:
+class Field(Record):
     """One field of a model: its name as the schema spells it, its type, and its enum values.
 
     ``enum`` holds the values a ``string`` field may take, as the spec spells
     them (the server compares them case-insensitively); None when any string goes.
     """
 
+    __slots__ = ("enum", "name", "owner", "type")
     name: str
     type: FieldType
     owner: str
-    enum: tuple[str, ...] | None = None
+    enum: tuple[str, ...] | None
+
+    def __init__(
+        self,
+        name: str,
+        type: FieldType,
+        owner: str,
+        enum: tuple[str, ...] | None = None,
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "name", name)
+        _set(self, "type", type)
+        _set(self, "owner", owner)
+        _set(self, "enum", enum)
 
 
-@dataclass(frozen=True, slots=True)
-class Model:
+class Model(Record):
+    """A model of the schema: its fields by name (read-only)."""
+
+    __slots__ = ("_folded", "fields", "name")
     name: str
     fields: Mapping[str, Field]
-    _folded: Mapping[str, Field] = field(repr=False, compare=False)
+    _folded: Mapping[str, Field]
+
+    def __init__(self, name: str, fields: Mapping[str, Field]) -> None:
+        _set = object.__setattr__
+        _set(self, "name", name)
+        _set(self, "fields", fields)
+        # The fields by case-folded name, for the server's case-insensitive matching.
+        _set(self, "_folded", MappingProxyType({k.casefold(): f for k, f in fields.items()}))
 
     def field(self, name: str) -> Field | None:
         """The field called ``name``, matched exactly, else case-insensitively."""
@@ -65,8 +87,7 @@ class Model:
         return [by_fold[c] for c in close]
 
 
-@dataclass(frozen=True, slots=True)
-class Resolved:
+class Resolved(Record):
     """A path that names a field.
 
     ``type`` is the type at the end of the path. ``array_at`` is the index of
@@ -75,11 +96,27 @@ class Resolved:
     only in letter case.
     """
 
+    __slots__ = ("array_at", "canonical", "fields", "path", "type")
     path: str
     canonical: str
     type: FieldType
     array_at: int | None
     fields: tuple[Field, ...]
+
+    def __init__(
+        self,
+        path: str,
+        canonical: str,
+        type: FieldType,
+        array_at: int | None,
+        fields: tuple[Field, ...],
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "path", path)
+        _set(self, "canonical", canonical)
+        _set(self, "type", type)
+        _set(self, "array_at", array_at)
+        _set(self, "fields", fields)
 
     @property
     def case_differs(self) -> bool:
@@ -94,16 +131,33 @@ class Resolved:
         return self.fields[-1].enum
 
 
-@dataclass(frozen=True, slots=True)
-class Unresolved:
+class Unresolved(Record):
     """A path whose segment ``index`` names nothing in ``model``."""
 
+    __slots__ = ("index", "model", "name", "path", "reason", "suggestions")
     path: str
     index: int
     name: str
     model: str
     suggestions: tuple[str, ...]
     reason: str
+
+    def __init__(
+        self,
+        path: str,
+        index: int,
+        name: str,
+        model: str,
+        suggestions: tuple[str, ...],
+        reason: str,
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "path", path)
+        _set(self, "index", index)
+        _set(self, "name", name)
+        _set(self, "model", model)
+        _set(self, "suggestions", suggestions)
+        _set(self, "reason", reason)
 
     @property
     def offset(self) -> int:
@@ -209,11 +263,7 @@ class Schema:
             if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
                 raise SchemaError(f"{where}: enum values are a non-empty list of strings")
             fields[fname] = Field(fname, plain.type, name, tuple(dict.fromkeys(values)))
-        model = Model(
-            name,
-            MappingProxyType(fields),
-            MappingProxyType({k.casefold(): f for k, f in fields.items()}),
-        )
+        model = Model(name, MappingProxyType(fields))
         self._models[name] = model
         return model
 

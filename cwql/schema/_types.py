@@ -7,9 +7,9 @@ for what ``childConditions`` reaches into.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, TypeAlias
 
+from .._record import Record
 from ..errors import SchemaError
 
 __all__ = ["SCALARS", "ArrayOf", "FieldType", "Ref", "Scalar", "parse_type", "type_to_data"]
@@ -19,27 +19,39 @@ __all__ = ["SCALARS", "ArrayOf", "FieldType", "Ref", "Scalar", "parse_type", "ty
 SCALARS = frozenset({"integer", "number", "boolean", "string", "datetime", "info", "object", "any"})
 
 
-@dataclass(frozen=True, slots=True)
-class Scalar:
+class Scalar(Record):
+    __slots__ = ("name",)
     name: str
+
+    def __init__(self, name: str) -> None:
+        _set = object.__setattr__
+        _set(self, "name", name)
 
     def __str__(self) -> str:
         return self.name
 
 
-@dataclass(frozen=True, slots=True)
-class Ref:
+class Ref(Record):
     """A reference to, or an embedded copy of, another model."""
 
+    __slots__ = ("model",)
     model: str
+
+    def __init__(self, model: str) -> None:
+        _set = object.__setattr__
+        _set(self, "model", model)
 
     def __str__(self) -> str:
         return self.model
 
 
-@dataclass(frozen=True, slots=True)
-class ArrayOf:
+class ArrayOf(Record):
+    __slots__ = ("item",)
     item: FieldType
+
+    def __init__(self, item: FieldType) -> None:
+        _set = object.__setattr__
+        _set(self, "item", item)
 
     def __str__(self) -> str:
         return f"array of {self.item}"

@@ -41,9 +41,9 @@ import tokenize
 import unicodedata
 import warnings
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 
 from ..._parser import parse_kind
+from ..._record import Record
 from ..._spec import ALL_KINDS as KINDS
 from ..._spec import CONDITION_KINDS
 from ..._spec import HOST_NAMES as NAMES
@@ -75,16 +75,31 @@ CONNECTWISE_MODULES = frozenset({"cwql", "pyconnectwise", "connectpyse", "connec
 _HTTP_MODULES = frozenset({"requests", "httpx", "aiohttp", "urllib3", "urllib"})
 
 
-@dataclass(frozen=True, slots=True)
-class _Signature:
+class _Signature(Record):
     """Where a cwql function takes its query, and its kind: fixed, or from a ``kind`` argument."""
 
+    __slots__ = ("keyword", "kind", "kind_argument", "kind_position", "position")
     position: int
     keyword: str
     kind: str
     #: The ``kind`` argument's position (None: keyword only), when the function has one.
-    kind_position: int | None = None
-    kind_argument: bool = False
+    kind_position: int | None
+    kind_argument: bool
+
+    def __init__(
+        self,
+        position: int,
+        keyword: str,
+        kind: str,
+        kind_position: int | None = None,
+        kind_argument: bool = False,
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "position", position)
+        _set(self, "keyword", keyword)
+        _set(self, "kind", kind)
+        _set(self, "kind_position", kind_position)
+        _set(self, "kind_argument", kind_argument)
 
 
 # cwql's functions that take a query, by name (in any cwql module).
@@ -124,14 +139,28 @@ class _Unsupported(Exception):
     """A literal this module does not map; the query is skipped and counted."""
 
 
-@dataclass(slots=True)
-class _Part:
+class _Part(Record, frozen=False):
+    __slots__ = ("body_end", "body_start", "holes", "prefix", "quote")
     prefix: str
     quote: str
     body_start: int
     body_end: int
     #: Host ranges of f-string holes (``{...}`` including braces), in order.
     holes: list[tuple[int, int]]
+
+    def __init__(
+        self,
+        prefix: str,
+        quote: str,
+        body_start: int,
+        body_end: int,
+        holes: list[tuple[int, int]],
+    ) -> None:
+        self.prefix = prefix
+        self.quote = quote
+        self.body_start = body_start
+        self.body_end = body_end
+        self.holes = holes
 
 
 def _scan_string_end(text: str, i: int, quote: str) -> int:
@@ -284,12 +313,16 @@ def _escape(text: str, i: int) -> tuple[str, int]:
     return "\\" + nxt, 2
 
 
-@dataclass(slots=True)
-class _Piece:
+class _Piece(Record, frozen=False):
     """A literal (Constant or JoinedStr) or a run-time hole, in a query expression."""
 
+    __slots__ = ("literal", "node")
     node: ast.expr
     literal: bool
+
+    def __init__(self, node: ast.expr, literal: bool) -> None:
+        self.node = node
+        self.literal = literal
 
 
 def _pieces(expr: ast.expr) -> list[_Piece] | None:
