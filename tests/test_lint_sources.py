@@ -496,3 +496,15 @@ def test_any_bytes_are_read_or_refused(data: bytes, filetype: str) -> None:
         return
     RUNNER.lint_text("x", "x", filetype, text)
     RUNNER.fix_text("x", "x", filetype, text)
+
+
+def test_the_python_reader_walks_every_node_in_ast_walk_order() -> None:
+    """The reader's own walk (a list, for speed) must see what ast.walk sees, in its order."""
+    import ast
+    from pathlib import Path
+
+    from cwql.lint._sources.python import _walk
+
+    for path in sorted(Path(__file__).parent.glob("test_lint_*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        assert [id(n) for n in _walk(tree)] == [id(n) for n in ast.walk(tree)], path

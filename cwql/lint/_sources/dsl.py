@@ -60,19 +60,20 @@ def mentions_f(expr: ast.expr, qualify: Callable[[ast.expr], str | None]) -> boo
     cheap test before :func:`build`."""
     node: ast.expr = expr
     for _ in range(_MAX_DEPTH * 4):
-        if isinstance(node, ast.Compare | ast.BinOp):
-            node = node.left
-        elif isinstance(node, ast.Call):
-            node = node.func
-        elif isinstance(node, ast.Attribute | ast.Subscript):
-            node = node.value
-        elif isinstance(node, ast.UnaryOp):
-            node = node.operand
-        elif isinstance(node, ast.Name):
-            return is_root(qualify(node))
-        else:
-            return False
+        # By exact type: every node the Python reader sees comes here, and ast.parse makes
+        # no subclasses of these.
+        leftmost = _LEFTMOST.get(type(node))
+        if leftmost is None:
+            return type(node) is ast.Name and is_root(qualify(node))
+        node = getattr(node, leftmost)
     return False
+
+
+# Where the leftmost name of an expression is, by node type.
+_LEFTMOST: dict[type[ast.AST], str] = {
+    ast.Compare: "left", ast.BinOp: "left", ast.Call: "func", ast.Attribute: "value",
+    ast.Subscript: "value", ast.UnaryOp: "operand",
+}
 
 
 def is_condition(value: object) -> bool:

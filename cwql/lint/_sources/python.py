@@ -641,22 +641,20 @@ class _Names:
 
     def _qualify(self, expr: ast.expr | None, origins: dict[str, str]) -> str | None:
         parts: list[str] = []
-        while True:
-            if isinstance(expr, ast.Call):
+        while True:  # by exact type (ast.parse makes no subclasses): every call is asked about
+            if type(expr) is ast.Call:
                 expr = expr.func
-            elif isinstance(expr, ast.Attribute):
+            elif type(expr) is ast.Attribute:
                 parts.append(expr.attr)
                 expr = expr.value
-            elif isinstance(expr, ast.Await):
-                expr = expr.value
-            elif isinstance(expr, ast.Subscript):  # `Client | None` and the like are not followed
-                return None
-            elif isinstance(expr, ast.Name):
+            elif type(expr) is ast.Name:
                 base = self.imports.get(expr.id) or origins.get(expr.id)
                 if base is None:
                     return None
                 return ".".join([base, *reversed(parts)])
-            else:
+            elif type(expr) is ast.Await:
+                expr = expr.value
+            else:  # a subscript (`Client | None` and the like) is not followed, nor anything else
                 return None
 
     def qualify(self, expr: ast.expr) -> str | None:
@@ -730,10 +728,10 @@ def _walk(root: ast.AST) -> list[ast.AST]:
     for node in nodes:  # grows while it is read: breadth first
         for name in node._fields:
             value = getattr(node, name, None)
-            if isinstance(value, AST):
-                append(value)
-            elif isinstance(value, list):
+            if value.__class__ is list:  # ast.parse makes plain lists
                 extend([item for item in value if isinstance(item, AST)])
+            elif isinstance(value, AST):
+                append(value)
     return nodes
 
 
