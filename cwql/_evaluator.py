@@ -203,15 +203,17 @@ def _text_pair(parts: tuple[_Part, ...], conjunction: bool) -> RecordPredicate |
 #
 # `a and b` as two functions costs a Python call per record more than one
 # function does. So for 2 to 4 predicates joined by one connective, _fuse
-# builds one function out of their templates' own syntax trees, read from
-# this file: each operand's body in turn (without its `_before` test), its
-# placeholders renamed apart (`_x` of the first operand is `_x_0`), and each
-# `return E` of an operand but the last made `if not (E): return False` (for
-# `and`; `if E: return True` for `or`), the code after an `if` that returns
-# moved into its `else`, so the next operand's body follows. The nodes keep
-# their line numbers and the code is compiled with this file's name, so a
-# traceback still shows a real line of this file; values stay globals, never
-# code. Where this file's source cannot be read, the operands are chained.
+# builds one function out of their templates' own syntax trees, parsed from
+# this file's lines: each operand's body in turn (without its `_before`
+# test), its placeholders renamed apart (`_x` of the first operand is `_x_0`),
+# and each `return E` of an operand but the last made `if not (E): return
+# False` (for `and`; `if E: return True` for `or`), the code after an `if`
+# that returns moved into its `else`, so the next operand's body follows.
+# The nodes keep their line numbers and the code is compiled with this file's
+# name, so a traceback still shows a real line of this file; values stay
+# globals, never code, so one code object serves every predicate made of the
+# same templates (_fused_code). Where this file's source cannot be read, the
+# operands are chained as before.
 
 #: The templates' placeholders: the names a predicate's globals give values.
 _PLACEHOLDERS = frozenset({
@@ -221,34 +223,54 @@ _PLACEHOLDERS = frozenset({
 
 
 @functools.cache
-def _template_trees() -> dict[str, Any]:
-    """This file's function definitions by name (empty when its source is not there)."""
+def _template_tree(name: str) -> Any:
+    """The syntax tree of the template ``name``, with its lines in this file; None without the source."""
     import ast
+    import linecache
 
+    template = _TEMPLATE_NAMES.get(name)
+    if template is None:
+        return None
+    first = template.__code__.co_firstlineno
+    lines = linecache.getlines(template.__code__.co_filename)[first - 1:]
+    if not lines or not lines[0].startswith("def "):
+        return None
+    end = next((at for at, line in enumerate(lines) if at and line[:1] not in ("", " ", "\n", "#")), len(lines))
     try:
-        with open(__file__, encoding="utf-8") as source:
-            tree = ast.parse(source.read(), __file__)
-    except (OSError, SyntaxError, ValueError):
-        return {}
-    return {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
+        tree = ast.parse("".join(lines[:end]))
+    except (SyntaxError, ValueError):
+        return None
+    ast.increment_lineno(tree, first - 1)
+    found = tree.body[0] if len(tree.body) == 1 else None
+    return found if isinstance(found, ast.FunctionDef) and found.name == name else None
 
 
 def _fuse(parts: tuple[_Part, ...], conjunction: bool) -> RecordPredicate | None:
     """The parts as one function (see above), or None when they are not 2 to 4 predicates."""
+    if not 2 <= len(parts) <= 4 or any(p.template is None or p.names is None for p in parts):
+        return None
+    code = _fused_code(tuple(p.template.__name__ for p in parts), conjunction)  # type: ignore[union-attr]
+    if code is None:
+        return None
+    names: dict[str, Any] = {"__builtins__": builtins, "_MISSING": _MISSING}
+    for i, part in enumerate(parts):
+        own = part.names or {}
+        names.update({f"{k}_{i}": v for k, v in own.items() if k in _PLACEHOLDERS})
+        names[f"_node_{i}"] = own.get("_node")  # not read by the code, as in _predicate
+    return types.FunctionType(code, names, code.co_name)
+
+
+@functools.lru_cache(maxsize=512)
+def _fused_code(templates: tuple[str, ...], conjunction: bool) -> types.CodeType | None:
+    """The code of the templates fused (it depends on their names only: values are globals)."""
     import ast
     import copy
 
-    templates = [part.template for part in parts]
-    operands = [part.names for part in parts]
-    if not 2 <= len(parts) <= 4:
+    trees = [_template_tree(name) for name in templates]
+    if None in trees:
         return None
-    trees = _template_trees()
-    names: dict[str, Any] = {"__builtins__": builtins, "_MISSING": _MISSING}
     body: list[ast.stmt] = []
-    for i, (template, own) in enumerate(zip(templates, operands, strict=True)):
-        found = None if template is None or own is None else trees.get(template.__name__)
-        if found is None or own is None:
-            return None
+    for i, found in enumerate(trees):
         tree = copy.deepcopy(found)
         for node in ast.walk(tree):
             if isinstance(node, ast.Name) and node.id in _PLACEHOLDERS:
@@ -256,26 +278,24 @@ def _fuse(parts: tuple[_Part, ...], conjunction: bool) -> RecordPredicate | None
         guard, *statements = tree.body
         if not (isinstance(guard, ast.If) and "_before" in ast.dump(guard.test)):
             return None
-        moved = statements if i == len(parts) - 1 else _returns_to_next(statements, conjunction)
+        moved = statements if i == len(templates) - 1 else _returns_to_next(statements, conjunction)
         if moved is None:
             return None
         body.extend(moved)
-        names.update({f"{k}_{i}": v for k, v in own.items() if k in _PLACEHOLDERS})
-        names[f"_node_{i}"] = own.get("_node")  # not read by the code, as in _predicate
-    first = trees[templates[0].__name__]  # type: ignore[union-attr]
+    first = trees[0]
     arguments = copy.deepcopy(first.args)
     for argument in arguments.args:
         argument.annotation = None  # not evaluated, whatever the compile flags
     function = ast.FunctionDef(
-        name=("_and" if conjunction else "_or") + "".join(t.__name__ for t in templates if t is not None),
+        name=("_and" if conjunction else "_or") + "".join(templates),
         args=arguments, body=body, decorator_list=[], returns=None, type_comment=None,
     )
     ast.copy_location(function, first)
     module = ast.Module(body=[function], type_ignores=[])
     ast.fix_missing_locations(module)
-    exec(compile(module, __file__, "exec"), names)  # noqa: S102 - our own templates' code, values as globals
-    fn: RecordPredicate = names.pop(function.name)
-    return fn
+    code = compile(module, __file__, "exec", dont_inherit=True)
+    fused = next(c for c in code.co_consts if isinstance(c, types.CodeType))
+    return fused
 
 
 def _returns_to_next(statements: list[Any], conjunction: bool) -> list[Any] | None:
@@ -1094,6 +1114,10 @@ _TEMPLATES: dict[str, tuple[_Template, _Template, _Template]] = {
     "pattern": (_pattern_1, _pattern_2, _pattern_n),
     "other": (_other_1, _other_2, _other_n),
 }
+
+
+#: The templates by name, for _fuse to find their lines.
+_TEMPLATE_NAMES: dict[str, _Template] = {t.__name__: t for family in _TEMPLATES.values() for t in family}
 
 
 class _Test:
