@@ -700,7 +700,7 @@ def _text_eq_n(r: Any) -> bool:
 
 
 def _number_1(r: Any) -> bool:
-    # A number comparison or membership: JSON numbers directly, the rest coerced.
+    # A number comparison: JSON numbers directly, the rest coerced.
     if _before is not None and _before(r) is _stop:
         return _stop  # type: ignore[no-any-return]
     try:
@@ -753,6 +753,62 @@ def _number_n(r: Any) -> bool:
         return False
     v = _coerce(v)
     return v is not None and _op(_x, v)
+
+
+def _number_in_1(r: Any) -> bool:
+    # Membership in a set of numbers, the commonest `in`: as _number_1, `in` written out.
+    if _before is not None and _before(r) is _stop:
+        return _stop  # type: ignore[no-any-return]
+    try:
+        v = r.get(_k0)
+    except AttributeError:  # not a mapping: _slow says so
+        v = None
+    if v is None and (type(r) is not dict or (_k0 not in r and not _plain0.issuperset(r))):
+        v = _slow(r)
+    t = type(v)
+    if t is int or t is float:
+        return v in _x
+    if v is None:
+        return False
+    v = _coerce(v)
+    return v is not None and v in _x
+
+
+def _number_in_2(r: Any) -> bool:
+    if _before is not None and _before(r) is _stop:
+        return _stop  # type: ignore[no-any-return]
+    try:
+        v = r.get(_k0)
+    except AttributeError:
+        v = None
+    if type(v) is dict:
+        w = v.get(_k1)
+        v = w if w is not None or _k1 in v or _plain1.issuperset(v) else _slow(r)
+    elif v is None:
+        if type(r) is not dict or (_k0 not in r and not _plain0.issuperset(r)):
+            v = _slow(r)
+    else:
+        v = _slow(r)
+    t = type(v)
+    if t is int or t is float:
+        return v in _x
+    if v is None:
+        return False
+    v = _coerce(v)
+    return v is not None and v in _x
+
+
+def _number_in_n(r: Any) -> bool:
+    if _before is not None and _before(r) is _stop:
+        return _stop  # type: ignore[no-any-return]
+    v = _slow(r)
+    t = type(v)
+    if t is int or t is float:
+        return v in _x
+    if v is None:
+        return False
+    v = _coerce(v)
+    return v is not None and v in _x
 
 
 def _coerced_1(r: Any) -> bool:
@@ -1107,6 +1163,7 @@ _TEMPLATES: dict[str, tuple[_Template, _Template, _Template]] = {
     "text_eq": (_text_eq_1, _text_eq_2, _text_eq_n),
     "contains": (_contains_1, _contains_2, _contains_n),
     "number": (_number_1, _number_2, _number_n),
+    "number_in": (_number_in_1, _number_in_2, _number_in_n),
     "coerced": (_coerced_1, _coerced_2, _coerced_n),
     "instant": (_instant_1, _instant_2, _instant_n),
     "same": (_same_1, _same_2, _same_n),
@@ -1255,7 +1312,7 @@ def _membership(op: Op, values: tuple[Literal, ...]) -> _Test:
         if cls is String:
             return _Test("text", _op=operator.contains, _x=members)
         if cls is Number:
-            return _Test("number", _op=operator.contains, _x=members, _coerce=coerce)
+            return _Test("number_in", _x=members, _coerce=coerce)
         if cls is DateTime:
             return _Test("instant", _op=operator.contains, _x=members, _coerce=coerce,
                          _fromisoformat=datetime.datetime.fromisoformat)
