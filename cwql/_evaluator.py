@@ -18,13 +18,16 @@ docs/evaluator.md states each rule with an example):
 Compiling folds the tree once (``syntax.fold``). Each predicate becomes one
 function that reads the field and tests it: a copy of one of the templates
 below (plain functions in this file, so tracebacks show their real lines),
-given the predicate's constants as its globals. Calling the result does no
-dispatch on node types and raises no exception for a missing field.
+given the predicate's constants as its globals; an ``and``/``or`` of a few
+predicates becomes one function made of their templates' lines (``_fuse``).
+Calling the result does no dispatch on node types and raises no exception
+for a missing field.
 """
 
 from __future__ import annotations
 
 import builtins
+import datetime
 import functools
 import operator
 import types
@@ -40,6 +43,7 @@ from .errors import CWQLTypeError
 from .syntax import (
     And,
     Boolean,
+    DateTime,
     Expr,
     Literal,
     Node,
@@ -157,13 +161,18 @@ def _compile(expr: Expr) -> RecordPredicate:
 def _connect(parts: tuple[_Part, ...], conjunction: bool) -> RecordPredicate:
     """``and``/``or`` of the parts, short-circuiting left to right.
 
-    For a few operands ending in a predicate, that predicate's template is
-    copied with the rest as its guard (``_before``), which saves a call per
-    record; the guard's answer ``_stop`` (false for ``and``) is final.
+    Two text tests of one field read it once (``_text_pair``); 2 to 4
+    predicates become one function (``_fuse``). Otherwise, for a few operands
+    ending in a predicate, that predicate's template is copied with the rest
+    as its guard (``_before``), which saves a call per record; the guard's
+    answer ``_stop`` (false for ``and``) is final.
     """
     pair = _text_pair(parts, conjunction)
     if pair is not None:
         return pair
+    fused = _fuse(parts, conjunction)
+    if fused is not None:
+        return fused
     last = parts[-1]
     if 2 <= len(parts) <= 4 and last.template is not None and last.names is not None:
         guard = parts[0].fn if len(parts) == 2 else _connect(parts[:-1], conjunction)
@@ -188,6 +197,132 @@ def _text_pair(parts: tuple[_Part, ...], conjunction: bool) -> RecordPredicate |
     return _instance(template, {
         **first, "_stop": not conjunction, "_op2": second["_op"], "_x2": second["_x"], "_neg2": second["_neg"],
     })
+
+
+# ---- fusing a few predicates into one function ---------------------------------
+#
+# `a and b` as two functions costs a Python call per record more than one
+# function does. So for 2 to 4 predicates joined by one connective, _fuse
+# builds one function out of their templates' own syntax trees, parsed from
+# this file's lines: each operand's body in turn (without its `_before`
+# test), its placeholders renamed apart (`_x` of the first operand is `_x_0`),
+# and each `return E` of an operand but the last made `if not (E): return
+# False` (for `and`; `if E: return True` for `or`), the code after an `if`
+# that returns moved into its `else`, so the next operand's body follows.
+# The nodes keep their line numbers and the code is compiled with this file's
+# name, so a traceback still shows a real line of this file; values stay
+# globals, never code, so one code object serves every predicate made of the
+# same templates (_fused_code). Where this file's source cannot be read, the
+# operands are chained as before.
+
+#: The templates' placeholders: the names a predicate's globals give values.
+_PLACEHOLDERS = frozenset({
+    "_k0", "_k1", "_op", "_x", "_neg", "_slow", "_coerce", "_test", "_before", "_stop",
+    "_op2", "_x2", "_neg2", "_fromisoformat", "_plain0", "_plain1",
+})
+
+
+@functools.cache
+def _template_tree(name: str) -> Any:
+    """The syntax tree of the template ``name``, with its lines in this file; None without the source."""
+    import ast
+    import linecache
+
+    template = _TEMPLATE_NAMES.get(name)
+    if template is None:
+        return None
+    first = template.__code__.co_firstlineno
+    lines = linecache.getlines(template.__code__.co_filename)[first - 1:]
+    if not lines or not lines[0].startswith("def "):
+        return None
+    end = next((at for at, line in enumerate(lines) if at and line[:1] not in ("", " ", "\n", "#")), len(lines))
+    try:
+        tree = ast.parse("".join(lines[:end]))
+    except (SyntaxError, ValueError):
+        return None
+    ast.increment_lineno(tree, first - 1)
+    found = tree.body[0] if len(tree.body) == 1 else None
+    return found if isinstance(found, ast.FunctionDef) and found.name == name else None
+
+
+def _fuse(parts: tuple[_Part, ...], conjunction: bool) -> RecordPredicate | None:
+    """The parts as one function (see above), or None when they are not 2 to 4 predicates."""
+    if not 2 <= len(parts) <= 4 or any(p.template is None or p.names is None for p in parts):
+        return None
+    code = _fused_code(tuple(p.template.__name__ for p in parts), conjunction)  # type: ignore[union-attr]
+    if code is None:
+        return None
+    names: dict[str, Any] = {"__builtins__": builtins, "_MISSING": _MISSING}
+    for i, part in enumerate(parts):
+        own = part.names or {}
+        names.update({f"{k}_{i}": v for k, v in own.items() if k in _PLACEHOLDERS})
+        names[f"_node_{i}"] = own.get("_node")  # not read by the code, as in _predicate
+    return types.FunctionType(code, names, code.co_name)
+
+
+@functools.lru_cache(maxsize=512)
+def _fused_code(templates: tuple[str, ...], conjunction: bool) -> types.CodeType | None:
+    """The code of the templates fused (it depends on their names only: values are globals)."""
+    import ast
+    import copy
+
+    trees = [_template_tree(name) for name in templates]
+    if None in trees:
+        return None
+    body: list[ast.stmt] = []
+    for i, found in enumerate(trees):
+        tree = copy.deepcopy(found)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and node.id in _PLACEHOLDERS:
+                node.id = f"{node.id}_{i}"
+        guard, *statements = tree.body
+        if not (isinstance(guard, ast.If) and "_before" in ast.dump(guard.test)):
+            return None
+        moved = statements if i == len(templates) - 1 else _returns_to_next(statements, conjunction)
+        if moved is None:
+            return None
+        body.extend(moved)
+    first = trees[0]
+    arguments = copy.deepcopy(first.args)
+    for argument in arguments.args:
+        argument.annotation = None  # not evaluated, whatever the compile flags
+    function = ast.FunctionDef(
+        name=("_and" if conjunction else "_or") + "".join(templates),
+        args=arguments, body=body, decorator_list=[], returns=None, type_comment=None,
+    )
+    ast.copy_location(function, first)
+    module = ast.Module(body=[function], type_ignores=[])
+    ast.fix_missing_locations(module)
+    code = compile(module, __file__, "exec", dont_inherit=True)
+    fused = next(c for c in code.co_consts if isinstance(c, types.CodeType))
+    return fused
+
+
+def _returns_to_next(statements: list[Any], conjunction: bool) -> list[Any] | None:
+    """``statements`` with each ``return E`` made "answer now, or go on to the next operand"."""
+    import ast
+
+    out: list[Any] = []
+    for at, statement in enumerate(statements):
+        if isinstance(statement, ast.Return):
+            if statement.value is None:
+                return None
+            answer = ast.copy_location(ast.Return(ast.Constant(not conjunction)), statement)
+            test = ast.UnaryOp(ast.Not(), statement.value) if conjunction else statement.value
+            out.append(ast.copy_location(ast.If(test, [answer], []), statement))
+            return out  # what follows a return never runs
+        if isinstance(statement, ast.If) and not statement.orelse and statement.body \
+                and isinstance(statement.body[-1], ast.Return):
+            inner = _returns_to_next(statement.body, conjunction)
+            rest = _returns_to_next(statements[at + 1:], conjunction)
+            if inner is None or rest is None:
+                return None
+            out.append(ast.copy_location(ast.If(statement.test, inner, rest), statement))
+            return out
+        if any(isinstance(node, ast.Return) for node in ast.walk(statement)):
+            return None  # a return this cannot move: leave the operands chained
+        out.append(statement)
+    return out
 
 
 def _all(fns: tuple[RecordPredicate, ...]) -> RecordPredicate:
@@ -325,6 +460,33 @@ def _lookup_one(name: str, lowered: str, record: Any) -> Any:
     return None
 
 
+def _miss_one(plain: set[Any], name: str, lowered: str, record: Any) -> Any:
+    """A one-segment template's ``_slow``: :func:`_lookup_one`, then learn the record's plain keys.
+
+    The template comes here for a record that is not a ``dict`` whatever its ``get`` answered
+    ``None`` for, so the exact spelling is read first (a ``None`` there is the value)."""
+    if type(record) is not dict and isinstance(record, Mapping):
+        value = record.get(name, _MISSING)
+        if value is not _MISSING:
+            return value
+    value = _lookup_one(name, lowered, record)
+    if type(record) is dict:
+        _learn(plain, lowered, record)
+    return value
+
+
+def _miss_two(plain0: set[Any], plain1: set[Any], lowered0: str, lowered1: str,
+              segments: tuple[str, ...], record: Any) -> Any:
+    """A two-segment template's ``_slow``: :func:`_lookup`, then learn the plain keys at both levels."""
+    value = _lookup(record, segments)
+    if type(record) is dict:
+        _learn(plain0, lowered0, record)
+        head = record.get(segments[0])
+        if type(head) is dict:
+            _learn(plain1, lowered1, head)
+    return value
+
+
 def _lookup(record: Any, segments: tuple[str, ...]) -> Any:
     """The value at ``segments``, or None: exact spelling, then any case, then ``_info``.
 
@@ -379,6 +541,45 @@ def _keys_by_lower(mapping: Mapping[Any, Any]) -> dict[str, str]:
     return found
 
 
+# A template that misses a field's exact spelling must still find it in any
+# case (and a top-level `lastUpdated` in `_info`). Looking for that costs a pass
+# over the record's keys; the cheapest pass found is `plain.issuperset(record)`:
+# `plain` holds keys already seen that can never be read as the field (the
+# slow path learns them), so when every key of the record is one of them, the
+# field is missing, without copying or lowering a key. One set per lowered
+# field name, shared by every predicate that reads it; bounded, and cleared
+# when full (it is only a cache: an unknown key means the slow path).
+_PLAIN: dict[str, set[Any]] = {}
+_PLAIN_LIMIT = 4096
+
+
+def _plain_keys(lowered: str) -> set[Any]:
+    """The set of keys known never to be read as the field ``lowered`` (shared, see above)."""
+    found = _PLAIN.get(lowered)
+    if found is None:
+        if len(_PLAIN) >= 1024:
+            _PLAIN.clear()  # the predicates holding the old sets keep them
+        found = _PLAIN[lowered] = set()
+    return found
+
+
+def _learn(plain: set[Any], lowered: str, mapping: dict[Any, Any]) -> None:
+    """Add the keys of ``mapping`` that can never be read as the field ``lowered`` to ``plain``:
+    any key but a spelling of it (``_walk`` lowers keys with ``str.lower``) or, for a top-level
+    ``lastUpdated`` and the like, ``_info``."""
+    info = lowered in INFO_FIELDS
+    for key in mapping:
+        if key in plain:
+            continue
+        if isinstance(key, str):
+            spelled = key.lower()
+            if spelled == lowered or (info and spelled == "_info"):
+                continue
+        if len(plain) >= _PLAIN_LIMIT:
+            plain.clear()
+        plain.add(key)
+
+
 # ---- predicates: the templates ------------------------------------------------------
 #
 # A predicate is a copy of one of these functions, made with the predicate's
@@ -387,20 +588,27 @@ def _keys_by_lower(mapping: Mapping[Any, Any]) -> dict[str, str]:
 # and the literal's value (_x), and so on. The names they read are listed in
 # _Test.names. Plain code, so a traceback points at a real line of this file.
 #
-# The read, the same in every template of one depth: get (on a dict no
-# exception, no ABC check, and a defaultdict or Counter answers as a dict
-# does); a missing key, another spelling, an _info fallback, a value that is
-# not an object halfway down, or a record that is not a mapping goes to _slow.
-# The two commonest tests, string equality and contains, are written out;
-# the rest call the operator (_op), a C function. `v.rstrip(" ").casefold()`
-# is _semantics.text_key written in place, as a call per record would cost
-# more than the test; test_equality_and_in_lists_are_text_key holds them equal.
+# The read, the same in every template of one depth: get(name), so on a dict
+# no exception, no ABC check, and a defaultdict or Counter answers as a dict
+# does. Only a None needs more: a dict holding the exact key holds null; a
+# dict whose keys are all known plain (_plain0, see _PLAIN) lacks the field;
+# anything else (another spelling, an _info fallback, a value that is not an
+# object halfway down, a record that is not a dict) goes to _slow, which
+# reads the exact spelling first. `_info/...` paths use the _n templates.
+# The commonest tests are written out (string equality, contains, identity
+# with null or a boolean, the API's datetime form); the rest call the
+# operator (_op), a C function. `v.rstrip(" ").casefold()` is
+# _semantics.text_key written in place, as a call per record would cost more
+# than the test; test_equality_and_in_lists_are_text_key holds them equal, and
+# test_instant_templates_are_as_instant the datetime form and as_instant.
 #
 # _TEMPLATES[family] = (one segment, two segments, any other depth).
 
 # Placeholders for the names above: a predicate's globals replace them all.
 _k0: Any = None
 _k1: Any = None
+_plain0: Any = None
+_plain1: Any = None
 _op: Any = None
 _x: Any = None
 _neg: Any = None
@@ -410,6 +618,7 @@ _test: Any = None
 _before: Any = None
 _stop: Any = None
 _op2: Any = None
+_fromisoformat: Any = None
 _x2: Any = None
 _neg2: Any = None
 
@@ -419,10 +628,10 @@ def _text_1(r: Any) -> bool:
     if _before is not None and _before(r) is _stop:
         return _stop  # type: ignore[no-any-return]
     try:
-        v = r.get(_k0, _MISSING)
+        v = r.get(_k0)
     except AttributeError:  # not a mapping: _slow says so
-        v = _MISSING
-    if v is _MISSING:
+        v = None
+    if v is None and (type(r) is not dict or (_k0 not in r and not _plain0.issuperset(r))):
         v = _slow(r)
     return isinstance(v, str) and _op(_x, v.rstrip(" ").casefold())
 
@@ -431,11 +640,16 @@ def _text_2(r: Any) -> bool:
     if _before is not None and _before(r) is _stop:
         return _stop  # type: ignore[no-any-return]
     try:
-        v = r.get(_k0, _MISSING)
+        v = r.get(_k0)
     except AttributeError:
-        v = _MISSING
-    v = v.get(_k1, _MISSING) if type(v) is dict else _MISSING
-    if v is _MISSING:
+        v = None
+    if type(v) is dict:
+        w = v.get(_k1)
+        v = w if w is not None or _k1 in v or _plain1.issuperset(v) else _slow(r)
+    elif v is None:
+        if type(r) is not dict or (_k0 not in r and not _plain0.issuperset(r)):
+            v = _slow(r)
+    else:
         v = _slow(r)
     return isinstance(v, str) and _op(_x, v.rstrip(" ").casefold())
 
@@ -452,10 +666,10 @@ def _text_eq_1(r: Any) -> bool:
     if _before is not None and _before(r) is _stop:
         return _stop  # type: ignore[no-any-return]
     try:
-        v = r.get(_k0, _MISSING)
+        v = r.get(_k0)
     except AttributeError:
-        v = _MISSING
-    if v is _MISSING:
+        v = None
+    if v is None and (type(r) is not dict or (_k0 not in r and not _plain0.issuperset(r))):
         v = _slow(r)
     return isinstance(v, str) and v.rstrip(" ").casefold() == _x
 
@@ -464,11 +678,16 @@ def _text_eq_2(r: Any) -> bool:
     if _before is not None and _before(r) is _stop:
         return _stop  # type: ignore[no-any-return]
     try:
-        v = r.get(_k0, _MISSING)
+        v = r.get(_k0)
     except AttributeError:
-        v = _MISSING
-    v = v.get(_k1, _MISSING) if type(v) is dict else _MISSING
-    if v is _MISSING:
+        v = None
+    if type(v) is dict:
+        w = v.get(_k1)
+        v = w if w is not None or _k1 in v or _plain1.issuperset(v) else _slow(r)
+    elif v is None:
+        if type(r) is not dict or (_k0 not in r and not _plain0.issuperset(r)):
+            v = _slow(r)
+    else:
         v = _slow(r)
     return isinstance(v, str) and v.rstrip(" ").casefold() == _x
 
@@ -481,14 +700,14 @@ def _text_eq_n(r: Any) -> bool:
 
 
 def _number_1(r: Any) -> bool:
-    # A number comparison or membership: JSON numbers directly, the rest coerced.
+    # A number comparison: JSON numbers directly, the rest coerced.
     if _before is not None and _before(r) is _stop:
         return _stop  # type: ignore[no-any-return]
     try:
-        v = r.get(_k0, _MISSING)
+        v = r.get(_k0)
     except AttributeError:  # not a mapping: _slow says so
-        v = _MISSING
-    if v is _MISSING:
+        v = None
+    if v is None and (type(r) is not dict or (_k0 not in r and not _plain0.issuperset(r))):
         v = _slow(r)
     t = type(v)
     if t is int or t is float:
@@ -503,11 +722,16 @@ def _number_2(r: Any) -> bool:
     if _before is not None and _before(r) is _stop:
         return _stop  # type: ignore[no-any-return]
     try:
-        v = r.get(_k0, _MISSING)
+        v = r.get(_k0)
     except AttributeError:
-        v = _MISSING
-    v = v.get(_k1, _MISSING) if type(v) is dict else _MISSING
-    if v is _MISSING:
+        v = None
+    if type(v) is dict:
+        w = v.get(_k1)
+        v = w if w is not None or _k1 in v or _plain1.issuperset(v) else _slow(r)
+    elif v is None:
+        if type(r) is not dict or (_k0 not in r and not _plain0.issuperset(r)):
+            v = _slow(r)
+    else:
         v = _slow(r)
     t = type(v)
     if t is int or t is float:
@@ -531,15 +755,71 @@ def _number_n(r: Any) -> bool:
     return v is not None and _op(_x, v)
 
 
+def _number_in_1(r: Any) -> bool:
+    # Membership in a set of numbers, the commonest `in`: as _number_1, `in` written out.
+    if _before is not None and _before(r) is _stop:
+        return _stop  # type: ignore[no-any-return]
+    try:
+        v = r.get(_k0)
+    except AttributeError:  # not a mapping: _slow says so
+        v = None
+    if v is None and (type(r) is not dict or (_k0 not in r and not _plain0.issuperset(r))):
+        v = _slow(r)
+    t = type(v)
+    if t is int or t is float:
+        return v in _x
+    if v is None:
+        return False
+    v = _coerce(v)
+    return v is not None and v in _x
+
+
+def _number_in_2(r: Any) -> bool:
+    if _before is not None and _before(r) is _stop:
+        return _stop  # type: ignore[no-any-return]
+    try:
+        v = r.get(_k0)
+    except AttributeError:
+        v = None
+    if type(v) is dict:
+        w = v.get(_k1)
+        v = w if w is not None or _k1 in v or _plain1.issuperset(v) else _slow(r)
+    elif v is None:
+        if type(r) is not dict or (_k0 not in r and not _plain0.issuperset(r)):
+            v = _slow(r)
+    else:
+        v = _slow(r)
+    t = type(v)
+    if t is int or t is float:
+        return v in _x
+    if v is None:
+        return False
+    v = _coerce(v)
+    return v is not None and v in _x
+
+
+def _number_in_n(r: Any) -> bool:
+    if _before is not None and _before(r) is _stop:
+        return _stop  # type: ignore[no-any-return]
+    v = _slow(r)
+    t = type(v)
+    if t is int or t is float:
+        return v in _x
+    if v is None:
+        return False
+    v = _coerce(v)
+    return v is not None and v in _x
+
+
 def _coerced_1(r: Any) -> bool:
     # Any other comparison: the record value as the literal's type, then the operator.
     if _before is not None and _before(r) is _stop:
         return _stop  # type: ignore[no-any-return]
     try:
-        v = r.get(_k0, _MISSING)
+        v = r.get(_k0)
     except AttributeError:  # not a mapping: _slow says so
-        v = _MISSING
-    if v is _MISSING:
+        v = None
+    if v is None and (type(r) is not dict or (_k0 not in r and not _plain0.issuperset(r))):
         v = _slow(r)
     if v is None:
         return False
@@ -551,11 +831,16 @@ def _coerced_2(r: Any) -> bool:
     if _before is not None and _before(r) is _stop:
         return _stop  # type: ignore[no-any-return]
     try:
-        v = r.get(_k0, _MISSING)
+        v = r.get(_k0)
     except AttributeError:
-        v = _MISSING
-    v = v.get(_k1, _MISSING) if type(v) is dict else _MISSING
-    if v is _MISSING:
+        v = None
+    if type(v) is dict:
+        w = v.get(_k1)
+        v = w if w is not None or _k1 in v or _plain1.issuperset(v) else _slow(r)
+    elif v is None:
+        if type(r) is not dict or (_k0 not in r and not _plain0.issuperset(r)):
+            v = _slow(r)
+    else:
         v = _slow(r)
     if v is None:
         return False
@@ -573,36 +858,144 @@ def _coerced_n(r: Any) -> bool:
     return v is not None and _op(_x, v)
 
 
-def _same_1(r: Any) -> bool:
-    # = null, != null, = true, = false: identity with _x, or its absence (_neg).
+def _instant_1(r: Any) -> bool:
+    # A datetime comparison: the form the API writes read in place (as_instant's first
+    # branch, which test_instant_templates_are_as_instant holds equal), the rest by _coerce.
     if _before is not None and _before(r) is _stop:
         return _stop  # type: ignore[no-any-return]
     try:
-        v = r.get(_k0, _MISSING)
+        v = r.get(_k0)
     except AttributeError:  # not a mapping: _slow says so
-        v = _MISSING
-    if v is _MISSING:
+        v = None
+    if v is None and (type(r) is not dict or (_k0 not in r and not _plain0.issuperset(r))):
         v = _slow(r)
-    return (v is _x) is not _neg
+    if type(v) is str and len(v) == 20 and v[4::3] == "--T::Z":
+        try:
+            v = _fromisoformat(v)
+        except ValueError:
+            v = None  # no return here: _fuse moves only returns outside a try
+        return v is not None and _op(_x, v)
+    if v is None:
+        return False
+    v = _coerce(v)
+    return v is not None and _op(_x, v)
+
+
+def _instant_2(r: Any) -> bool:
+    if _before is not None and _before(r) is _stop:
+        return _stop  # type: ignore[no-any-return]
+    try:
+        v = r.get(_k0)
+    except AttributeError:
+        v = None
+    if type(v) is dict:
+        w = v.get(_k1)
+        v = w if w is not None or _k1 in v or _plain1.issuperset(v) else _slow(r)
+    elif v is None:
+        if type(r) is not dict or (_k0 not in r and not _plain0.issuperset(r)):
+            v = _slow(r)
+    else:
+        v = _slow(r)
+    if type(v) is str and len(v) == 20 and v[4::3] == "--T::Z":
+        try:
+            v = _fromisoformat(v)
+        except ValueError:
+            v = None  # no return here: _fuse moves only returns outside a try
+        return v is not None and _op(_x, v)
+    if v is None:
+        return False
+    v = _coerce(v)
+    return v is not None and _op(_x, v)
+
+
+def _instant_n(r: Any) -> bool:
+    if _before is not None and _before(r) is _stop:
+        return _stop  # type: ignore[no-any-return]
+    v = _slow(r)
+    if type(v) is str and len(v) == 20 and v[4::3] == "--T::Z":
+        try:
+            v = _fromisoformat(v)
+        except ValueError:
+            v = None  # no return here: _fuse moves only returns outside a try
+        return v is not None and _op(_x, v)
+    if v is None:
+        return False
+    v = _coerce(v)
+    return v is not None and _op(_x, v)
+
+
+def _same_1(r: Any) -> bool:
+    # = null, = true, = false: identity with _x.
+    if _before is not None and _before(r) is _stop:
+        return _stop  # type: ignore[no-any-return]
+    try:
+        v = r.get(_k0)
+    except AttributeError:  # not a mapping: _slow says so
+        v = None
+    if v is None and (type(r) is not dict or (_k0 not in r and not _plain0.issuperset(r))):
+        v = _slow(r)
+    return v is _x
 
 
 def _same_2(r: Any) -> bool:
     if _before is not None and _before(r) is _stop:
         return _stop  # type: ignore[no-any-return]
     try:
-        v = r.get(_k0, _MISSING)
+        v = r.get(_k0)
     except AttributeError:
-        v = _MISSING
-    v = v.get(_k1, _MISSING) if type(v) is dict else _MISSING
-    if v is _MISSING:
+        v = None
+    if type(v) is dict:
+        w = v.get(_k1)
+        v = w if w is not None or _k1 in v or _plain1.issuperset(v) else _slow(r)
+    elif v is None:
+        if type(r) is not dict or (_k0 not in r and not _plain0.issuperset(r)):
+            v = _slow(r)
+    else:
         v = _slow(r)
-    return (v is _x) is not _neg
+    return v is _x
 
 
 def _same_n(r: Any) -> bool:
     if _before is not None and _before(r) is _stop:
         return _stop  # type: ignore[no-any-return]
-    return (_slow(r) is _x) is not _neg
+    return _slow(r) is _x
+
+
+def _not_same_1(r: Any) -> bool:
+    # != null: not identical to _x.
+    if _before is not None and _before(r) is _stop:
+        return _stop  # type: ignore[no-any-return]
+    try:
+        v = r.get(_k0)
+    except AttributeError:  # not a mapping: _slow says so
+        v = None
+    if v is None and (type(r) is not dict or (_k0 not in r and not _plain0.issuperset(r))):
+        v = _slow(r)
+    return v is not _x
+
+
+def _not_same_2(r: Any) -> bool:
+    if _before is not None and _before(r) is _stop:
+        return _stop  # type: ignore[no-any-return]
+    try:
+        v = r.get(_k0)
+    except AttributeError:
+        v = None
+    if type(v) is dict:
+        w = v.get(_k1)
+        v = w if w is not None or _k1 in v or _plain1.issuperset(v) else _slow(r)
+    elif v is None:
+        if type(r) is not dict or (_k0 not in r and not _plain0.issuperset(r)):
+            v = _slow(r)
+    else:
+        v = _slow(r)
+    return v is not _x
+
+
+def _not_same_n(r: Any) -> bool:
+    if _before is not None and _before(r) is _stop:
+        return _stop  # type: ignore[no-any-return]
+    return _slow(r) is not _x
 
 
 def _pattern_1(r: Any) -> bool:
@@ -610,10 +1003,10 @@ def _pattern_1(r: Any) -> bool:
     if _before is not None and _before(r) is _stop:
         return _stop  # type: ignore[no-any-return]
     try:
-        v = r.get(_k0, _MISSING)
+        v = r.get(_k0)
     except AttributeError:  # not a mapping: _slow says so
-        v = _MISSING
-    if v is _MISSING:
+        v = None
+    if v is None and (type(r) is not dict or (_k0 not in r and not _plain0.issuperset(r))):
         v = _slow(r)
     return isinstance(v, str) and _op(v.lower(), _x) is not _neg
 
@@ -622,11 +1015,16 @@ def _pattern_2(r: Any) -> bool:
     if _before is not None and _before(r) is _stop:
         return _stop  # type: ignore[no-any-return]
     try:
-        v = r.get(_k0, _MISSING)
+        v = r.get(_k0)
     except AttributeError:
-        v = _MISSING
-    v = v.get(_k1, _MISSING) if type(v) is dict else _MISSING
-    if v is _MISSING:
+        v = None
+    if type(v) is dict:
+        w = v.get(_k1)
+        v = w if w is not None or _k1 in v or _plain1.issuperset(v) else _slow(r)
+    elif v is None:
+        if type(r) is not dict or (_k0 not in r and not _plain0.issuperset(r)):
+            v = _slow(r)
+    else:
         v = _slow(r)
     return isinstance(v, str) and _op(v.lower(), _x) is not _neg
 
@@ -643,10 +1041,10 @@ def _contains_1(r: Any) -> bool:
     if _before is not None and _before(r) is _stop:
         return _stop  # type: ignore[no-any-return]
     try:
-        v = r.get(_k0, _MISSING)
+        v = r.get(_k0)
     except AttributeError:
-        v = _MISSING
-    if v is _MISSING:
+        v = None
+    if v is None and (type(r) is not dict or (_k0 not in r and not _plain0.issuperset(r))):
         v = _slow(r)
     return isinstance(v, str) and _x in v.lower()
 
@@ -655,11 +1053,16 @@ def _contains_2(r: Any) -> bool:
     if _before is not None and _before(r) is _stop:
         return _stop  # type: ignore[no-any-return]
     try:
-        v = r.get(_k0, _MISSING)
+        v = r.get(_k0)
     except AttributeError:
-        v = _MISSING
-    v = v.get(_k1, _MISSING) if type(v) is dict else _MISSING
-    if v is _MISSING:
+        v = None
+    if type(v) is dict:
+        w = v.get(_k1)
+        v = w if w is not None or _k1 in v or _plain1.issuperset(v) else _slow(r)
+    elif v is None:
+        if type(r) is not dict or (_k0 not in r and not _plain0.issuperset(r)):
+            v = _slow(r)
+    else:
         v = _slow(r)
     return isinstance(v, str) and _x in v.lower()
 
@@ -674,10 +1077,10 @@ def _contains_n(r: Any) -> bool:
 def _two_patterns_1(r: Any) -> bool:
     # Two like/contains tests of one field, joined by and (_stop False) or or (True).
     try:
-        v = r.get(_k0, _MISSING)
+        v = r.get(_k0)
     except AttributeError:
-        v = _MISSING
-    if v is _MISSING:
+        v = None
+    if v is None and (type(r) is not dict or (_k0 not in r and not _plain0.issuperset(r))):
         v = _slow(r)
     if not isinstance(v, str):
         return False
@@ -689,11 +1092,16 @@ def _two_patterns_1(r: Any) -> bool:
 
 def _two_patterns_2(r: Any) -> bool:
     try:
-        v = r.get(_k0, _MISSING)
+        v = r.get(_k0)
     except AttributeError:
-        v = _MISSING
-    v = v.get(_k1, _MISSING) if type(v) is dict else _MISSING
-    if v is _MISSING:
+        v = None
+    if type(v) is dict:
+        w = v.get(_k1)
+        v = w if w is not None or _k1 in v or _plain1.issuperset(v) else _slow(r)
+    elif v is None:
+        if type(r) is not dict or (_k0 not in r and not _plain0.issuperset(r)):
+            v = _slow(r)
+    else:
         v = _slow(r)
     if not isinstance(v, str):
         return False
@@ -718,10 +1126,10 @@ def _other_1(r: Any) -> bool:
     if _before is not None and _before(r) is _stop:
         return _stop  # type: ignore[no-any-return]
     try:
-        v = r.get(_k0, _MISSING)
+        v = r.get(_k0)
     except AttributeError:  # not a mapping: _slow says so
-        v = _MISSING
-    if v is _MISSING:
+        v = None
+    if v is None and (type(r) is not dict or (_k0 not in r and not _plain0.issuperset(r))):
         v = _slow(r)
     return _test(v)  # type: ignore[no-any-return]
 
@@ -730,11 +1138,16 @@ def _other_2(r: Any) -> bool:
     if _before is not None and _before(r) is _stop:
         return _stop  # type: ignore[no-any-return]
     try:
-        v = r.get(_k0, _MISSING)
+        v = r.get(_k0)
     except AttributeError:
-        v = _MISSING
-    v = v.get(_k1, _MISSING) if type(v) is dict else _MISSING
-    if v is _MISSING:
+        v = None
+    if type(v) is dict:
+        w = v.get(_k1)
+        v = w if w is not None or _k1 in v or _plain1.issuperset(v) else _slow(r)
+    elif v is None:
+        if type(r) is not dict or (_k0 not in r and not _plain0.issuperset(r)):
+            v = _slow(r)
+    else:
         v = _slow(r)
     return _test(v)  # type: ignore[no-any-return]
 
@@ -750,11 +1163,18 @@ _TEMPLATES: dict[str, tuple[_Template, _Template, _Template]] = {
     "text_eq": (_text_eq_1, _text_eq_2, _text_eq_n),
     "contains": (_contains_1, _contains_2, _contains_n),
     "number": (_number_1, _number_2, _number_n),
+    "number_in": (_number_in_1, _number_in_2, _number_in_n),
     "coerced": (_coerced_1, _coerced_2, _coerced_n),
+    "instant": (_instant_1, _instant_2, _instant_n),
     "same": (_same_1, _same_2, _same_n),
+    "not_same": (_not_same_1, _not_same_2, _not_same_n),
     "pattern": (_pattern_1, _pattern_2, _pattern_n),
     "other": (_other_1, _other_2, _other_n),
 }
+
+
+#: The templates by name, for _fuse to find their lines.
+_TEMPLATE_NAMES: dict[str, _Template] = {t.__name__: t for family in _TEMPLATES.values() for t in family}
 
 
 class _Test:
@@ -771,13 +1191,21 @@ def _predicate(node: Predicate) -> tuple[_Template, dict[str, Any], str]:
     """The template for ``node``, the globals its copy reads, and the template's family."""
     test = _test_for(node)
     segments = tuple(node.path.name.split("/"))
+    lowered = tuple(segment.lower() for segment in segments)
     one, two, other = _TEMPLATES[test.family]
-    template = one if len(segments) == 1 else two if len(segments) == 2 else other
+    # `_info/x` falls back to a top-level `x`: the general reader's business.
+    template = one if len(segments) == 1 else two if len(segments) == 2 and lowered[0] != "_info" else other
+    plain = tuple(_plain_keys(name) for name in lowered[:2])
+    if len(segments) == 1:
+        slow: Any = functools.partial(_miss_one, plain[0], segments[0], lowered[0])
+    elif template is two:
+        slow = functools.partial(_miss_two, plain[0], plain[1], lowered[0], lowered[1], segments)
+    else:
+        slow = functools.partial(_lookup_path, segments)
     names: dict[str, Any] = {
-        "__builtins__": builtins, "_MISSING": _MISSING, "_before": None, "_stop": None,
-        "_slow": functools.partial(_lookup_one, segments[0], segments[0].lower())
-        if len(segments) == 1 else functools.partial(_lookup_path, segments),
+        "__builtins__": builtins, "_MISSING": _MISSING, "_before": None, "_stop": None, "_slow": slow,
         "_k0": segments[0], "_k1": segments[1] if len(segments) > 1 else None,
+        "_plain0": plain[0], "_plain1": plain[1] if len(plain) > 1 else None,
         "_node": node,  # not read by the code: there for whoever inspects the function
         **test.names,
     }
@@ -804,7 +1232,7 @@ def _test_for(node: Predicate) -> _Test:
     if isinstance(value, tuple):
         return _membership(op, value)
     if type(value) is Null:
-        return _Test("same", _x=None, _neg=op is Op.NE)
+        return _Test("not_same" if op is Op.NE else "same", _x=None)
     if op.is_text:
         return _match(op, value.value)  # type: ignore[attr-defined]
     return _compare(op, value)
@@ -819,8 +1247,11 @@ def _compare(op: Op, literal: Literal) -> _Test:
         return _Test("text", _op=_MIRRORED[op], _x=x)
     if cls is Number:
         return _Test("number", _op=_MIRRORED[op], _x=x, _coerce=coerce)
+    if cls is DateTime:
+        return _Test("instant", _op=_MIRRORED[op], _x=x, _coerce=coerce,
+                     _fromisoformat=datetime.datetime.fromisoformat)
     if cls is Boolean and op is Op.EQ:
-        return _Test("same", _x=x, _neg=False)
+        return _Test("same", _x=x)
     return _Test("coerced", _op=_MIRRORED[op], _x=x, _coerce=coerce)
 
 
@@ -881,7 +1312,10 @@ def _membership(op: Op, values: tuple[Literal, ...]) -> _Test:
         if cls is String:
             return _Test("text", _op=operator.contains, _x=members)
         if cls is Number:
-            return _Test("number", _op=operator.contains, _x=members, _coerce=coerce)
+            return _Test("number_in", _x=members, _coerce=coerce)
+        if cls is DateTime:
+            return _Test("instant", _op=operator.contains, _x=members, _coerce=coerce,
+                         _fromisoformat=datetime.datetime.fromisoformat)
         return _Test("coerced", _op=operator.contains, _x=members, _coerce=coerce)
     pools = tuple(groups.values())
     if op is Op.IN:

@@ -126,9 +126,11 @@ def as_instant(v: Any) -> _dt.datetime | None:
     UTC), ``datetime`` objects (naive: UTC) and ``date`` objects (midnight UTC).
     """
     if type(v) is str:
-        # The form the API writes, checked by position: no regular expression
-        # on the common path. fromisoformat then checks the digits and calendar.
-        if len(v) == 20 and v[19] == "Z" and v[10] == "T" and v[4] == "-" and v[13] == ":" and v[16] == ":":
+        # The form the API writes, checked by position (the characters at 4, 7, 10,
+        # 13, 16 and 19): no regular expression on the common path. fromisoformat
+        # then checks the digits and calendar. (Without position 7, a week date
+        # such as 2024-W01-1T00:00:00Z got through.)
+        if len(v) == 20 and v[4::3] == "--T::Z":
             try:
                 return _fromisoformat(v)
             except ValueError:

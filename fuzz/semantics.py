@@ -10,6 +10,8 @@ and prints, per property, how many cases hypothesis ran:
   found literally; ``contains`` and ``like`` read brackets alike;
 - ``tests/test_evaluate.py``: string equality and in-lists are ``text_key``
   (what the executor's splitting merges by); any tree compiles;
+- ``tests/test_evaluate_fast.py``: the compiled predicate's fast paths (reads,
+  fused ``and``/``or``, the API's datetime form) answer as the general reader;
 - ``tests/test_dsl_semantics.py``: a Python ``date`` compares as its UTC day.
 
 Failures are shrunk and saved in the hypothesis database like any other.
@@ -27,6 +29,7 @@ MODULES = [
     "tests/test_oracle.py",
     "tests/test_patterns.py",
     "tests/test_evaluate.py",
+    "tests/test_evaluate_fast.py",
     "tests/test_dsl_semantics.py",
 ]
 

@@ -485,4 +485,4 @@ def test_predicates_are_plain_code_with_real_line_numbers() -> None:
         raise AssertionError("the record's get was not called")
     where = next(f for f in frames if f.name == "_text_eq_2")
     assert where.filename == _evaluator.__file__
-    assert where.line == "v = r.get(_k0, _MISSING)"
+    assert where.line == "v = r.get(_k0)"
