@@ -762,12 +762,21 @@ def read(text: str, endpoint: str | None, connectwise: bool = False) -> Extracti
         out.skipped = unparsable("Python", f"{type(e).__name__}, nested too deeply or too large; "
                                  "no query in it was checked")
         return out
+    finder = _Finder(text, tree, endpoint, connectwise)
     try:
-        return _Finder(text, tree, endpoint, connectwise).run()
+        return finder.run()
     except RecursionError:  # a tree the ast module built but that is too deep to walk
         out = Extraction()
         out.skipped = unparsable("Python", "nested too deeply to walk; no query in it was checked")
         return out
+    finally:
+        # The reader asks the finder about calls: a cycle, which would keep the file's whole
+        # tree alive until a full collection; cut, it goes as soon as the file is read.
+        finder.reader.is_cwql_call = _no_call
+
+
+def _no_call(call: ast.Call) -> bool:
+    return False
 
 
 class _Finder:
