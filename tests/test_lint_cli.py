@@ -605,3 +605,23 @@ def test_pre_commit_snippet_names_the_release_tag_of_this_version() -> None:
     revs = re.findall(r"^\s+rev: (\S+)", page, re.MULTILINE)
     assert revs == [f"v{__version__}"]
     assert "pre-commit autoupdate" in page
+
+
+@pytest.mark.parametrize("where", ["inside", "above", "elsewhere"])
+def test_a_walked_file_is_shown_as_if_named_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  where: str) -> None:
+    """The walk works out a folder's display once for all its files: the same text as
+    relative_to(cwd) per file gives, from inside the tree, above it, or outside it."""
+    from cwql.lint._config import Config
+    from cwql.lint._files import _display, discover
+
+    tree = tmp_path / "tree"
+    (tree / "a" / "b").mkdir(parents=True)
+    for name in ("x.cwql", "a/y.py", "a/b/z.json"):
+        (tree / name).write_text("a=1\n")
+    cwd = {"inside": tree, "above": tmp_path, "elsewhere": tmp_path / "tree" / "a" / "b"}[where]
+    monkeypatch.chdir(cwd)
+    targets, _ = discover([str(tree)], Config(root=tmp_path))
+    assert len(targets) == 3
+    for t in targets:
+        assert t.display == _display(t.path), t

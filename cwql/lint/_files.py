@@ -89,12 +89,13 @@ def _relative(path: Path, root: Path) -> str:
         return path.resolve().as_posix().lstrip("/")
 
 
-def target(path: Path, config: Config, relative: str | None = None) -> Target | None:
+def target(path: Path, config: Config, relative: str | None = None,
+           display: str | None = None) -> Target | None:
     """The file as a Target, or None when no reader takes its suffix."""
     kind = SUFFIXES.get(path.suffix.lower())
     if kind is None:
         return None
-    return Target(path, _display(path), relative or _relative(path, config.root), kind)
+    return Target(path, display or _display(path), relative or _relative(path, config.root), kind)
 
 
 def _gitignore(folder: Path, base: str) -> list[tuple[str, Pattern]]:
@@ -176,11 +177,14 @@ def _walk(top: Path, config: Config, notices: list[str]) -> Iterator[Target]:
         if config.respect_gitignore:
             ignores += _gitignore(here, rel)
         prefix = f"{rel}/" if rel else ""
+        # Shown relative to the working directory: worked out once per folder, not per file.
+        shown = _display(here)
+        shown = "" if shown == "." else shown if shown.endswith("/") else shown + "/"
         dirs[:] = sorted(d for d in dirs if not _ignored(config, ignores, prefix + d, True)
                          and not (here / d).is_symlink())
         for name in sorted(files):
             if not _ignored(config, ignores, prefix + name, False):
-                t = target(here / name, config, prefix + name)
+                t = target(here / name, config, prefix + name, shown + name)
                 if t is not None and (not t.path.is_symlink() or _followed(t, top, config, notices)):
                     yield t
     for error in unlistable:
