@@ -356,6 +356,8 @@ class _Reader:
         self.lines = LineIndex(text)
         # ast counts \r, \n and \r\n as line breaks; offsets of each line's start.
         self.ast_lines = [0] + [m.end() for m in _UNIVERSAL_NEWLINE.finditer(text)]
+        # In an ASCII file a UTF-8 byte column is a character column (most files: one check).
+        self.ascii = text.isascii()
         self.out = Extraction()
         # Host spans already read: `a["conditions"] = b["conditions"] = "..."` is one literal.
         self.read: set[tuple[int, int]] = set()
@@ -365,6 +367,8 @@ class _Reader:
     def offset(self, lineno: int, col: int) -> int:
         """Host offset of an ``ast`` position (1-based line, UTF-8 byte column)."""
         start = self.ast_lines[lineno - 1]
+        if self.ascii:
+            return start + col
         end = self.ast_lines[lineno] if lineno < len(self.ast_lines) else len(self.text)
         line = self.text[start:end]
         if line.isascii():
