@@ -625,3 +625,17 @@ def test_a_walked_file_is_shown_as_if_named_alone(tmp_path: Path, monkeypatch: p
     assert len(targets) == 3
     for t in targets:
         assert t.display == _display(t.path), t
+
+
+def test_lint_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path) -> None:
+    """lint and fmt collect less often while they run (a tenth of a run was collections);
+    main() may run inside another program, whose collector must come back unchanged."""
+    import gc
+
+    from cwql._cli import main
+
+    (tmp_path / "q.cwql").write_text("a = 1 AND b = 2\n")
+    before = gc.get_threshold(), gc.get_freeze_count()
+    for command in (["lint", "--isolated", "-q"], ["fmt", "--isolated", "--check"]):
+        assert main([*command, str(tmp_path)]) in (0, 1)
+        assert (gc.get_threshold(), gc.get_freeze_count()) == before, command

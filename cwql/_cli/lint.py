@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from .._spec import ALL_KINDS as KINDS
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
 
     from ..lint._config import Config
     from ..lint._engine import FileResult
@@ -261,7 +261,38 @@ def _targets(args: argparse.Namespace, paths: list[str], config: Config) -> list
     return targets
 
 
+def _collect_less() -> Callable[[], None]:
+    """Fewer garbage collections for a run over many files, as mypy does for its runs;
+    returns what puts the collector back as it was (main() may run in a host process).
+
+    Reading a file allocates its syntax tree, freed by reference counting as soon as it is
+    read; with the default threshold (700 new objects) a collection ran every few
+    queries, each scanning what the run keeps (about a tenth of a lint run). The objects
+    made at start-up are frozen out of every later collection. Memory is not at stake:
+    the threshold only lets some thousands more objects wait for a collection.
+    """
+    import gc
+
+    threshold = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 20)
+
+    def restore() -> None:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
+
+    return restore
+
+
 def run_lint(args: argparse.Namespace) -> int:
+    restore = _collect_less()
+    try:
+        return _run_lint(args)
+    finally:
+        restore()
+
+
+def _run_lint(args: argparse.Namespace) -> int:
     from ..errors import ConfigurationError
     from ..lint._files import Source, Unreadable, save
 
@@ -375,6 +406,14 @@ def _emit(args: argparse.Namespace, results: list[FileResult]) -> None:
 
 
 def run_fmt(args: argparse.Namespace) -> int:
+    restore = _collect_less()
+    try:
+        return _run_fmt(args)
+    finally:
+        restore()
+
+
+def _run_fmt(args: argparse.Namespace) -> int:
     import difflib
 
     from ..errors import ConfigurationError
