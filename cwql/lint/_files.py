@@ -227,7 +227,9 @@ def decode(data: bytes, filetype: str) -> Source:
     if b"\x00" in data[:8192]:
         raise Unreadable("a binary file (it holds NUL bytes)")
     encoding = "utf-8"
-    if filetype == "python":
+    # PEP 263: a coding cookie is a comment in the first two lines; without the word, what
+    # tokenize would find is UTF-8 (a BOM is read below), so most files skip it.
+    if filetype == "python" and b"coding" in b"".join(data.split(b"\n", 2)[:2]):
         try:
             encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
         except SyntaxError as e:
