@@ -118,7 +118,7 @@ def lint_figure(quick: bool, python: str = sys.executable) -> tuple[int, Figure]
         lint = [python, "-m", "cwql", "lint", "--isolated", "--exit-zero", "-q", "-o", os.devnull,
                 str(root / "tree")]
         figure = interleave(command([python, "-c", "pass"], env), {"lint": command(lint, env)},
-                            rounds=1 if quick else 5)["lint"]
+                            rounds=1 if quick else 9)["lint"]
         return queries, figure
     finally:
         shutil.rmtree(root, ignore_errors=True)
