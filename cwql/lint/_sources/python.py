@@ -396,13 +396,15 @@ class _Reader:
             self.out.dynamic.append((at, "not a string literal"))
             return
         try:
-            self._site(pieces, kind, endpoint)
+            self._site(pieces, kind, endpoint, span)
         except _Unsupported as e:
             self.out.dynamic.append((at, str(e)))
 
-    def _site(self, pieces: list[_Piece], kind: str, endpoint: str | None) -> None:
+    def _site(self, pieces: list[_Piece], kind: str, endpoint: str | None,
+              span: tuple[int, int]) -> None:
         text = self.text
-        if len(pieces) == 1 and self._plain(pieces[0].node, kind, endpoint):
+        # One piece is the whole expression: its span is the one the caller has.
+        if len(pieces) == 1 and self._plain(pieces[0].node, kind, endpoint, span):
             return
         chunks: list[str] = []
         segs: list[Segment] = []
@@ -447,13 +449,14 @@ class _Reader:
             _writer(parts), (), quote,
         ))
 
-    def _plain(self, node: ast.expr, kind: str, endpoint: str | None) -> bool:
+    def _plain(self, node: ast.expr, kind: str, endpoint: str | None,
+               span: tuple[int, int]) -> bool:
         """The fast path: a one-line ``"..."`` or ``'...'`` literal with no prefix and no escape,
         whose text is its value character for character. True when it was read so."""
         if not isinstance(node, ast.Constant) or not isinstance(node.value, str):
             return False
         text = self.text
-        start, end = self.span(node)
+        start, end = span
         quote = text[start]
         if quote not in "'\"" or end - start < 2 or text[end - 1] != quote \
                 or text.startswith(quote * 3, start):
