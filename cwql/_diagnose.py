@@ -770,10 +770,15 @@ def _lookalike(text: str, at: int, c: str) -> Repair | None:
         return Repair(f"Write `{run}`", ((at, end, run),))
     if ascii_ in ("'", '"'):
         # The closing quote of the pair, the next quote of its kind: both become ASCII. It may
-        # be on a later line: a string can hold a line break.
+        # be on a later line: a string can hold a line break. But across a line break, an ASCII
+        # quote of the kind further on gives a second reading (the opening quote alone made
+        # ASCII: a string running to that quote, holding the look-alike as text); with two
+        # readings the fix would guess, and a safe fix keeps the meaning: the pair only when
+        # that reading cannot close.
         for i in range(at + 1, len(text)):
             if _lookalike_quote(text[i]) == ascii_:
-                edits.append((i, i + 1, ascii_))
+                if "\n" not in text[at:i] or ascii_ not in text[i + 1:]:
+                    edits.append((i, i + 1, ascii_))
                 break
             if text[i] == ascii_:
                 break

@@ -184,3 +184,20 @@ def test_smart_quotes_around_a_line_break_are_repaired_as_a_pair() -> None:
     [finding] = [f for f in check(broken) if f.code == "E028"]
     assert finding.fix is not None
     assert apply_edits(broken, finding.fix.edits) == 'A="\n" and A=null'
+
+
+def test_smart_quotes_across_a_line_break_are_paired_only_when_no_other_reading_closes() -> None:
+    """Across a line break, an ASCII quote of the kind further on makes a second reading: the
+    opening quote alone made ASCII, the look-alike held as text. Pairing the next look-alike
+    instead lost the fix of a multi-line string holding an apostrophe, and gave a 'safe' fix
+    that changed a string's value (`’’'` became an escaped quote)."""
+    kept = {
+        "summary = \u2018He said\nthe dogs\u2019' and id = 1":
+            "summary = 'He said\nthe dogs\u2019' and id = 1",
+        "summary = \u2018a\n\u2019\u2019' and id = 1": "summary = 'a\n\u2019\u2019' and id = 1",
+        "a = \u20181\n\u2018\u2019a = 1'": "a = '1\n\u2018\u2019a = 1'",
+    }
+    for broken, meant in kept.items():
+        [finding] = [f for f in check(broken) if f.code == "E028"]
+        assert finding.fix is not None, broken
+        assert apply_edits(broken, finding.fix.edits) == meant
