@@ -50,7 +50,10 @@ class Record:
         code = cls.__init__.__code__
         fields = code.co_varnames[1:code.co_argcount]
         # A mistake here would make equality or copies quietly wrong: refuse it at import.
-        slots = set(cls.__dict__.get("__slots__", ()))
+        # The slots of the whole line, not only the class's own: a subclass of a record (a
+        # public one: Limits, Diagnostic) that adds nothing declares no slots, as with dataclasses.
+        slots = {name for klass in cls.__mro__
+                 for name in _names(klass.__dict__.get("__slots__", ()))}
         private = slots - set(fields)
         if code.co_kwonlyargcount or not slots >= set(fields) \
                 or any(not name.startswith("_") for name in private):
@@ -92,6 +95,10 @@ class Record:
             raise TypeError(f"{type(self).__name__} has no field {', '.join(sorted(unknown))}")
         values.update(changes)
         return self.__class__(**values)
+
+
+def _names(slots: str | tuple[str, ...]) -> tuple[str, ...]:
+    return (slots,) if isinstance(slots, str) else tuple(slots)
 
 
 def _refuse_assignment(self: Record, name: str, value: object) -> None:

@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cwql._codes import CODES
+from cwql._parser import Limits
 from cwql._record import Record
 from cwql.errors import Diagnostic, FieldError
 from cwql.lint._engine import FileResult
@@ -114,3 +115,36 @@ def test_a_record_whose_slots_and_init_disagree_is_refused_at_class_creation() -
 
             def __init__(self, a: int, *, b: int) -> None:
                 pass
+
+
+
+class _Strict(Limits):
+    """A project's own limits: a public record subclassed with no field added."""
+
+    def __init__(self, max_length: int = 500, max_depth: int = 8, max_nodes: int = 100) -> None:
+        super().__init__(max_length, max_depth, max_nodes)
+
+
+class _Marked(Diagnostic):
+    pass
+
+
+def test_a_public_record_can_be_subclassed_as_its_dataclass_could() -> None:
+    """Limits, Diagnostic and FieldError are public: a subclass that adds no field (a
+    project's own defaults, a marker type) declares no slots, as a dataclass's did; such a
+    class was refused at import with a TypeError about __slots__."""
+
+    class Api(FieldError):
+        pass
+
+    strict = _Strict()
+    assert (strict.max_length, strict.max_depth) == (500, 8)
+    assert strict != Limits(500, 8, 100)  # another class: not equal, as with dataclasses
+    assert pickle.loads(pickle.dumps(strict)) == strict
+    assert strict.replace(max_depth=3).max_depth == 3
+    with pytest.raises(AttributeError):
+        strict.max_depth = 3  # type: ignore[misc]
+    marked = _Marked("E001", "m", 0, 1, 1, 1, 1, 2)
+    assert repr(marked).startswith("_Marked(code='E001'")
+    assert pickle.loads(pickle.dumps(marked)) == marked
+    assert Api("c", "m") == Api("c", "m")
