@@ -639,3 +639,23 @@ def test_lint_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path) -> Non
     for command in (["lint", "--isolated", "-q"], ["fmt", "--isolated", "--check"]):
         assert main([*command, str(tmp_path)]) in (0, 1)
         assert (gc.get_threshold(), gc.get_freeze_count()) == before, command
+
+
+def test_lint_leaves_a_host_s_frozen_objects_frozen(tmp_path: Path) -> None:
+    """A host that froze its objects (gc.freeze before forking workers) keeps them frozen:
+    putting the collector back unfroze every frozen object, the host's too."""
+    import gc
+
+    from cwql._cli import main
+
+    (tmp_path / "q.cwql").write_text("a = 1\n")
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+        for command in (["lint", "--isolated", "-q"], ["fmt", "--isolated", "--check"]):
+            assert main([*command, str(tmp_path)]) in (0, 1)
+            # Some frozen objects may be freed meanwhile; unfrozen, the count is 0.
+            assert gc.get_freeze_count() > frozen // 2, command
+    finally:
+        gc.unfreeze()

@@ -274,12 +274,18 @@ def _collect_less() -> Callable[[], None]:
     import gc
 
     threshold = gc.get_threshold()
-    gc.freeze()
+    # A host that froze objects of its own (a pre-forking server keeps them out of
+    # collections so forked workers share their pages) would have them unfrozen by
+    # restore(): unfreeze takes back everything frozen. Then nothing more is frozen here.
+    freeze = gc.get_freeze_count() == 0
+    if freeze:
+        gc.freeze()
     gc.set_threshold(20_000, 20, 20)
 
     def restore() -> None:
         gc.set_threshold(*threshold)
-        gc.unfreeze()
+        if freeze:
+            gc.unfreeze()
 
     return restore
 
