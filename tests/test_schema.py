@@ -411,3 +411,31 @@ def test_a_custom_field_condition_in_conditions_points_to_custom_field_condition
         assert d.hint is not None
         assert "send the condition as customFieldConditions" in d.hint
         assert "location" not in d.hint
+
+
+def test_a_schema_s_templates_are_never_seen_half_compiled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The endpoint templates are compiled on first use; a schema is shared (the bundled one by
+    every validator, across threads), so a lookup made while they are being compiled must see
+    all of them or none. Here the lookup runs in the middle of the compiling, as a second
+    thread would: it found the list half made and called a known endpoint unknown."""
+    import re as real_re
+
+    from cwql.schema import _core
+
+    schema = Schema({"format": "cwql-schema/1", "models": {"N": {"text": "string"}},
+                     "endpoints": {"/a/{parentId}/x": "N", "/b/{parentId}/y": "N"}})
+    seen: list[str] = []
+
+    class _Re:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(real_re, name)
+
+        def compile(self, pattern: str) -> real_re.Pattern[str]:
+            if not seen:
+                seen.append("meanwhile")
+                seen.append(schema.endpoint("/b/7/y")[0])  # the other thread's lookup
+            return real_re.compile(pattern)
+
+    monkeypatch.setattr(_core, "re", _Re())
+    assert schema.endpoint("/a/1/x")[0] == "/a/{parentId}/x"
+    assert seen == ["meanwhile", "/b/{parentId}/y"]

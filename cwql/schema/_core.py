@@ -220,15 +220,19 @@ class Schema:
         schema has over 300 of them, and compiling them was most of the cost of
         loading it, which every ``cwql lint`` with an endpoint paid.
         """
-        if self._compiled_templates is None:
-            self._compiled_templates = []
+        templates = self._compiled_templates
+        if templates is None:
+            # Made whole, then published: a schema is shared (the bundled one by every
+            # validator), and another thread must never see the list half made.
+            templates = []
             for path in self.endpoints:
                 if "{" in path:
                     key = path.rstrip("/").casefold()
                     pattern = _TEMPLATE.sub(
                         "[^/]+", re.escape(key).replace(r"\{", "{").replace(r"\}", "}"))
-                    self._compiled_templates.append((re.compile(pattern + "$"), path))
-        return self._compiled_templates
+                    templates.append((re.compile(pattern + "$"), path))
+            self._compiled_templates = templates
+        return templates
 
     def __repr__(self) -> str:
         return f"<Schema {self.version or '?'} from {self.source}: {len(self.endpoints)} endpoints>"
