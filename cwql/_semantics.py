@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -93,13 +92,21 @@ def as_number(v: Any) -> Any:
         return None
     if t is bool:
         return None
-    # A Decimal can only exist once its module is loaded; not importing it saves start-up.
-    decimal = sys.modules.get("decimal") or sys.modules.get("_decimal")
-    if decimal is not None and isinstance(v, decimal.Decimal):
+    if _is_decimal(t):
         return float(v) if v.is_finite() else None
     if isinstance(v, int | float) and not isinstance(v, bool):  # subclasses (numpy registers as these)
         return v
     return None
+
+
+def _is_decimal(t: type) -> bool:
+    """Whether ``t`` is decimal.Decimal or a subclass, told by its classes' names: importing
+    decimal to ask would cost every start-up, and asking sys.modules would miss a Decimal
+    whose module was unloaded (C or pure-Python implementation alike)."""
+    return any(c.__name__ == "Decimal" and c.__module__ in _DECIMAL_MODULES for c in t.__mro__)
+
+
+_DECIMAL_MODULES = frozenset({"decimal", "_decimal", "_pydecimal"})
 
 
 # ---- datetimes ------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from decimal import Decimal
 from typing import Any
 
@@ -486,3 +487,25 @@ def test_predicates_are_plain_code_with_real_line_numbers() -> None:
     where = next(f for f in frames if f.name == "_text_eq_2")
     assert where.filename == _evaluator.__file__
     assert where.line == "v = r.get(_k0)"
+
+
+def test_a_decimal_is_a_number_whatever_implementation_made_it() -> None:
+    """Decimals are recognised by their class, with no import of decimal at start-up: the C and
+    pure-Python implementations, a subclass, and one whose module is no longer in sys.modules."""
+    import _pydecimal
+    import decimal
+
+    from cwql._semantics import as_number
+
+    class Money(decimal.Decimal):
+        pass
+
+    for value in (decimal.Decimal("2.5"), _pydecimal.Decimal("2.5"), Money("2.5")):
+        assert as_number(value) == 2.5, type(value)
+        assert cwql.evaluate("a > 2", {"a": value})
+    assert as_number(decimal.Decimal("NaN")) is None
+    saved = sys.modules.pop("decimal")
+    try:
+        assert as_number(saved.Decimal("3")) == 3.0
+    finally:
+        sys.modules["decimal"] = saved

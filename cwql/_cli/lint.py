@@ -261,9 +261,9 @@ def _targets(args: argparse.Namespace, paths: list[str], config: Config) -> list
     return targets
 
 
-def _collect_less() -> Callable[[], None]:
-    """Fewer garbage collections for a run over many files, as mypy does for its runs;
-    returns what puts the collector back as it was (main() may run in a host process).
+def _collecting_less(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """``run`` with fewer garbage collections, as mypy does for its runs; the collector is
+    put back as it was when ``run`` returns (main() may run in a host process).
 
     Reading a file allocates its syntax tree, freed by reference counting as soon as it is
     read; with the default threshold (700 new objects) a collection ran every few
@@ -271,34 +271,30 @@ def _collect_less() -> Callable[[], None]:
     made at start-up are frozen out of every later collection. Memory is not at stake:
     the threshold only lets some thousands more objects wait for a collection.
     """
-    import gc
 
-    threshold = gc.get_threshold()
-    # A host that froze objects of its own (a pre-forking server keeps them out of
-    # collections so forked workers share their pages) would have them unfrozen by
-    # restore(): unfreeze takes back everything frozen. Then nothing more is frozen here.
-    freeze = gc.get_freeze_count() == 0
-    if freeze:
-        gc.freeze()
-    gc.set_threshold(20_000, 20, 20)
+    def collecting_less(args: argparse.Namespace) -> int:
+        import gc
 
-    def restore() -> None:
-        gc.set_threshold(*threshold)
+        threshold = gc.get_threshold()
+        # A host that froze objects of its own (a pre-forking server keeps them out of
+        # collections so forked workers share their pages) would have them unfrozen below:
+        # unfreeze takes back everything frozen. Then nothing more is frozen here.
+        freeze = gc.get_freeze_count() == 0
         if freeze:
-            gc.unfreeze()
+            gc.freeze()
+        gc.set_threshold(20_000, 20, 20)
+        try:
+            return run(args)
+        finally:
+            gc.set_threshold(*threshold)
+            if freeze:
+                gc.unfreeze()
 
-    return restore
+    return collecting_less
 
 
+@_collecting_less
 def run_lint(args: argparse.Namespace) -> int:
-    restore = _collect_less()
-    try:
-        return _run_lint(args)
-    finally:
-        restore()
-
-
-def _run_lint(args: argparse.Namespace) -> int:
     from ..errors import ConfigurationError
     from ..lint._files import Source, Unreadable, save
 
@@ -411,15 +407,8 @@ def _emit(args: argparse.Namespace, results: list[FileResult]) -> None:
               stats=args.statistics)
 
 
+@_collecting_less
 def run_fmt(args: argparse.Namespace) -> int:
-    restore = _collect_less()
-    try:
-        return _run_fmt(args)
-    finally:
-        restore()
-
-
-def _run_fmt(args: argparse.Namespace) -> int:
     import difflib
 
     from ..errors import ConfigurationError

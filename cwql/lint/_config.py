@@ -23,7 +23,6 @@ paths in it are relative to its folder. Keys are kebab-case, as in ruff::
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -50,6 +49,7 @@ class Config(Record):
     """Everything that decides what is linted and how."""
 
     __slots__ = (
+        "_excluded",
         "connectwise_files",
         "endpoint",
         "exclude",
@@ -94,6 +94,7 @@ class Config(Record):
     #: Where the generic keys (conditions, orderBy, fields) hold queries: "evidence" (in
     #: files about ConnectWise) or "everywhere".
     generic_keys: str
+    _excluded: PatternSet
 
     def __init__(
         self,
@@ -137,6 +138,8 @@ class Config(Record):
         _set(self, "fail_on", fail_on)
         _set(self, "connectwise_files", connectwise_files)
         _set(self, "generic_keys", generic_keys)
+        # Every file is tested against the excludes: matched as one set, made once.
+        _set(self, "_excluded", PatternSet((*self.exclude, *self.extend_exclude)))
 
     def enabled(self) -> frozenset[str]:
         """The codes of the rules that run."""
@@ -165,13 +168,7 @@ class Config(Record):
             p.matches(relative) for p, _ in self.per_file_settings)
 
     def excluded(self, relative: str, is_dir: bool = False) -> bool:
-        return _pattern_set((*self.exclude, *self.extend_exclude)).matches(relative, is_dir)
-
-
-@functools.lru_cache(maxsize=16)
-def _pattern_set(patterns: tuple[Pattern, ...]) -> PatternSet:
-    """The patterns matched as one, made once per config (patterns hash by identity)."""
-    return PatternSet(patterns)
+        return self._excluded.matches(relative, is_dir)
 
 
 def _matches(code: str, selector: str) -> bool:
